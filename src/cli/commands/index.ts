@@ -1,0 +1,17 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-options.js';
+import { ingestCommand } from './ingest.js';
+import { statusCommand } from './status.js';
+
+/** A command plus the one example `hmmr --help` shows for it. */
+export interface HmmrCommand {
+  // Each command narrows the arguments differently; the registry only needs the yargs shape.
+  module: CommandModule<GlobalArgs, never>;
+  example: readonly [command: string, description: string];
+}
+
+/** Every hmmr command, in the order `hmmr --help` lists them. Add one entry per new command. */
+export const commands: readonly HmmrCommand[] = [
+  { module: ingestCommand as never, example: ['$0 ingest ./videos', 'probe, hash and register every video below ./videos'] },
+  { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },
+];

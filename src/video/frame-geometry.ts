@@ -1,0 +1,83 @@
+/** Pure sizing rules for decoded frames: how a source picture maps into the requested buffer. */
+
+export interface FrameGeometryRequest {
+  /** Requested output width; with only one of width/height, the other follows the aspect ratio. */
+  width?: number;
+  height?: number;
+  /** Pad right/bottom with black so each side is a multiple of this (e.g. a network stride). */
+  padToMultiple?: number;
+}
+
+export interface FrameGeometry {
+  /** The scaled picture, before padding. */
+  contentWidth: number;
+  contentHeight: number;
+  /** The buffer delivered, padding included. */
+  width: number;
+  height: number;
+  /** Frame pixels = original pixels × scale (padding is right/bottom, so no offset). */
+  scale: number;
+}
+
+export function frameGeometry(sourceWidth: number, sourceHeight: number, request: FrameGeometryRequest): FrameGeometry {
+  let scale = 1;
+  if (request.width !== undefined && request.height !== undefined) {
+    // Both given: fit inside (aspect kept), the rest becomes padding.
+    scale = Math.min(request.width / sourceWidth, request.height / sourceHeight);
+  } else if (request.height !== undefined) {
+    scale = request.height / sourceHeight;
+  } else if (request.width !== undefined) {
+    scale = request.width / sourceWidth;
+  }
+  const contentWidth = Math.max(1, Math.round(sourceWidth * scale));
+  const contentHeight = Math.max(1, Math.round(sourceHeight * scale));
+  const multiple = request.padToMultiple ?? 1;
+  const boxWidth = Math.max(contentWidth, request.width ?? 0);
+  const boxHeight = Math.max(contentHeight, request.height ?? 0);
+  return {
+    contentWidth,
+    contentHeight,
+    width: Math.ceil(boxWidth / multiple) * multiple,
+    height: Math.ceil(boxHeight / multiple) * multiple,
+    scale,
+  };
+}
+
+/**
+ * Which original frame indices survive subsampling from sourceFps to targetFps: frame n is kept
+ * when floor(n·r) steps, r = target/source. The same expression is handed to ffmpeg's select
+ * filter, so the indices computed here match the frames ffmpeg delivers exactly.
+ */
+export function subsampleRatio(sourceFps: number, targetFps: number | undefined): number | undefined {
+  if (targetFps === undefined || targetFps >= sourceFps) return undefined;
+  return Number((targetFps / sourceFps).toPrecision(17));
+}
+
+export function isFrameKept(index: number, startFrame: number, ratio: number | undefined): boolean {
+  if (index < startFrame) return false;
+  if (ratio === undefined) return true;
+  return Math.floor(index * ratio) !== Math.floor((index - 1) * ratio);
+}
+
+export function selectFilterExpression(startFrame: number, ratio: number | undefined): string | undefined {
+  const terms: string[] = [];
+  if (startFrame > 0) terms.push(`gte(n\\,${startFrame})`);
+  if (ratio !== undefined) terms.push(`not(eq(floor(n*${ratio})\\,floor((n-1)*${ratio})))`);
+  if (terms.length === 0) return undefined;
+  return terms.length === 1 ? terms[0] : `${terms[0]}*${terms[1]}`;
+}
+
+/**
+ * Mean absolute difference between two frames of the same size, 0..1, on a sparse sample of bytes
+ * (every 7th: coprime with 3 channels, so all channels are sampled). A hard cut scores high, motion low.
+ */
+export function frameDifference(a: Uint8Array, b: Uint8Array): number {
+  const step = 7;
+  let total = 0;
+  let count = 0;
+  for (let i = 0; i < a.length; i += step) {
+    total += Math.abs(a[i]! - b[i]!);
+    count++;
+  }
+  return count === 0 ? 0 : total / count / 255;
+}
