@@ -60,7 +60,7 @@ export interface DecodedFrame {
  * the frame where decoding stopped.
  */
 export async function* readFrames(videoPath: string, options: FrameSourceOptions = {}): AsyncGenerator<DecodedFrame> {
-  const source = options.source ?? (await probeVideo(videoPath));
+  const source = options.source ?? (await probeVideo(videoPath, { allowTruncated: true }));
   const pixelFormat = options.pixelFormat ?? 'rgb24';
   const channels = CHANNELS[pixelFormat];
   const geometry = frameGeometry(source.width, source.height, options);

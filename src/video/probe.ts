@@ -67,9 +67,10 @@ function positive(value: unknown): number | undefined {
 /**
  * Probes one file in one ffprobe pass that also demuxes every packet (no decoding, so cheap):
  * the packet count is the exact frame count, and a container that promises more frames than its
- * packets hold is a truncated file. Without a count, duration × fps is used and flagged.
+ * packets hold is a truncated file (an error unless allowTruncated, which the frame source uses to
+ * deliver the good frames first). Without any count, duration × fps is used and flagged.
  */
-export async function probeVideo(path: string): Promise<VideoProbe> {
+export async function probeVideo(path: string, options: { allowTruncated?: boolean } = {}): Promise<VideoProbe> {
   let data: FfprobeData;
   try {
     data = await runFfprobe(path, ['-count_packets']);
@@ -92,13 +93,16 @@ export async function probeVideo(path: string): Promise<VideoProbe> {
   if (counted === undefined && promised === undefined && Number(stream.nb_read_packets) === 0) {
     throw new BadVideoError(path, 'video stream holds no frames');
   }
-  if (promised !== undefined && counted !== undefined && counted < promised) {
+  const truncated = promised !== undefined && counted !== undefined && counted < promised;
+  if (truncated && !options.allowTruncated) {
     throw new BadVideoError(path, `truncated: only ${counted} of ${promised} frames are present`);
   }
 
   const rotationDeg = rotationOf(stream);
   const swap = rotationDeg === 90 || rotationDeg === 270;
-  const exactCount = counted ?? promised;
+  // A truncated file (allowed only for decoding) reports what its container promised, so the
+  // frame source can tell where decoding stopped short.
+  const exactCount = truncated ? promised : (counted ?? promised);
   return {
     container: String(data.format.format_name ?? 'unknown'),
     codec: String(stream.codec_name ?? 'unknown'),
