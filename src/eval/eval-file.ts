@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { BadInputFileError } from '../errors.js';
+import { parseEvalJson, serializeEvalJson } from './eval-file-json.js';
+import type { EvalSet } from './eval-set.js';
+
+/** An eval set and the file it came from, so comparison errors can name the file. */
+export interface LoadedEvalSet extends EvalSet {
+  path: string;
+}
+
+/** Reads a .json eval file (docs/eval-format.md); every problem is a BadInputFileError naming the file. */
+export function loadEvalFile(path: string): LoadedEvalSet {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new BadInputFileError(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return { ...parseEvalJson(bytes.toString('utf8'), path), path };
+}
+
+export function writeEvalFile(path: string, set: EvalSet): void {
+  writeFileSync(path, serializeEvalJson(set));
+}
+
+/**
+ * Pairs predictions with ground truth: the same joint set, the same sequence names (any order) and
+ * the same frame count per sequence, and the same fps when both state one. Returns the prediction
+ * reordered to the ground truth's sequence order. Every mismatch is a BadInputFileError on the
+ * prediction file that also names the ground-truth file.
+ */
+export function matchEvalSets(pred: LoadedEvalSet, gt: LoadedEvalSet): LoadedEvalSet {
+  const fail = (problem: string): never => {
+    throw new BadInputFileError(pred.path, `${problem} (ground truth: ${gt.path})`);
+  };
+  if (pred.jointSet !== gt.jointSet) fail(`joint set '${pred.jointSet}' differs from the ground truth's '${gt.jointSet}'`);
+  if (pred.fps !== undefined && gt.fps !== undefined && pred.fps !== gt.fps) fail(`fps ${pred.fps} differs from the ground truth's ${gt.fps}`);
+  const byName = new Map(pred.sequences.map((sequence) => [sequence.name, sequence]));
+  const gtNames = new Set(gt.sequences.map((sequence) => sequence.name));
+  const extra = pred.sequences.filter((sequence) => !gtNames.has(sequence.name)).map((sequence) => sequence.name);
+  const missing = gt.sequences.filter((sequence) => !byName.has(sequence.name)).map((sequence) => sequence.name);
+  if (extra.length > 0) fail(`sequence${extra.length > 1 ? 's' : ''} ${listNames(extra)} not in the ground truth`);
+  if (missing.length > 0) fail(`missing sequence${missing.length > 1 ? 's' : ''} ${listNames(missing)} that the ground truth has`);
+  const sequences = gt.sequences.map((gtSequence) => {
+    const predSequence = byName.get(gtSequence.name)!;
+    if (predSequence.frameCount !== gtSequence.frameCount) {
+      fail(`sequence '${gtSequence.name}' has ${predSequence.frameCount} frames, the ground truth has ${gtSequence.frameCount}`);
+    }
+    return predSequence;
+  });
+  return { ...pred, sequences };
+}
+
+function listNames(names: string[]): string {
+  const shown = names.slice(0, 3).map((name) => `'${name}'`).join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
+}

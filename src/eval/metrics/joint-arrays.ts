@@ -1,0 +1,61 @@
+/**
+ * Joint arrays as the metrics see them: flat, row-major frames × joints × dims (dims = 3 for 3D,
+ * 2 for 2D), in metres (3D) or crop pixels (2D). Visibility is frames × joints, 1 = visible.
+ */
+export type JointValues = Float32Array | Float64Array;
+export type VisibilityValues = Uint8Array | Float32Array | Float64Array;
+
+/** LSP-14 order: 0 R ankle, 1 R knee, 2 R hip, 3 L hip, 4 L knee, 5 L ankle, 6 R wrist, 7 R elbow,
+ *  8 R shoulder, 9 L shoulder, 10 L elbow, 11 L wrist, 12 neck, 13 head top. */
+export const LSP14_JOINT_COUNT = 14;
+export const LSP_RIGHT_HIP = 2;
+export const LSP_LEFT_HIP = 3;
+
+/** Frame count of a flat array, or an Error naming the mismatch (callers turn it into their own error type). */
+export function frameCountOf(values: ArrayLike<number>, jointCount: number, dims: number): number {
+  const perFrame = jointCount * dims;
+  if (values.length % perFrame !== 0) {
+    throw new RangeError(`array of ${values.length} values is not a whole number of ${jointCount}×${dims} frames`);
+  }
+  return values.length / perFrame;
+}
+
+/**
+ * Subtracts, per frame, the midpoint of the two LSP hips (the reference code's pelvis), so that a
+ * weak-perspective prediction without global translation can be compared with ground truth.
+ */
+export function alignByPelvis(joints: JointValues, jointCount: number): Float64Array {
+  const frames = frameCountOf(joints, jointCount, 3);
+  const aligned = new Float64Array(joints.length);
+  for (let f = 0; f < frames; f++) {
+    const base = f * jointCount * 3;
+    const right = base + LSP_RIGHT_HIP * 3;
+    const left = base + LSP_LEFT_HIP * 3;
+    for (let d = 0; d < 3; d++) {
+      const pelvis = (joints[right + d]! + joints[left + d]!) / 2;
+      for (let j = 0; j < jointCount; j++) aligned[base + j * 3 + d] = joints[base + j * 3 + d]! - pelvis;
+    }
+  }
+  return aligned;
+}
+
+/** Mean over joints of the Euclidean distance between two frames' points (dims 2 or 3). */
+export function meanPointDistance(
+  a: ArrayLike<number>,
+  aOffset: number,
+  b: ArrayLike<number>,
+  bOffset: number,
+  pointCount: number,
+  dims: number,
+): number {
+  let sum = 0;
+  for (let j = 0; j < pointCount; j++) {
+    let squared = 0;
+    for (let d = 0; d < dims; d++) {
+      const diff = a[aOffset + j * dims + d]! - b[bOffset + j * dims + d]!;
+      squared += diff * diff;
+    }
+    sum += Math.sqrt(squared);
+  }
+  return sum / pointCount;
+}
