@@ -1,0 +1,188 @@
+/**
+ * The only place that chooses a tfjs backend. Everything else imports `tf` from ./tf.js and runs on
+ * whatever was chosen here.
+ *
+ * Preference for `auto`: tfjs-node-gpu (installed AND an NVIDIA driver present) → tfjs-node →
+ * wasm (SIMD; Node has no wasm threads here) → cpu (pure JS). The two native packages are
+ * optionalDependencies that fail to install where libtensorflow cannot be downloaded, so they are
+ * loaded by dynamic import inside try/catch and their absence is a normal outcome, not an error.
+ * `--backend NAME` (or HMMR_BACKEND) forces one; a forced backend that cannot start is a UsageError
+ * naming why.
+ *
+ * Known limits of the wasm backend (measured, tfjs 4.22): no Conv2DBackpropFilter, so tf.conv1d
+ * cannot be trained there; no UnsortedSegmentSum, so tf.gather has no gradient there; matMul with
+ * transposeA/transposeB is about 10x slower than without. src/body works around all three.
+ */
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { envConfig } from '../config.js';
+import { UsageError } from '../errors.js';
+import * as tf from './tf.js';
+
+export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendChoice = BackendName | 'auto';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
+
+export interface BackendInfo {
+  /** hmmr's name for what runs. */
+  name: BackendName;
+  /** tfjs's registry name ('tensorflow' for both native packages). */
+  tfBackend: string;
+  /** One line for logs, e.g. "wasm (SIMD, 1 thread)". */
+  description: string;
+  /** Backends `auto` tried before this one and why each was skipped. */
+  skipped: readonly { name: BackendName; reason: string }[];
+}
+
+/** What the selection needs from the machine; tests replace parts of it. */
+export interface BackendProbes {
+  /** Whether a package can be resolved from here (without loading it). */
+  isInstalled(packageName: string): boolean;
+  /** Loads a package for its side effect (registering a backend); throws when it cannot load. */
+  load(packageName: string): Promise<void>;
+  hasNvidiaGpu(): boolean;
+}
+
+const NATIVE_PACKAGES = {
+  'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
+  'tfjs-node': '@tensorflow/tfjs-node',
+} as const;
+
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+
+const require = createRequire(import.meta.url);
+
+export const defaultProbes: BackendProbes = {
+  isInstalled(packageName) {
+    try {
+      require.resolve(packageName);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  async load(packageName) {
+    // A variable specifier keeps TypeScript from requiring type declarations for optional packages.
+    const specifier: string = packageName;
+    await import(specifier);
+  },
+  hasNvidiaGpu() {
+    if (existsSync('/proc/driver/nvidia/version')) return true;
+    try {
+      execFileSync('nvidia-smi', ['-L'], { stdio: 'ignore', timeout: 5000 });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** Validates a --backend / HMMR_BACKEND value. */
+export function parseBackendChoice(value: string): BackendChoice {
+  const choice = BACKEND_CHOICES.find((candidate) => candidate === value);
+  if (!choice) throw new UsageError(`unknown backend '${value}'; choose one of ${BACKEND_CHOICES.join(', ')}`);
+  return choice;
+}
+
+let current: { choice: BackendChoice; probes: BackendProbes; info: BackendInfo } | undefined;
+
+/** The backend initBackend chose, or undefined before the first call. */
+export function currentBackend(): BackendInfo | undefined {
+  return current?.info;
+}
+
+/**
+ * Starts a tfjs backend and returns what runs. Call it once before creating any tensor (tensors
+ * made earlier would start tfjs's own default backend). Calling it again with the same choice is
+ * free; another choice switches backends (existing tensors move lazily).
+ */
+export async function initBackend(
+  choice: BackendChoice | string = envConfig.tfBackend ?? 'auto',
+  probes: BackendProbes = defaultProbes,
+): Promise<BackendInfo> {
+  const wanted = parseBackendChoice(choice);
+  if (current?.choice === wanted && current.probes === probes && tf.getBackend() === current.info.tfBackend) return current.info;
+  const info = wanted === 'auto' ? await startFirstAvailable(probes) : await startForced(wanted, probes);
+  current = { choice: wanted, probes, info };
+  return info;
+}
+
+async function startForced(name: BackendName, probes: BackendProbes): Promise<BackendInfo> {
+  const outcome = await tryStart(name, probes, true);
+  if (typeof outcome === 'string') throw new UsageError(`backend '${name}' is not available: ${outcome}`);
+  return outcome;
+}
+
+async function startFirstAvailable(probes: BackendProbes): Promise<BackendInfo> {
+  const skipped: { name: BackendName; reason: string }[] = [];
+  for (const name of BACKEND_NAMES) {
+    const outcome = await tryStart(name, probes, false);
+    if (typeof outcome !== 'string') return { ...outcome, skipped };
+    skipped.push({ name, reason: outcome });
+  }
+  // Unreachable in practice: the cpu backend ships with tfjs itself.
+  throw new UsageError(`no tfjs backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}
+
+/** Starts one backend; returns its info, or the reason it cannot run. */
+async function tryStart(name: BackendName, probes: BackendProbes, forced: boolean): Promise<BackendInfo | string> {
+  switch (name) {
+    case 'tfjs-node-gpu':
+    case 'tfjs-node': {
+      const packageName = NATIVE_PACKAGES[name];
+      if (!probes.isInstalled(packageName)) {
+        return `${packageName} is not installed (npm install ${packageName}; it downloads libtensorflow at install time)`;
+      }
+      if (name === 'tfjs-node-gpu' && !forced && !probes.hasNvidiaGpu()) {
+        return 'no NVIDIA GPU driver found';
+      }
+      try {
+        await probes.load(packageName);
+      } catch (error) {
+        return `${packageName} failed to load: ${firstLine(error)}`;
+      }
+      return (await activate('tensorflow'))
+        ? describe(name, 'tensorflow', name === 'tfjs-node-gpu' ? 'libtensorflow, CUDA' : 'libtensorflow, CPU')
+        : `${packageName} loaded but its 'tensorflow' backend did not start`;
+    }
+    case 'wasm': {
+      try {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        // The .wasm binaries sit next to the package's Node entry point (dist/). Its loader finds them
+        // through its own __dirname, which stops being true once hmmr is bundled; naming the folder
+        // resolved from node_modules keeps both cases working.
+        wasm.setWasmPaths(dirname(require.resolve(WASM_PACKAGE)) + '/');
+      } catch (error) {
+        return `${WASM_PACKAGE} failed to load: ${firstLine(error)}`;
+      }
+      if (!(await activate('wasm'))) return 'the wasm backend did not start';
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+      const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+      return describe(name, 'wasm', `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : '1 thread'}`);
+    }
+    case 'cpu':
+      return (await activate('cpu')) ? describe(name, 'cpu', 'plain JavaScript, slowest') : 'the cpu backend did not start';
+  }
+}
+
+async function activate(tfBackend: string): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(tfBackend);
+    if (ok) await tf.ready();
+    return ok && tf.getBackend() === tfBackend;
+  } catch {
+    return false;
+  }
+}
+
+function describe(name: BackendName, tfBackend: string, detail: string): BackendInfo {
+  return { name, tfBackend, description: `${name} (${detail})`, skipped: [] };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}
