@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-options.js';
+import { evalCommand } from './eval.js';
 import { ingestCommand } from './ingest.js';
 import { statusCommand } from './status.js';
 
@@ -14,4 +15,5 @@ export interface HmmrCommand {
 export const commands: readonly HmmrCommand[] = [
   { module: ingestCommand as never, example: ['$0 ingest ./videos', 'probe, hash and register every video below ./videos'] },
   { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },
+  { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];
