@@ -67,12 +67,17 @@ export function selectFilterExpression(startFrame: number, ratio: number | undef
   return terms.length === 1 ? terms[0] : `${terms[0]}*${terms[1]}`;
 }
 
+/** Bytes sampled per frame for the cut signal: plenty to see a cut, cheap at any resolution. */
+const DIFFERENCE_SAMPLES = 16_384;
+
 /**
- * Mean absolute difference between two frames of the same size, 0..1, on a sparse sample of bytes
- * (every 7th: coprime with 3 channels, so all channels are sampled). A hard cut scores high, motion low.
+ * Mean absolute difference between two frames of the same size, 0..1, on an evenly spread sample
+ * of about 16k bytes (the stride is kept off multiples of 3 so every channel is sampled). A hard
+ * cut scores high, motion low. Sampling keeps it well under a millisecond even at 1080p.
  */
 export function frameDifference(a: Uint8Array, b: Uint8Array): number {
-  const step = 7;
+  let step = Math.max(1, Math.floor(a.length / DIFFERENCE_SAMPLES));
+  if (step % 3 === 0) step++;
   let total = 0;
   let count = 0;
   for (let i = 0; i < a.length; i += step) {
