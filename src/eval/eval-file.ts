@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BadInputFileError } from '../errors.js';
+import { encodeNpz, parseNpz } from '../util/npz.js';
 import { parseEvalJson, serializeEvalJson } from './eval-file-json.js';
+import { evalSetToNpz, parseEvalNpz } from './eval-file-npz.js';
 import type { EvalSet } from './eval-set.js';
 
 /** An eval set and the file it came from, so comparison errors can name the file. */
@@ -8,7 +10,10 @@ export interface LoadedEvalSet extends EvalSet {
   path: string;
 }
 
-/** Reads a .json eval file (docs/eval-format.md); every problem is a BadInputFileError naming the file. */
+/**
+ * Reads an eval file (docs/eval-format.md): .npz when the name says so, JSON otherwise. Every
+ * problem is a BadInputFileError naming the file.
+ */
 export function loadEvalFile(path: string): LoadedEvalSet {
   let bytes: Buffer;
   try {
@@ -16,11 +21,17 @@ export function loadEvalFile(path: string): LoadedEvalSet {
   } catch (error) {
     throw new BadInputFileError(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return { ...parseEvalJson(bytes.toString('utf8'), path), path };
+  const set = isNpzPath(path) ? parseEvalNpz(parseNpz(bytes, path), path) : parseEvalJson(bytes.toString('utf8'), path);
+  return { ...set, path };
 }
 
+/** Writes .npz when the name ends in .npz, JSON otherwise. */
 export function writeEvalFile(path: string, set: EvalSet): void {
-  writeFileSync(path, serializeEvalJson(set));
+  writeFileSync(path, isNpzPath(path) ? encodeNpz(evalSetToNpz(set)) : serializeEvalJson(set));
+}
+
+function isNpzPath(path: string): boolean {
+  return path.toLowerCase().endsWith('.npz');
 }
 
 /**

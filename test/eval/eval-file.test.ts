@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { BadInputFileError } from '../../src/errors.js';
 import { loadEvalFile, matchEvalSets, writeEvalFile } from '../../src/eval/eval-file.js';
 import type { EvalSet } from '../../src/eval/eval-set.js';
+import { makeNpyArray, writeNpz, type NpyArray } from '../../src/util/npz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hmmr-eval-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,4 +114,34 @@ test('matching prediction to ground truth: reorders by name, rejects mismatched 
   assertBadFile(() => matchEvalSets(loadEvalFile(fpsPath), gt), fpsPath, /fps 30 differs from the ground truth's 25/);
   const set: EvalSet = { jointSet: 'lsp14', sequences: gt.sequences };
   assert.equal(matchEvalSets({ ...set, path: 'no-fps.json' }, gt).sequences.length, 2);
+});
+
+test('the .npz form round-trips and rejects wrong shapes, stray arrays and frame mismatches by name', () => {
+  const set = loadEvalFile(writeJson('for-npz.json', validFile()));
+  const npzPath = join(dir, 'set.npz');
+  writeEvalFile(npzPath, set);
+  const loaded = loadEvalFile(npzPath);
+  assert.equal(loaded.fps, 25);
+  assert.deepEqual(loaded.sequences.map((s) => [s.name, s.frameCount]), [['a', 3], ['b', 2]]);
+  for (let i = 0; i < set.sequences[0]!.joints3d.length; i++) {
+    assert.ok(Math.abs(loaded.sequences[0]!.joints3d[i]! - set.sequences[0]!.joints3d[i]!) < 1e-6);
+  }
+  assert.deepEqual([...loaded.sequences[1]!.joints2d!], [...set.sequences[1]!.joints2d!]);
+  assert.deepEqual([...loaded.sequences[1]!.visible!], [...set.sequences[1]!.visible!]);
+
+  const joints = (frames: number, joints = 14, dims = 3): NpyArray =>
+    makeNpyArray('float32', [frames, joints, dims], new Float32Array(frames * joints * dims));
+  const cases: [string, Record<string, NpyArray>, RegExp][] = [
+    ['wrong-joints.npz', { 'walk/joints3d': joints(4, 13) }, /walk\/joints3d: shape \[4, 13, 3\], expected \[T, 14, 3\]/],
+    ['stray.npz', { 'walk/joints3d': joints(4), betas: joints(1) }, /betas: unexpected array/],
+    ['frames.npz', { 'walk/joints3d': joints(4), 'walk/joints2d': joints(5, 14, 2) }, /walk\/joints2d: has 5 frames but joints3d has 4/],
+    ['no-3d.npz', { 'walk/joints2d': joints(5, 14, 2) }, /walk: has no joints3d array/],
+  ];
+  for (const [name, arrays, reason] of cases) {
+    const path = join(dir, name);
+    writeNpz(path, arrays);
+    assertBadFile(() => loadEvalFile(path), path, reason);
+  }
+  const garbage = writeJson('garbage.npz', 'this is not a zip archive');
+  assertBadFile(() => loadEvalFile(garbage), garbage, /not a zip/);
 });
