@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { KeypointFormat } from '../../src/domain.js';
 import { trackColor } from '../../src/render/pose-overlay.js';
 import { renderOverlayVideo } from '../../src/render/render-overlay.js';
-import { readFrames } from '../../src/video/frame-source.js';
+import { readFrames, type DecodedFrame } from '../../src/video/frame-source.js';
 import { ffprobeTruth, makeVideo } from '../helpers/make-video.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -28,7 +28,7 @@ test('the overlay video is playable, has the source frame count, and shows the d
   assert.deepEqual([truth.width, truth.height], [80, 46]);
 
   const color = trackColor(4);
-  const frames = [];
+  const frames: DecodedFrame[] = [];
   for await (const frame of readFrames(out)) frames.push(frame);
   const pixel = (i: number) => {
     const offset = (Math.round(27 * (45 / 54)) * 80 + 40) * 3; // the limb's middle, in output pixels
