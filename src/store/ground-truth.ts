@@ -1,0 +1,86 @@
+/**
+ * 3D ground truth of MoCap-tier tubes (synthetic or imported): per frame the joints in metres
+ * (camera frame) and, where known, the SMPL pose, shape and weak-perspective crop camera.
+ */
+import { blobToFloat32, float32ToBlob, type Db } from './database.js';
+import { insertTubes, type TubeToStore } from './tubes.js';
+
+export interface GroundTruthFrame {
+  frameIndex: number;
+  /** J × 3, metres, camera frame. */
+  joints3d: Float32Array;
+  /** 72 axis-angle values, root first. */
+  pose?: Float32Array;
+  /** 10 shape values. */
+  shape?: Float32Array;
+  /** Weak-perspective [s, tx, ty] of the frame's crop. */
+  camera?: Float32Array;
+}
+
+export interface GroundTruthTubeToStore extends TubeToStore {
+  /** Joint set of joints3d, e.g. 'lsp14'. */
+  jointSet: string;
+  groundTruth: readonly GroundTruthFrame[];
+}
+
+export interface StoredGroundTruthFrame {
+  frameIndex: number;
+  jointSet: string;
+  joints3d: Float32Array;
+  pose: Float32Array | null;
+  shape: Float32Array | null;
+  camera: Float32Array | null;
+}
+
+/**
+ * Writes synthetic tubes (no video, no track run) with their ground truth, replacing every earlier
+ * synthetic tube whose name starts with `namePrefix` (frames and ground truth go by cascade), in
+ * one transaction: re-running a generation with the same seed never leaves a mixture.
+ */
+export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonly GroundTruthTubeToStore[]): number[] {
+  const write = db.transaction(() => {
+    db.prepare(
+      'DELETE FROM tubes WHERE track_run_id IS NULL AND video_id IS NULL AND substr(name, 1, length(?)) = ?',
+    ).run(namePrefix, namePrefix);
+    const tubeIds = insertTubes(db, tubes, { trackRunId: null, videoId: null });
+    const insert = db.prepare(
+      'INSERT INTO tube_ground_truth (tube_id, frame_index, joints3d, joint_set, pose, shape, camera) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const optionalBlob = (values: Float32Array | undefined): Buffer | null => (values ? float32ToBlob(values) : null);
+    tubes.forEach((tube, t) => {
+      for (const frame of tube.groundTruth) {
+        insert.run(tubeIds[t]!, frame.frameIndex, float32ToBlob(frame.joints3d), tube.jointSet, optionalBlob(frame.pose), optionalBlob(frame.shape), optionalBlob(frame.camera));
+      }
+    });
+    return tubeIds;
+  });
+  return write.immediate();
+}
+
+interface GroundTruthRow {
+  frameIndex: number;
+  jointSet: string;
+  joints3d: Buffer;
+  pose: Buffer | null;
+  shape: Buffer | null;
+  camera: Buffer | null;
+}
+
+/** A tube's ground truth in frame order (empty for tubes without 3D). */
+export function readTubeGroundTruth(db: Db, tubeId: number): StoredGroundTruthFrame[] {
+  const rows = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, joint_set AS jointSet, joints3d, pose, shape, camera
+       FROM tube_ground_truth WHERE tube_id = ? ORDER BY frame_index`,
+    )
+    .all(tubeId) as GroundTruthRow[];
+  const optional = (blob: Buffer | null): Float32Array | null => (blob ? blobToFloat32(blob) : null);
+  return rows.map((row) => ({
+    frameIndex: row.frameIndex,
+    jointSet: row.jointSet,
+    joints3d: blobToFloat32(row.joints3d),
+    pose: optional(row.pose),
+    shape: optional(row.shape),
+    camera: optional(row.camera),
+  }));
+}
