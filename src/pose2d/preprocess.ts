@@ -1,0 +1,74 @@
+/**
+ * Frames (packed 8-bit rgb24/bgr24, already resized to the network height and padded to the stride
+ * by the frame source) → the network's Float32 NCHW tensor, with the descriptor's channel order and
+ * normalisation. Pure: buffers in, buffers out.
+ */
+import type { InputSpec } from './descriptor.js';
+
+export type PackedPixelFormat = 'rgb24' | 'bgr24';
+
+export interface PackedFrame {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  pixelFormat: PackedPixelFormat;
+}
+
+export interface InputBatch {
+  /** [batch, 3, height, width]. */
+  data: Float32Array;
+  batch: number;
+  height: number;
+  width: number;
+}
+
+/** Ask the frame source for the network's own channel order, so no swap is needed here. */
+export function pixelFormatFor(input: InputSpec): PackedPixelFormat {
+  return input.channelOrder === 'BGR' ? 'bgr24' : 'rgb24';
+}
+
+/**
+ * One 256-entry table per network channel: (byte − mean[c]) × scale. A lookup per byte is the
+ * cheapest exact way to apply any affine normalisation to 8-bit input.
+ */
+export function normalisationTables(input: InputSpec): Float32Array[] {
+  return [0, 1, 2].map((channel) => {
+    const table = new Float32Array(256);
+    for (let value = 0; value < 256; value++) table[value] = (value - input.mean[channel]!) * input.scale;
+    return table;
+  });
+}
+
+/**
+ * Writes one frame into `out` at image slot `index` (NCHW planes). `tables` come from
+ * normalisationTables(input) and are passed in so a batch loop builds them once.
+ */
+export function writeFrameTensor(frame: PackedFrame, input: InputSpec, tables: Float32Array[], out: Float32Array, index: number): void {
+  const { width, height, data } = frame;
+  const plane = width * height;
+  if (data.length < plane * 3) throw new RangeError(`frame buffer holds ${data.length} bytes, ${width}×${height}×3 needs ${plane * 3}`);
+  const frameOrder = frame.pixelFormat === 'bgr24' ? 'BGR' : 'RGB';
+  // Network channel c reads byte (c) of each pixel when the orders agree, byte (2 − c) when they are swapped.
+  const swap = frameOrder !== input.channelOrder;
+  const base = index * 3 * plane;
+  for (let channel = 0; channel < 3; channel++) {
+    const table = tables[channel]!;
+    const source = swap ? 2 - channel : channel;
+    const offset = base + channel * plane;
+    for (let pixel = 0, byte = source; pixel < plane; pixel++, byte += 3) out[offset + pixel] = table[data[byte]!]!;
+  }
+}
+
+/** Packs same-sized frames into one batch tensor. */
+export function buildInputBatch(frames: readonly PackedFrame[], input: InputSpec, tables = normalisationTables(input)): InputBatch {
+  if (frames.length === 0) throw new RangeError('empty batch');
+  const { width, height } = frames[0]!;
+  const data = new Float32Array(frames.length * 3 * width * height);
+  frames.forEach((frame, index) => {
+    if (frame.width !== width || frame.height !== height) {
+      throw new RangeError(`frames in one batch must share a size: ${frame.width}×${frame.height} vs ${width}×${height}`);
+    }
+    writeFrameTensor(frame, input, tables, data, index);
+  });
+  return { data, batch: frames.length, height, width };
+}
