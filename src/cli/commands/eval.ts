@@ -24,6 +24,6 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
   handler: (args) =>
     runCommand(args, async () => {
       const report = evaluateFiles(args.pred, args.gt);
-      return { summary: `pred ${args.pred} vs gt ${args.gt}: ${formatEvalReport(report)}`, data: report };
+      return { summary: `pred ${args.pred}\ngt   ${args.gt}\n${formatEvalReport(report)}`, data: report };
     }),
 };
