@@ -2,9 +2,11 @@
  * Minimum-cost assignment for rectangular cost matrices (Kuhn-Munkres, in the shortest-augmenting-path
  * form of Jonker-Volgenant: O(n² m) for an n × m problem with n ≤ m).
  *
- * Entries may be +Infinity, meaning "this pair may never be assigned". The result is an assignment of
- * maximum cardinality over the allowed pairs and, among those, of minimum total cost. Rows or columns
- * that cannot be matched are left unassigned (-1).
+ * Entries may be +Infinity, meaning "this pair may never be assigned". By default the result is an
+ * assignment of maximum cardinality over the allowed pairs and, among those, of minimum total cost.
+ * With `unassignedRowCost`, leaving a row unassigned costs that much instead and the total is simply
+ * minimised: a pair is then only worth taking by how much it undercuts that cost, so one good pair is
+ * never broken up to make two poor ones (what tracking needs). Unmatched rows/columns get -1.
  */
 
 export interface Assignment {
@@ -16,14 +18,52 @@ export interface Assignment {
   totalCost: number;
 }
 
+export interface AssignmentOptions {
+  /** Cost of leaving a row unassigned; absent or +Infinity = maximise the number of pairs first. */
+  unassignedRowCost?: number;
+}
+
 /**
  * Solves the assignment problem for `cost` (row-major, rows × cols). Negative and positive finite
  * costs are both fine; NaN is treated as forbidden.
  */
-export function solveAssignment(cost: Float64Array, rows: number, cols: number): Assignment {
+export function solveAssignment(cost: Float64Array, rows: number, cols: number, options: AssignmentOptions = {}): Assignment {
   if (cost.length !== rows * cols) {
     throw new RangeError(`cost matrix has ${cost.length} entries, expected ${rows} × ${cols}`);
   }
+  // An infinite price for unassigned rows is exactly "maximise the number of pairs first".
+  const rejection = options.unassignedRowCost;
+  if (rejection !== undefined && Number.isFinite(rejection)) return solveWithRejection(cost, rows, cols, rejection);
+  return solveMaxCardinality(cost, rows, cols);
+}
+
+/**
+ * Every row gets a private "unassigned" column of cost 0 while real pairs cost (c − unassignedRowCost):
+ * all rows can then always be assigned, so maximum cardinality is free and minimum cost is the
+ * true objective.
+ */
+function solveWithRejection(cost: Float64Array, rows: number, cols: number, unassignedRowCost: number): Assignment {
+  const wide = cols + rows;
+  const augmented = new Float64Array(rows * wide).fill(Infinity);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) augmented[r * wide + c] = cost[r * cols + c]! - unassignedRowCost;
+    augmented[r * wide + cols + r] = 0;
+  }
+  const solved = solveMaxCardinality(augmented, rows, wide);
+  const rowToCol = new Int32Array(rows).fill(-1);
+  const colToRow = new Int32Array(cols).fill(-1);
+  let totalCost = 0;
+  for (let r = 0; r < rows; r++) {
+    const c = solved.rowToCol[r]!;
+    if (c < 0 || c >= cols) continue;
+    rowToCol[r] = c;
+    colToRow[c] = r;
+    totalCost += cost[r * cols + c]!;
+  }
+  return { rowToCol, colToRow, totalCost };
+}
+
+function solveMaxCardinality(cost: Float64Array, rows: number, cols: number): Assignment {
   const rowToCol = new Int32Array(rows).fill(-1);
   const colToRow = new Int32Array(cols).fill(-1);
   let minFinite = Infinity;

@@ -62,7 +62,11 @@ export class PoseTracker {
     const predictions: PoseObservation[] = this.live.map((track) => track.predict(frame.frameIndex));
     const observed: PoseObservation[] = detections.map((hit) => ({ keypoints: hit.person.keypoints, box: hit.box }));
     const cost = gatedCostMatrix(predictions, observed, this.sigmas, this.options.cost);
-    const { rowToCol, colToRow } = solveAssignment(cost, predictions.length, detections.length);
+    // Staying unmatched costs the gate: a pair is worth (gate − cost), so a track never grabs a poor
+    // match (a false positive, a neighbour) just to let another track take its true detection.
+    const { rowToCol, colToRow } = solveAssignment(cost, predictions.length, detections.length, {
+      unassignedRowCost: this.options.cost.gate,
+    });
 
     for (let t = 0; t < this.live.length; t++) {
       const track = this.live[t]!;

@@ -3,13 +3,22 @@ import { test } from 'node:test';
 import { solveAssignment } from '../../src/tracker/hungarian.js';
 import { seededRandom } from './synthetic-poses.js';
 
-/** Exhaustive search: maximum number of allowed pairs, then minimum total cost. */
-function bruteForce(cost: Float64Array, rows: number, cols: number): { pairs: number; total: number } {
+/**
+ * Exhaustive search. Without `unassignedRowCost`: maximum number of allowed pairs, then minimum total
+ * cost. With it: minimum of (assigned costs + unassignedRowCost per unassigned row).
+ */
+function bruteForce(cost: Float64Array, rows: number, cols: number, unassignedRowCost?: number): { pairs: number; total: number } {
   let best = { pairs: 0, total: 0 };
+  let bestObjective = Infinity;
   const usedCols = new Uint8Array(cols);
   const visit = (row: number, pairs: number, total: number): void => {
     if (row === rows) {
-      if (pairs > best.pairs || (pairs === best.pairs && total < best.total - 1e-9)) best = { pairs, total };
+      if (unassignedRowCost !== undefined) {
+        const objective = total + unassignedRowCost * (rows - pairs);
+        if (objective < bestObjective - 1e-9) [bestObjective, best] = [objective, { pairs, total }];
+      } else if (pairs > best.pairs || (pairs === best.pairs && total < best.total - 1e-9)) {
+        best = { pairs, total };
+      }
       return;
     }
     visit(row + 1, pairs, total); // leave this row unassigned
@@ -68,6 +77,31 @@ test('matches brute force on random rectangular matrices with forbidden entries'
       `trial ${trial}: total ${result.totalCost} vs brute force ${expected.total}`,
     );
   }
+});
+
+test('with an unassigned-row cost, matches brute force on the penalised objective', () => {
+  const random = seededRandom(99);
+  for (let trial = 0; trial < 300; trial++) {
+    const rows = 1 + Math.floor(random() * 6);
+    const cols = 1 + Math.floor(random() * 6);
+    const cost = new Float64Array(rows * cols);
+    for (let k = 0; k < cost.length; k++) cost[k] = random() < 0.3 ? Infinity : Math.round(random() * 100) / 100;
+    const unassignedRowCost = 0.5;
+    const result = solveAssignment(cost, rows, cols, { unassignedRowCost });
+    const pairs = assertValidAssignment(result, cost, rows, cols);
+    const expected = bruteForce(cost, rows, cols, unassignedRowCost);
+    const objective = result.totalCost + unassignedRowCost * (rows - pairs);
+    const expectedObjective = expected.total + unassignedRowCost * (rows - expected.pairs);
+    assert.ok(Math.abs(objective - expectedObjective) < 1e-9, `trial ${trial}: ${objective} vs ${expectedObjective}`);
+  }
+});
+
+test('an unassigned-row cost keeps one good pair instead of two poor ones', () => {
+  // Track 0 fits detection 0 well; track 1 (missed this frame) could only take detection 0 poorly,
+  // and track 0 could fall back on a poor false positive (detection 1).
+  const cost = Float64Array.from([0.1, 0.75, 0.6, Infinity]);
+  assert.deepEqual(Array.from(solveAssignment(cost, 2, 2).rowToCol), [1, 0], 'maximum cardinality takes both poor pairs');
+  assert.deepEqual(Array.from(solveAssignment(cost, 2, 2, { unassignedRowCost: 0.8 }).rowToCol), [0, -1]);
 });
 
 test('prefers more pairs over a cheaper but smaller matching', () => {

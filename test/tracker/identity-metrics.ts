@@ -6,6 +6,8 @@
  * - impureTracks: tracks holding detections of two or more truth people (a mixed training tube);
  * - falsePositiveHits: false-positive detections that ended up in a confirmed track.
  */
+import type { Tube } from '../../src/domain.js';
+import type { TrackHit } from '../../src/tracker/track-lifecycle.js';
 import type { Track } from '../../src/tracker/tracker.js';
 import type { LabelledFrame } from './synthetic-poses.js';
 
@@ -60,4 +62,31 @@ export function countIdentityErrors(stream: readonly LabelledFrame[], tracks: re
     falsePositiveHits,
     coverage: trueDetections === 0 ? 1 : trackedDetections / trueDetections,
   };
+}
+
+/**
+ * Tubes holding detections of two or more truth people (what training would actually see). `tubes`
+ * must have been built with detection ids encoded by `syntheticDetectionId`.
+ */
+export function countImpureTubes(stream: readonly LabelledFrame[], tubes: readonly Tube[]): number {
+  return tubes.filter((tube) => {
+    const truths = new Set<number>();
+    for (const frame of tube.frames) {
+      if (frame.detectionId === undefined) continue;
+      const { frameIndex, personIndex } = decodeSyntheticDetectionId(frame.detectionId);
+      truths.add(stream[frameIndex]!.truthIds[personIndex]!);
+    }
+    return truths.size > 1;
+  }).length;
+}
+
+const PEOPLE_PER_FRAME_LIMIT = 1000;
+
+/** A stand-in detection id for synthetic streams: frame and person index packed into one number. */
+export function syntheticDetectionId(hit: TrackHit): number {
+  return hit.frameIndex * PEOPLE_PER_FRAME_LIMIT + hit.personIndex;
+}
+
+function decodeSyntheticDetectionId(id: number): { frameIndex: number; personIndex: number } {
+  return { frameIndex: Math.floor(id / PEOPLE_PER_FRAME_LIMIT), personIndex: id % PEOPLE_PER_FRAME_LIMIT };
 }

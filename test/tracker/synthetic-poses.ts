@@ -86,6 +86,21 @@ export function walker(
   };
 }
 
+/** A person pacing back and forth between two x positions (stays in view however long the stream). */
+export function pacer(truthId: number, fromX: number, toX: number, y: number, speedPx: number, heightPx: number, frames: number): SyntheticPerson {
+  const span = Math.abs(toX - fromX);
+  return {
+    truthId,
+    startFrame: 0,
+    endFrame: frames,
+    at: (frame) => {
+      const travelled = (frame * speedPx) % (2 * span);
+      const offset = travelled <= span ? travelled : 2 * span - travelled;
+      return { x: Math.min(fromX, toX) + offset, y, heightPx };
+    },
+  };
+}
+
 export interface StreamOptions {
   frames: number;
   people: SyntheticPerson[];
