@@ -19,4 +19,18 @@ export interface BodyModel {
   forward(pose: tf.Tensor2D, shape: tf.Tensor2D): { vertices: tf.Tensor3D; joints: tf.Tensor3D };
   /** Keypoints of a named set from posed vertices [N, V, 3] → [N, K, 3]. */
   keypoints(vertices: tf.Tensor3D, set: string): tf.Tensor3D;
+  /**
+   * Training fast path, differentiable: the same keypoints as keypoints(forward(...).vertices, set)
+   * (up to float rounding) without posing the mesh, plus what the losses need besides keypoints.
+   */
+  posedKeypoints(pose: tf.Tensor2D, shape: tf.Tensor2D, set: string): PosedKeypoints;
+}
+
+export interface PosedKeypoints {
+  /** [N, K, 3] keypoints of the requested set, metres, model frame. */
+  keypoints: tf.Tensor3D;
+  /** [N, 24, 3] posed skeleton joints. */
+  joints: tf.Tensor3D;
+  /** [N, 24, 9] per-joint rotation matrices (row-major) from Rodrigues: e_smpl and the pose discriminator use them. */
+  rotations: tf.Tensor3D;
 }

@@ -149,6 +149,7 @@ async function tryStart(name: BackendName, probes: BackendProbes, forced: boolea
         : `${packageName} loaded but its 'tensorflow' backend did not start`;
     }
     case 'wasm': {
+      const restoreListeners = snapshotProcessErrorListeners();
       try {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         // The .wasm binaries sit next to the package's Node entry point (dist/). Its loader finds them
@@ -158,7 +159,9 @@ async function tryStart(name: BackendName, probes: BackendProbes, forced: boolea
       } catch (error) {
         return `${WASM_PACKAGE} failed to load: ${firstLine(error)}`;
       }
-      if (!(await activate('wasm'))) return 'the wasm backend did not start';
+      const started = await activate('wasm');
+      restoreListeners();
+      if (!started) return 'the wasm backend did not start';
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
       return describe(name, 'wasm', `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : '1 thread'}`);
@@ -166,6 +169,25 @@ async function tryStart(name: BackendName, probes: BackendProbes, forced: boolea
     case 'cpu':
       return (await activate('cpu')) ? describe(name, 'cpu', 'plain JavaScript, slowest') : 'the cpu backend did not start';
   }
+}
+
+/**
+ * The wasm backend's Emscripten runtime installs process 'uncaughtException' and
+ * 'unhandledRejection' handlers that only rethrow, which makes Node print the whole minified
+ * runtime (hundreds of KiB) as the "source line" of any later crash. Removing them restores
+ * Node's normal report and changes nothing else.
+ */
+function snapshotProcessErrorListeners(): () => void {
+  const exceptionBefore = new Set(process.listeners('uncaughtException'));
+  const rejectionBefore = new Set(process.listeners('unhandledRejection'));
+  return () => {
+    for (const listener of process.listeners('uncaughtException')) {
+      if (!exceptionBefore.has(listener)) process.removeListener('uncaughtException', listener);
+    }
+    for (const listener of process.listeners('unhandledRejection')) {
+      if (!rejectionBefore.has(listener)) process.removeListener('unhandledRejection', listener);
+    }
+  };
 }
 
 async function activate(tfBackend: string): Promise<boolean> {

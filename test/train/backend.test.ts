@@ -14,7 +14,10 @@ const withoutNativePackages: BackendProbes = {
 };
 
 test('auto picks wasm when tfjs-node is absent, and says why it skipped the native backends', async () => {
+  const listenersBefore = [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')];
   const info = await initBackend('auto', withoutNativePackages);
+  // The wasm runtime's rethrowing crash handlers are removed (they dump the whole runtime on a crash).
+  assert.deepEqual([process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')], listenersBefore);
   assert.equal(info.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
   assert.deepEqual(
