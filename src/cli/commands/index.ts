@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-options.js';
 import { evalCommand } from './eval.js';
+import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { statusCommand } from './status.js';
+import { trackCommand } from './track.js';
 
 /** A command plus the one example `hmmr --help` shows for it. */
 export interface HmmrCommand {
@@ -15,5 +17,7 @@ export interface HmmrCommand {
 export const commands: readonly HmmrCommand[] = [
   { module: ingestCommand as never, example: ['$0 ingest ./videos', 'probe, hash and register every video below ./videos'] },
   { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },
+  { module: trackCommand as never, example: ['$0 track --max-gap 20', 'link stored detections into tracks and tubes again'] },
+  { module: importCommand as never, example: ['$0 import openpose ./json --video clip.mp4', 'store OpenPose JSON output as detections of clip.mp4'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];

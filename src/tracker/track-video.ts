@@ -1,0 +1,111 @@
+/**
+ * Tracking a stored label run: read its detections, link them into tracks, clean and smooth the tracks
+ * into tubes, and store them as the label run's track run (replacing the previous one atomically).
+ * Never runs the detector: `hmmr track` with new parameters costs seconds.
+ */
+import { basename, extname } from 'node:path';
+import { UsageError } from '../errors.js';
+import { readDetectionKeys } from '../store/detection-keys.js';
+import { getLabelRun, readDetections } from '../store/detections.js';
+import type { Db } from '../store/database.js';
+import { replaceTrackRun, type TubeToStore } from '../store/tubes.js';
+import { getVideo } from '../store/videos.js';
+import { keypointFormatFor } from './keypoint-formats.js';
+import { DEFAULT_SHOT_CHANGE_OPTIONS, type ShotChangeOptions } from './shot-changes.js';
+import { trackPoseFrames } from './track-poses.js';
+import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './tracker.js';
+import { buildTubes, defaultTubeOptions } from './tube.js';
+
+export interface TrackVideoOptions {
+  minHits: number;
+  maxGap: number;
+  /** Pair cost gate (see cost.ts). */
+  gate: number;
+  minTubeFrames: number;
+  maxTubeFrames: number;
+  minScore: number;
+  minParts: number;
+  shotChanges: ShotChangeOptions;
+}
+
+export const DEFAULT_TRACK_VIDEO_OPTIONS: TrackVideoOptions = {
+  minHits: DEFAULT_TRACKER_OPTIONS.minHits,
+  maxGap: DEFAULT_TRACKER_OPTIONS.maxGap,
+  gate: DEFAULT_TRACKER_OPTIONS.cost.gate,
+  minTubeFrames: 40,
+  maxTubeFrames: 500,
+  minScore: DEFAULT_TRACKER_OPTIONS.minScore,
+  minParts: DEFAULT_TRACKER_OPTIONS.minParts,
+  shotChanges: DEFAULT_SHOT_CHANGE_OPTIONS,
+};
+
+export interface TrackVideoResult {
+  labelRunId: number;
+  videoId: number;
+  trackRunId: number;
+  frames: number;
+  detections: number;
+  /** Confirmed tracks, before cleaning. */
+  tracks: number;
+  shotStarts: number[];
+  tubes: { id: number; name: string; trackId: number; firstFrame: number; frameCount: number }[];
+}
+
+/** Tracks one finished label run and stores its tubes. */
+export function trackLabelRun(db: Db, labelRunId: number, options: Partial<TrackVideoOptions> = {}): TrackVideoResult {
+  const settings: TrackVideoOptions = { ...DEFAULT_TRACK_VIDEO_OPTIONS, ...options };
+  const run = getLabelRun(db, labelRunId);
+  if (!run) throw new UsageError(`no label run ${labelRunId}`);
+  if (run.status !== 'done') throw new UsageError(`label run ${labelRunId} is ${run.status}, not done; finish it with hmmr label first`);
+  const video = getVideo(db, run.videoId);
+  if (!video) throw new UsageError(`label run ${labelRunId} has no video`);
+
+  const frames = readDetections(db, labelRunId);
+  const keys = readDetectionKeys(db, labelRunId);
+  const firstPerson = frames.find((frame) => frame.people.length > 0)?.people[0];
+  const format = keypointFormatFor(run.keypointFormat, firstPerson ? firstPerson.keypoints.length / 3 : 0);
+  const trackerOptions: Partial<TrackerOptions> = {
+    minHits: settings.minHits,
+    maxGap: settings.maxGap,
+    minScore: settings.minScore,
+    minParts: settings.minParts,
+    cost: { ...DEFAULT_TRACKER_OPTIONS.cost, gate: settings.gate },
+  };
+  const { tracks, shotStarts } = trackPoseFrames(
+    frames,
+    frames.map((frame) => keys.sceneScoreOf.get(frame.frameIndex) ?? null),
+    format,
+    { tracker: trackerOptions, shotChanges: settings.shotChanges },
+  );
+
+  const tubeOptions = defaultTubeOptions(format);
+  tubeOptions.cleaning = { ...tubeOptions.cleaning, minTubeFrames: settings.minTubeFrames, maxTubeFrames: settings.maxTubeFrames };
+  const videoName = basename(video.path, extname(video.path));
+  const tubes: TubeToStore[] = tracks.flatMap((track) =>
+    buildTubes(track, format, tubeOptions, (hit) => keys.detectionIdOf(hit.frameIndex, hit.personIndex)).map((tube, part) => ({
+      ...tube,
+      name: `${videoName}/track${track.trackId}/part${part}`,
+      tier: 'pseudo2d' as const,
+      split: 'train' as const,
+      fps: video.fps,
+    })),
+  );
+  const params = { ...settings, keypointFormat: format.name };
+  const stored = replaceTrackRun(db, { labelRunId, videoId: video.id, params }, tubes);
+  return {
+    labelRunId,
+    videoId: video.id,
+    trackRunId: stored.trackRunId,
+    frames: frames.length,
+    detections: frames.reduce((sum, frame) => sum + frame.people.length, 0),
+    tracks: tracks.length,
+    shotStarts,
+    tubes: tubes.map((tube, i) => ({
+      id: stored.tubeIds[i]!,
+      name: tube.name,
+      trackId: tube.trackId,
+      firstFrame: tube.frames[0]!.frameIndex,
+      frameCount: tube.frames.length,
+    })),
+  };
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { PoseFrame } from '../../src/domain.js';
+import { BadInputFileError } from '../../src/errors.js';
+import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
+import { ingestPaths } from '../../src/ingest/ingest.js';
+import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
+import { openDatabase, type Db } from '../../src/store/database.js';
+import { listLabelRuns, readDetections } from '../../src/store/detections.js';
+import { findTrackRun, listTubes, loadTubes } from '../../src/store/tubes.js';
+import { listVideos, type VideoRecord } from '../../src/store/videos.js';
+import { openPoseFileName, serialiseOpenPoseFrame } from '../../src/tracker/formats/openpose.js';
+import { importOpenPoseFolder } from '../../src/tracker/import-openpose.js';
+import { trackLabelRun } from '../../src/tracker/track-video.js';
+import { makeVideo } from '../helpers/make-video.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { syntheticStream, walker } from './synthetic-poses.js';
+
+const dir = tempDir('hmmr-track-video-');
+const format = loadDescriptor(DEFAULT_DESCRIPTOR_PATH).keypointFormat;
+const FRAMES = 90;
+
+const videoPath = makeVideo(join(dir, 'walk.mp4'), { width: 64, height: 48, fps: 25, frames: FRAMES });
+const stream = syntheticStream({
+  frames: FRAMES,
+  format,
+  seed: 11,
+  noisePx: 2,
+  missRate: 0.02,
+  falsePositivesPerFrame: 0.3,
+  people: [walker(1, [200, 200], [6, 0], 300, 0, FRAMES), walker(2, [900, 210], [-6, 0], 280, 5, FRAMES)],
+});
+
+function writeOpenPoseFolder(name: string, frames: readonly PoseFrame[]): string {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  for (const frame of frames) writeFileSync(join(folder, openPoseFileName('walk', frame.frameIndex)), serialiseOpenPoseFrame(frame.people));
+  return folder;
+}
+
+async function databaseWithVideo(name: string): Promise<{ db: Db; video: VideoRecord }> {
+  const db = openDatabase(join(dir, `${name}.db`));
+  await ingestPaths(db, [videoPath], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
+  return { db, video: listVideos(db)[0]! };
+}
+
+test('OpenPose import → export → import is lossless, and a repeated import is recognised', async () => {
+  const source = writeOpenPoseFolder('source', stream.map((f) => f.frame));
+  const a = await databaseWithVideo('a');
+  const b = await databaseWithVideo('b');
+  try {
+    const first = importOpenPoseFolder(a.db, source, a.video);
+    assert.equal(first.created, true);
+    assert.equal(first.frames, FRAMES);
+    assert.equal(first.keypointFormat, 'coco18');
+    const imported = readDetections(a.db, first.labelRunId);
+
+    const exported = writeOpenPoseFolder('exported', imported);
+    const second = importOpenPoseFolder(b.db, exported, b.video);
+    assert.deepEqual(readDetections(b.db, second.labelRunId), imported);
+    const again = importOpenPoseFolder(a.db, exported, a.video);
+    assert.deepEqual([again.created, again.labelRunId], [false, first.labelRunId]);
+    assert.equal(listLabelRuns(a.db).length, 1);
+  } finally {
+    a.db.close();
+    b.db.close();
+  }
+});
+
+test('a bad file imports nothing', async () => {
+  const frames = stream.slice(0, 10).map((f) => f.frame);
+  const folder = writeOpenPoseFolder('broken', frames);
+  writeFileSync(join(folder, openPoseFileName('walk', 5)), '{"people": [{"pose_keypoints_2d": [1, 2]}]}');
+  const { db, video } = await databaseWithVideo('broken');
+  try {
+    assert.throws(() => importOpenPoseFolder(db, folder, video), (error: unknown) => error instanceof BadInputFileError && error.path!.endsWith(openPoseFileName('walk', 5)));
+    assert.equal(listLabelRuns(db).length, 0);
+  } finally {
+    db.close();
+  }
+});
+
+test('tracking a label run stores pure tubes that point at their detections, and re-tracking replaces them', async () => {
+  const { db, video } = await databaseWithVideo('track');
+  try {
+    const { labelRunId } = importOpenPoseFolder(db, writeOpenPoseFolder('to-track', stream.map((f) => f.frame)), video);
+    const first = trackLabelRun(db, labelRunId, { minTubeFrames: 30 });
+    assert.equal(first.tubes.length, 2, `tubes: ${JSON.stringify(first.tubes)}`);
+    assert.deepEqual(first.tubes.map((t) => t.name).sort(), first.tubes.map((t) => `walk/track${t.trackId}/part0`).sort());
+
+    // Every tube frame with a detection id holds exactly that detection's keypoints, of one person.
+    const detections = readDetections(db, labelRunId);
+    const byKeypoints = new Map<string, number>();
+    stream.forEach(({ truthIds }, f) => detections[f]!.people.forEach((p, i) => byKeypoints.set(p.keypoints.join(','), truthIds[i]!)));
+    for (const tube of loadTubes(db, { trackRunId: first.trackRunId })) {
+      assert.equal(tube.videoId, video.id);
+      assert.equal(tube.tier, 'pseudo2d');
+      const truths = new Set(tube.frames.filter((f) => f.detectionId !== undefined).map((f) => byKeypoints.get(f.keypoints.join(','))));
+      assert.equal(truths.size, 1, 'one person per tube');
+      assert.ok(!truths.has(-1), 'no false positive in a tube');
+    }
+
+    const second = trackLabelRun(db, labelRunId, { minTubeFrames: 200 });
+    assert.equal(second.tubes.length, 0);
+    assert.equal(findTrackRun(db, labelRunId)!.id, second.trackRunId);
+    assert.equal(listTubes(db, { trackRunId: first.trackRunId }).length, 0, 'the old track run and its tubes are gone');
+  } finally {
+    db.close();
+  }
+});
