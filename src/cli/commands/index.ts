@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../global-options.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
+import { renderCommand } from './render.js';
 import { statusCommand } from './status.js';
 import { trackCommand } from './track.js';
 
@@ -18,6 +19,7 @@ export const commands: readonly HmmrCommand[] = [
   { module: ingestCommand as never, example: ['$0 ingest ./videos', 'probe, hash and register every video below ./videos'] },
   { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },
   { module: trackCommand as never, example: ['$0 track --max-gap 20', 'link stored detections into tracks and tubes again'] },
+  { module: renderCommand as never, example: ['$0 render clip.mp4 --out overlay.mp4', 'the video with skeletons, boxes and track ids drawn'] },
   { module: importCommand as never, example: ['$0 import openpose ./json --video clip.mp4', 'store OpenPose JSON output as detections of clip.mp4'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];
