@@ -1,0 +1,198 @@
+/**
+ * Label runs and their per-frame detections. A label run is keyed by (video, params_key), where
+ * params_key = sha256(model sha256 + canonical params JSON): the same model and parameters on the
+ * same video always find the same run, so an interrupted run resumes instead of starting over.
+ *
+ * The unit of resumption is a chunk of frames written in ONE transaction together with the run's
+ * next_frame: after a crash the database holds whole chunks only, and next_frame says where to go on.
+ */
+import { createHash } from 'node:crypto';
+import type { Person2D, PoseFrame } from '../domain.js';
+import { DatabaseError } from '../errors.js';
+import { blobToFloat32, float32ToBlob, type Db } from './database.js';
+
+export type LabelRunStatus = 'running' | 'done' | 'failed';
+
+export interface LabelRunSpec {
+  videoId: number;
+  source: 'onnx' | 'openpose-import';
+  modelName: string;
+  modelSha256: string;
+  keypointFormat: string;
+  /** Every parameter that affects the result; stored as canonical JSON. */
+  params: object;
+  /** Frames the run is expected to deliver, for progress (may be an estimate). */
+  framesTotal?: number;
+}
+
+export interface LabelRun {
+  id: number;
+  videoId: number;
+  source: 'onnx' | 'openpose-import';
+  modelName: string;
+  modelSha256: string;
+  keypointFormat: string;
+  paramsJson: string;
+  paramsKey: string;
+  status: LabelRunStatus;
+  /** First frame index not yet committed. */
+  nextFrame: number;
+  framesTotal: number | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** One processed frame, with everybody found in it (possibly nobody). */
+export interface DetectionFrame {
+  frameIndex: number;
+  timeSec: number;
+  sceneScore: number | null;
+  people: readonly Person2D[];
+}
+
+/** A stored frame: the PoseFrame plus the shot-cut signal the tracker splits tracks on. */
+export interface StoredPoseFrame extends PoseFrame {
+  sceneScore: number | null;
+}
+
+/** JSON with object keys sorted at every level, so equal parameters always give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
+    return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+export function labelParamsKey(modelSha256: string, params: object): string {
+  return createHash('sha256').update(modelSha256 + canonicalJson(params)).digest('hex');
+}
+
+const RUN_COLUMNS = `id, video_id AS videoId, source, model_name AS modelName, model_sha256 AS modelSha256,
+  keypoint_format AS keypointFormat, params_json AS paramsJson, params_key AS paramsKey, status,
+  next_frame AS nextFrame, frames_total AS framesTotal, error, started_at AS startedAt, finished_at AS finishedAt`;
+
+export function findLabelRun(db: Db, videoId: number, paramsKey: string): LabelRun | undefined {
+  return db.prepare(`SELECT ${RUN_COLUMNS} FROM label_runs WHERE video_id = ? AND params_key = ?`).get(videoId, paramsKey) as LabelRun | undefined;
+}
+
+export function getLabelRun(db: Db, runId: number): LabelRun | undefined {
+  return db.prepare(`SELECT ${RUN_COLUMNS} FROM label_runs WHERE id = ?`).get(runId) as LabelRun | undefined;
+}
+
+/** Label runs, newest first; optionally of one video and/or one status. */
+export function listLabelRuns(db: Db, filter: { videoId?: number; status?: LabelRunStatus } = {}): LabelRun[] {
+  return db
+    .prepare(
+      `SELECT ${RUN_COLUMNS} FROM label_runs
+       WHERE (@videoId IS NULL OR video_id = @videoId) AND (@status IS NULL OR status = @status) ORDER BY id DESC`,
+    )
+    .all({ videoId: filter.videoId ?? null, status: filter.status ?? null }) as LabelRun[];
+}
+
+/**
+ * The run for this video and parameter set: the existing one (a finished run is returned as it is; an
+ * interrupted or failed one is marked running again and keeps its next_frame) or a new one.
+ */
+export function startLabelRun(db: Db, spec: LabelRunSpec): LabelRun {
+  const paramsJson = canonicalJson(spec.params);
+  const paramsKey = labelParamsKey(spec.modelSha256, spec.params);
+  const start = db.transaction(() => {
+    const existing = findLabelRun(db, spec.videoId, paramsKey);
+    if (existing) {
+      if (existing.status !== 'done') {
+        db.prepare("UPDATE label_runs SET status = 'running', error = NULL, frames_total = coalesce(?, frames_total) WHERE id = ?").run(
+          spec.framesTotal ?? null,
+          existing.id,
+        );
+      }
+      return existing.id;
+    }
+    return Number(
+      db
+        .prepare(
+          `INSERT INTO label_runs (video_id, source, model_name, model_sha256, keypoint_format, params_json, params_key, status,
+             next_frame, frames_total, started_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'running', 0, ?, ?)`,
+        )
+        .run(spec.videoId, spec.source, spec.modelName, spec.modelSha256, spec.keypointFormat, paramsJson, paramsKey, spec.framesTotal ?? null, new Date().toISOString())
+        .lastInsertRowid,
+    );
+  });
+  return getLabelRun(db, start.immediate())!;
+}
+
+/**
+ * Writes a chunk of processed frames and advances the run to `nextFrame`, in one transaction.
+ * `expectedNextFrame` is the run's next_frame as this writer last saw it: if another process has
+ * moved it meanwhile (two labellers on one video), nothing is written and DatabaseError is thrown.
+ */
+export function commitDetectionChunk(db: Db, runId: number, expectedNextFrame: number, frames: readonly DetectionFrame[], nextFrame: number): void {
+  const insertFrame = db.prepare('INSERT INTO detection_frames (run_id, frame_index, time_sec, scene_score) VALUES (?, ?, ?, ?)');
+  const insertPerson = db.prepare(
+    'INSERT INTO detections (run_id, frame_index, person_index, score, part_count, keypoints) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const advance = db.prepare('UPDATE label_runs SET next_frame = ? WHERE id = ? AND next_frame = ?');
+  const write = db.transaction(() => {
+    if (advance.run(nextFrame, runId, expectedNextFrame).changes !== 1) {
+      throw new DatabaseError(db.name, `label run ${runId} was advanced by another process; run the command again to resume`);
+    }
+    for (const frame of frames) {
+      if (frame.frameIndex < expectedNextFrame || frame.frameIndex >= nextFrame) {
+        throw new RangeError(`frame ${frame.frameIndex} is outside the chunk [${expectedNextFrame}, ${nextFrame})`);
+      }
+      insertFrame.run(runId, frame.frameIndex, frame.timeSec, frame.sceneScore);
+      frame.people.forEach((person, personIndex) => {
+        insertPerson.run(runId, frame.frameIndex, personIndex, person.score, person.partCount, float32ToBlob(person.keypoints));
+      });
+    }
+  });
+  write.immediate();
+}
+
+export function finishLabelRun(db: Db, runId: number): void {
+  db.prepare(
+    `UPDATE label_runs SET status = 'done', error = NULL, finished_at = ?,
+       frames_total = (SELECT count(*) FROM detection_frames WHERE run_id = ?) WHERE id = ?`,
+  ).run(new Date().toISOString(), runId, runId);
+}
+
+/** Marks a run failed; its committed frames stay, and running the command again resumes it. */
+export function failLabelRun(db: Db, runId: number, error: string): void {
+  db.prepare("UPDATE label_runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, new Date().toISOString(), runId);
+}
+
+export function countDetectionFrames(db: Db, runId: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM detection_frames WHERE run_id = ?').get(runId) as { n: number }).n;
+}
+
+/**
+ * The run's frames in order, each with its people by descending score (person_index order).
+ * Optionally a frame range [fromFrame, toFrame).
+ */
+export function readDetections(db: Db, runId: number, range: { fromFrame?: number; toFrame?: number } = {}): StoredPoseFrame[] {
+  const from = range.fromFrame ?? 0;
+  const to = range.toFrame ?? Number.MAX_SAFE_INTEGER;
+  const frames = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, time_sec AS timeSec, scene_score AS sceneScore FROM detection_frames
+       WHERE run_id = ? AND frame_index >= ? AND frame_index < ? ORDER BY frame_index`,
+    )
+    .all(runId, from, to) as { frameIndex: number; timeSec: number; sceneScore: number | null }[];
+  const people = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, score, part_count AS partCount, keypoints FROM detections
+       WHERE run_id = ? AND frame_index >= ? AND frame_index < ? ORDER BY frame_index, person_index`,
+    )
+    .all(runId, from, to) as { frameIndex: number; score: number; partCount: number; keypoints: Buffer }[];
+  const byFrame = new Map<number, StoredPoseFrame>();
+  const result = frames.map((frame) => {
+    const poseFrame: StoredPoseFrame = { ...frame, people: [] };
+    byFrame.set(frame.frameIndex, poseFrame);
+    return poseFrame;
+  });
+  for (const row of people) {
+    byFrame.get(row.frameIndex)!.people.push({ keypoints: blobToFloat32(row.keypoints), score: row.score, partCount: row.partCount });
+  }
+  return result;
+}
