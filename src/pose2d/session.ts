@@ -198,3 +198,57 @@ function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? message;
 }
+
+/**
+ * A generic image network: one float32 NCHW input, the first output returned whole. Not a pose
+ * model (no descriptor); training's `onnx:<model>` feature backbones run through it, so that this
+ * file stays the only importer of onnxruntime-node.
+ */
+export interface ImageModelSession {
+  readonly modelPath: string;
+  readonly modelSha256: string;
+  run(input: Float32Array, dims: readonly [number, number, number, number]): Promise<{ data: Float32Array; dims: number[] }>;
+  close(): Promise<void>;
+}
+
+export async function openImageModelSession(modelPath: string, options: PoseSessionOptions = {}): Promise<ImageModelSession> {
+  const path = resolve(modelPath);
+  if (!existsSync(path)) throw new ModelMismatchError(path, 'model file not found');
+  const bytes = readFileSync(path);
+  const modelSha256 = createHash('sha256').update(bytes).digest('hex');
+  const device = options.device ?? 'cpu';
+  if (device === 'cuda' && !cudaProviderInstalled()) throw new UsageError(`--device cuda: ${CUDA_HELP}`);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: [device],
+      intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
+  } catch (error) {
+    throw new ModelMismatchError(path, `not a loadable ONNX model: ${firstLine(error)}`);
+  }
+  const inputName = session.inputNames[0];
+  const outputName = session.outputNames[0];
+  if (session.inputNames.length !== 1 || !inputName || !outputName) {
+    await session.release();
+    throw new ModelMismatchError(path, `an image backbone needs exactly one input, this model has ${JSON.stringify(session.inputNames)}`);
+  }
+  return {
+    modelPath: path,
+    modelSha256,
+    async run(input, dims) {
+      let results: ort.InferenceSession.OnnxValueMapType;
+      try {
+        results = await session.run({ [inputName]: new ort.Tensor('float32', input, [...dims]) });
+      } catch (error) {
+        throw new ModelMismatchError(path, `failed on a [${dims.join(',')}] input: ${firstLine(error)}`);
+      }
+      const output = results[outputName]!;
+      if (output.type !== 'float32') throw new ModelMismatchError(path, `output "${outputName}" is ${output.type}, not float32`);
+      return { data: output.data as Float32Array, dims: [...output.dims] };
+    },
+    close: () => session.release(),
+  };
+}

@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { BadInputFileError } from '../errors.js';
+import { parseTrainConfig, type TrainConfig } from './config.js';
+import type { AdamState } from './optim/adam.js';
+import type { RngState } from './rng.js';
+
+/*
+ * Checkpoint format (version 1), one folder per saved step, `<out>/ckpt-00001000/`:
+ *   manifest.json  — { format: "hmmr-checkpoint", version: 1, step, createdAt, config, seed,
+ *                      rngState, features: {extractor, dims, sha}, bodyModel, optimizerSteps,
+ *                      tensors: [{ name, shape, offset, length }], byteLength, sha256 }
+ *   tensors.bin    — every tensor as little-endian float32, concatenated in manifest order;
+ *                    offset/length count float32 elements. Names: `encoder/<param>` and
+ *                    `discriminator/<param>` (weights), with `.adam_m` / `.adam_v` suffixes for
+ *                    Adam's moments. sha256 is of tensors.bin.
+ * `<out>/latest.json` = { "checkpoint": "ckpt-00001000", "step": 1000 } names the newest one.
+ * Writes are atomic: a temp folder is written and fsynced, then renamed into place, then
+ * latest.json is replaced the same way, so a crash leaves the previous checkpoint intact.
+ */
+export const CHECKPOINT_FORMAT = 'hmmr-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+const MANIFEST = 'manifest.json';
+const TENSORS = 'tensors.bin';
+const LATEST = 'latest.json';
+
+export interface FeatureIdentity {
+  /** 'keypoints' or 'onnx:<path>'. */
+  extractor: string;
+  dims: number;
+  /** Identity of the extractor's weights/version: features from another sha do not fit. */
+  sha: string;
+}
+
+/** One optimiser's side of the model: parameter shapes and values, and its Adam state. */
+export interface OptimizedParameters {
+  shapes: ReadonlyMap<string, readonly number[]>;
+  values: ReadonlyMap<string, Float32Array>;
+  adam?: AdamState;
+}
+
+export interface CheckpointContent {
+  step: number;
+  config: TrainConfig;
+  seed: number;
+  rngState: RngState;
+  features: FeatureIdentity;
+  bodyModel: string;
+  encoder: OptimizedParameters;
+  discriminator: OptimizedParameters;
+}
+
+interface TensorEntry {
+  name: string;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+interface Manifest {
+  format: string;
+  version: number;
+  step: number;
+  createdAt: string;
+  config: TrainConfig;
+  seed: number;
+  rngState: RngState;
+  features: FeatureIdentity;
+  bodyModel: string;
+  optimizerSteps: { encoder: number; discriminator: number };
+  tensors: TensorEntry[];
+  byteLength: number;
+  sha256: string;
+}
+
+export function checkpointDirName(step: number): string {
+  return `ckpt-${String(step).padStart(8, '0')}`;
+}
+
+/** Writes a checkpoint atomically under `outDir`, points latest.json at it, prunes to `keep`. Returns its folder. */
+export function writeCheckpoint(outDir: string, content: CheckpointContent, keep: number): string {
+  mkdirSync(outDir, { recursive: true });
+  const finalDir = join(outDir, checkpointDirName(content.step));
+  const tempDir = join(outDir, `.${checkpointDirName(content.step)}.tmp-${process.pid}`);
+  rmSync(tempDir, { recursive: true, force: true });
+  mkdirSync(tempDir);
+
+  const tensors: TensorEntry[] = [];
+  const arrays: Float32Array[] = [];
+  let offset = 0;
+  const add = (name: string, shape: readonly number[], values: Float32Array) => {
+    tensors.push({ name, shape: [...shape], offset, length: values.length });
+    arrays.push(values);
+    offset += values.length;
+  };
+  for (const [side, params] of [['encoder', content.encoder], ['discriminator', content.discriminator]] as const) {
+    for (const [name, values] of params.values) {
+      const shape = params.shapes.get(name) ?? [values.length];
+      add(`${side}/${name}`, shape, values);
+      if (params.adam) {
+        add(`${side}/${name}.adam_m`, shape, params.adam.firstMoment.get(name)!);
+        add(`${side}/${name}.adam_v`, shape, params.adam.secondMoment.get(name)!);
+      }
+    }
+  }
+
+  const hash = createHash('sha256');
+  const fd = openSync(join(tempDir, TENSORS), 'w');
+  try {
+    for (const array of arrays) {
+      const bytes = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+      hash.update(bytes);
+      writeAll(fd, bytes);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const manifest: Manifest = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    step: content.step,
+    createdAt: new Date().toISOString(),
+    config: content.config,
+    seed: content.seed,
+    rngState: content.rngState,
+    features: content.features,
+    bodyModel: content.bodyModel,
+    optimizerSteps: { encoder: content.encoder.adam?.step ?? 0, discriminator: content.discriminator.adam?.step ?? 0 },
+    tensors,
+    byteLength: offset * 4,
+    sha256: hash.digest('hex'),
+  };
+  writeFileDurably(join(tempDir, MANIFEST), JSON.stringify(manifest, null, 1));
+  fsyncPath(tempDir);
+  // Re-saving a step (a resumed run interrupted before its next checkpoint) replaces the old copy.
+  if (existsSync(finalDir)) rmSync(finalDir, { recursive: true, force: true });
+  renameSync(tempDir, finalDir);
+  fsyncPath(outDir);
+  const latestTemp = join(outDir, `.${LATEST}.tmp-${process.pid}`);
+  writeFileDurably(latestTemp, JSON.stringify({ checkpoint: basename(finalDir), step: content.step }) + '\n');
+  renameSync(latestTemp, join(outDir, LATEST));
+  fsyncPath(outDir);
+  pruneCheckpoints(outDir, keep, basename(finalDir));
+  return finalDir;
+}
+
+/** The newest checkpoint folder of a run folder, or undefined when it has none. */
+export function latestCheckpointDir(outDir: string): string | undefined {
+  const pointer = join(outDir, LATEST);
+  if (!existsSync(pointer)) return undefined;
+  let parsed: { checkpoint?: unknown };
+  try {
+    parsed = JSON.parse(readFileSync(pointer, 'utf8')) as { checkpoint?: unknown };
+  } catch (error) {
+    throw new BadInputFileError(pointer, `unreadable: ${(error as Error).message}`);
+  }
+  if (typeof parsed.checkpoint !== 'string' || !/^ckpt-\d+$/.test(parsed.checkpoint)) throw new BadInputFileError(pointer, 'does not name a checkpoint folder');
+  return join(outDir, parsed.checkpoint);
+}
+
+/** A checkpoint folder itself, or a run folder (its latest checkpoint). */
+export function resolveCheckpointDir(path: string): string {
+  if (existsSync(join(path, MANIFEST))) return path;
+  const latest = latestCheckpointDir(path);
+  if (!latest) throw new BadInputFileError(path, 'not a checkpoint: no manifest.json and no latest.json');
+  return latest;
+}
+
+/**
+ * Reads a checkpoint. Without `withOptimizer` only the weights are read (prediction); with it the
+ * whole file is read and its sha256 verified (resuming).
+ */
+export function readCheckpoint(path: string, options: { withOptimizer: boolean }): CheckpointContent {
+  const dir = resolveCheckpointDir(path);
+  const manifestPath = join(dir, MANIFEST);
+  const manifest = parseManifest(manifestPath);
+  const binPath = join(dir, TENSORS);
+  let fd: number;
+  try {
+    fd = openSync(binPath, 'r');
+  } catch (error) {
+    throw new BadInputFileError(binPath, `cannot open: ${(error as NodeJS.ErrnoException).code}`);
+  }
+  try {
+    const wanted = manifest.tensors.filter((entry) => options.withOptimizer || !entry.name.includes('.adam_'));
+    const read = new Map<string, Float32Array>();
+    const hash = createHash('sha256');
+    for (const entry of options.withOptimizer ? manifest.tensors : wanted) {
+      const bytes = Buffer.alloc(entry.length * 4);
+      const got = readSync(fd, bytes, 0, bytes.length, entry.offset * 4);
+      if (got !== bytes.length) throw new BadInputFileError(binPath, `truncated: tensor '${entry.name}' needs bytes ${entry.offset * 4}..${(entry.offset + entry.length) * 4}`);
+      if (options.withOptimizer) hash.update(bytes);
+      read.set(entry.name, new Float32Array(bytes.buffer, bytes.byteOffset, entry.length));
+    }
+    if (options.withOptimizer && hash.digest('hex') !== manifest.sha256) throw new BadInputFileError(binPath, 'sha256 does not match the manifest (corrupt checkpoint)');
+    const side = (prefix: 'encoder' | 'discriminator', steps: number): OptimizedParameters => {
+      const shapes = new Map<string, readonly number[]>();
+      const values = new Map<string, Float32Array>();
+      const firstMoment = new Map<string, Float32Array>();
+      const secondMoment = new Map<string, Float32Array>();
+      for (const entry of manifest.tensors) {
+        if (!entry.name.startsWith(prefix + '/')) continue;
+        const local = entry.name.slice(prefix.length + 1);
+        const data = read.get(entry.name);
+        if (!data) continue;
+        if (local.endsWith('.adam_m')) firstMoment.set(local.slice(0, -7), data);
+        else if (local.endsWith('.adam_v')) secondMoment.set(local.slice(0, -7), data);
+        else {
+          shapes.set(local, entry.shape);
+          values.set(local, data);
+        }
+      }
+      return { shapes, values, adam: options.withOptimizer ? { step: steps, firstMoment, secondMoment } : undefined };
+    };
+    return {
+      step: manifest.step,
+      config: manifest.config,
+      seed: manifest.seed,
+      rngState: manifest.rngState,
+      features: manifest.features,
+      bodyModel: manifest.bodyModel,
+      encoder: side('encoder', manifest.optimizerSteps.encoder),
+      discriminator: side('discriminator', manifest.optimizerSteps.discriminator),
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseManifest(path: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BadInputFileError(path, `unreadable manifest: ${(error as Error).message}`);
+  }
+  const manifest = json as Partial<Manifest>;
+  if (manifest.format !== CHECKPOINT_FORMAT) throw new BadInputFileError(path, `not an hmmr checkpoint (format '${String(manifest.format)}')`);
+  if (manifest.version !== CHECKPOINT_VERSION) throw new BadInputFileError(path, `checkpoint version ${String(manifest.version)}; this hmmr reads version ${CHECKPOINT_VERSION}`);
+  if (!Number.isInteger(manifest.step) || !Array.isArray(manifest.tensors) || !Array.isArray(manifest.rngState) || !manifest.features || typeof manifest.sha256 !== 'string') {
+    throw new BadInputFileError(path, 'manifest lacks step, tensors, rngState, features or sha256');
+  }
+  // Re-validate the stored config so a hand-edited manifest fails here, not inside tfjs.
+  const { name, ...rest } = manifest.config as TrainConfig;
+  const config = parseTrainConfig({ extends: 'paper', ...rest }, path);
+  config.name = name;
+  return { ...(manifest as Manifest), config };
+}
+
+function pruneCheckpoints(outDir: string, keep: number, newest: string): void {
+  const dirs = readdirSync(outDir)
+    .filter((name) => /^ckpt-\d+$/.test(name) && name !== newest)
+    .sort();
+  for (const old of dirs.slice(0, Math.max(0, dirs.length - (keep - 1)))) rmSync(join(outDir, old), { recursive: true, force: true });
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+function writeFileDurably(path: string, text: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeAll(fd, Buffer.from(text, 'utf8'));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncPath(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

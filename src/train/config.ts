@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import { BadInputFileError } from '../errors.js';
+
+/**
+ * HMMR training configuration as plain objects (spec B1/B2 numbers; VideoPose3D-style presets).
+ * A preset is named on the command line (`--config cpu`) or a JSON file overrides one:
+ * `{ "extends": "cpu", "model": { "width": 256 }, "optim": { "encoderLr": 1e-4 } }`.
+ */
+export interface ModelConfig {
+  /** Width of the per-frame feature φ and of the movie strip Φ (2048 in the paper). */
+  width: number;
+  /** Temporal encoder on; off gives the single-frame ablation (Φ = φ). */
+  temporal: boolean;
+  /** Residual blocks in the temporal encoder (3 → receptive field 13 frames). */
+  encoderBlocks: number;
+  groupNormGroups: number;
+  groupNormEpsilon: number;
+  /** Hidden width of the iterative regressors f_3D and f_Δt. */
+  iefHidden: number;
+  iefIterations: number;
+  dropoutRate: number;
+  /** f_Δt heads for the past and the future. */
+  deltaHeads: boolean;
+  /** |Δt| in frames (5 = ±0.2 s at 25 fps). */
+  deltaFrames: number;
+  /** The hallucinator φ → Φ̂ (trained through f_3D and f_Δt as in the paper). */
+  hallucinator: boolean;
+  hallucinatorHidden: number;
+  discriminatorJointChannels: number;
+  discriminatorHidden: number;
+}
+
+/** Loss weights (spec B2); each weighted term is logged under the same name. */
+export interface LossWeights {
+  kp: number;
+  joints: number;
+  smpl: number;
+  const: number;
+  shape: number;
+  advEncoder: number;
+  advDiscriminator: number;
+  hallucinate: number;
+  deltaKp: number;
+  deltaJoints: number;
+  deltaSmpl: number;
+  halKp: number;
+  halJoints: number;
+  halSmpl: number;
+}
+
+export interface OptimConfig {
+  /**
+   * Adam learning rates. 1e-5 (encoder) and 1e-4 (discriminator) are the paper's rates, which
+   * fine-tune from HMR's pretrained regressor; a from-scratch run on a small data set usually
+   * wants a higher encoder rate (the `tiny` preset uses 1e-3).
+   */
+  encoderLr: number;
+  discriminatorLr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export interface DataConfig {
+  /** Window length T in frames. */
+  windowFrames: number;
+  /** Sequences per optimiser step. */
+  batchSize: number;
+  /**
+   * Sequences per forward/backward pass; gradients of batchSize/microBatch passes are summed
+   * before one optimiser step. Smaller values bound the activation memory at large widths.
+   */
+  microBatch: number;
+  flipProbability: number;
+  /** Half 3D, half 2D sequences per batch when both kinds exist (HD split_balanced). */
+  balanceTiers: boolean;
+  /** Keypoints with confidence below this are invisible (OpenPose logit threshold, spec B2). */
+  visibilityThreshold: number;
+}
+
+export interface ScheduleConfig {
+  steps: number;
+  logEvery: number;
+  checkpointEvery: number;
+  keepCheckpoints: number;
+}
+
+export interface TrainConfig {
+  name: string;
+  /** Per-frame feature extractor: 'keypoints' or 'onnx:<model.onnx>'. */
+  features: string;
+  /** 'standin' (shipped) or a path to a user-supplied SMPL .npz/.json. */
+  bodyModel: string;
+  model: ModelConfig;
+  loss: LossWeights;
+  optim: OptimConfig;
+  data: DataConfig;
+  schedule: ScheduleConfig;
+}
+
+const paperLoss: LossWeights = {
+  kp: 60,
+  joints: 60,
+  smpl: 60,
+  const: 1,
+  shape: 1,
+  advEncoder: 1,
+  advDiscriminator: 1,
+  hallucinate: 1,
+  deltaKp: 60,
+  deltaJoints: 60,
+  deltaSmpl: 60,
+  halKp: 60,
+  halJoints: 60,
+  halSmpl: 60,
+};
+
+const paper: TrainConfig = {
+  name: 'paper',
+  features: 'keypoints',
+  bodyModel: 'standin',
+  model: {
+    width: 2048,
+    temporal: true,
+    encoderBlocks: 3,
+    groupNormGroups: 32,
+    groupNormEpsilon: 1e-6,
+    iefHidden: 1024,
+    iefIterations: 3,
+    dropoutRate: 0.5,
+    deltaHeads: true,
+    deltaFrames: 5,
+    hallucinator: true,
+    hallucinatorHidden: 2048,
+    discriminatorJointChannels: 32,
+    discriminatorHidden: 1024,
+  },
+  loss: paperLoss,
+  optim: { encoderLr: 1e-5, discriminatorLr: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  data: { windowFrames: 20, batchSize: 8, microBatch: 8, flipProbability: 0.5, balanceTiers: true, visibilityThreshold: 0.1 },
+  schedule: { steps: 100_000, logEvery: 10, checkpointEvery: 500, keepCheckpoints: 3 },
+};
+
+const cpu: TrainConfig = {
+  ...paper,
+  name: 'cpu',
+  model: { ...paper.model, width: 512, hallucinatorHidden: 512 },
+};
+
+const singleFrame: TrainConfig = {
+  ...cpu,
+  name: 'single-frame',
+  model: { ...cpu.model, temporal: false, deltaHeads: false, hallucinator: false },
+};
+
+const tiny: TrainConfig = {
+  ...paper,
+  name: 'tiny',
+  model: {
+    ...paper.model,
+    width: 32,
+    groupNormGroups: 8,
+    iefHidden: 32,
+    dropoutRate: 0,
+    hallucinatorHidden: 32,
+    discriminatorJointChannels: 8,
+    discriminatorHidden: 32,
+  },
+  optim: { ...paper.optim, encoderLr: 1e-3, discriminatorLr: 1e-3 },
+  data: { ...paper.data, batchSize: 4, microBatch: 4 },
+  schedule: { steps: 200, logEvery: 10, checkpointEvery: 50, keepCheckpoints: 2 },
+};
+
+export const CONFIG_PRESETS: Readonly<Record<string, TrainConfig>> = {
+  paper,
+  cpu,
+  'single-frame': singleFrame,
+  tiny,
+};
+
+/** A deep copy of a preset, or undefined for an unknown name. */
+export function presetConfig(name: string): TrainConfig | undefined {
+  const preset = CONFIG_PRESETS[name];
+  return preset ? structuredClone(preset) : undefined;
+}
+
+/** A preset name or a JSON file path → a validated configuration. */
+export function loadTrainConfig(nameOrPath: string): TrainConfig {
+  const preset = presetConfig(nameOrPath);
+  if (preset) return preset;
+  let text: string;
+  try {
+    text = readFileSync(nameOrPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const presets = Object.keys(CONFIG_PRESETS).join(', ');
+    throw new BadInputFileError(nameOrPath, code === 'ENOENT' ? `no such config file or preset (presets: ${presets})` : `cannot read: ${code}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new BadInputFileError(nameOrPath, `not valid JSON: ${(error as Error).message}`);
+  }
+  return parseTrainConfig(json, nameOrPath);
+}
+
+/** Validates a parsed JSON config (optionally `extends` a preset, default 'cpu'); errors name the key. */
+export function parseTrainConfig(json: unknown, sourcePath: string): TrainConfig {
+  const fail = (reason: string): never => {
+    throw new BadInputFileError(sourcePath, reason);
+  };
+  if (!isRecord(json)) fail('config must be a JSON object');
+  const { extends: baseName = 'cpu', ...overrides } = json as Record<string, unknown>;
+  if (typeof baseName !== 'string') fail("'extends' must be a preset name");
+  const base = presetConfig(baseName as string) ?? fail(`'extends': unknown preset '${String(baseName)}'`);
+  const merged = mergeChecked(base, overrides, '', fail) as TrainConfig;
+  if (!('name' in overrides)) merged.name = `${base.name}+${sourcePath}`;
+  validateTrainConfig(merged, fail);
+  return merged;
+}
+
+/** Copies `override` onto `base`, rejecting keys `base` lacks and values of another type. */
+function mergeChecked(base: unknown, override: unknown, path: string, fail: (reason: string) => never): unknown {
+  if (!isRecord(base)) {
+    if (typeof override !== typeof base) fail(`'${path}' must be a ${typeof base}, got ${JSON.stringify(override)}`);
+    return override;
+  }
+  if (!isRecord(override)) return fail(`'${path}' must be an object`);
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const keyPath = path ? `${path}.${key}` : key;
+    if (!(key in base)) fail(`unknown key '${keyPath}'`);
+    out[key] = mergeChecked(base[key], value, keyPath, fail);
+  }
+  return out;
+}
+
+/** Range checks that keep a bad config from failing deep inside tfjs. */
+export function validateTrainConfig(config: TrainConfig, fail: (reason: string) => never): void {
+  const positiveInt = (value: number, key: string): void => {
+    if (!Number.isInteger(value) || value <= 0) fail(`'${key}' must be a positive integer, got ${value}`);
+  };
+  const nonNegative = (value: number, key: string): void => {
+    if (!Number.isFinite(value) || value < 0) fail(`'${key}' must be a finite number ≥ 0, got ${value}`);
+  };
+  const { model, data, optim, schedule } = config;
+  for (const key of ['width', 'encoderBlocks', 'groupNormGroups', 'iefHidden', 'iefIterations', 'deltaFrames', 'hallucinatorHidden', 'discriminatorJointChannels', 'discriminatorHidden'] as const) {
+    positiveInt(model[key], `model.${key}`);
+  }
+  if (model.width % model.groupNormGroups !== 0) fail(`'model.width' (${model.width}) must be a multiple of 'model.groupNormGroups' (${model.groupNormGroups})`);
+  if (!(model.dropoutRate >= 0 && model.dropoutRate < 1)) fail(`'model.dropoutRate' must be in [0, 1), got ${model.dropoutRate}`);
+  nonNegative(model.groupNormEpsilon, 'model.groupNormEpsilon');
+  for (const [key, value] of Object.entries(config.loss)) nonNegative(value, `loss.${key}`);
+  for (const key of ['encoderLr', 'discriminatorLr', 'epsilon'] as const) nonNegative(optim[key], `optim.${key}`);
+  for (const key of ['beta1', 'beta2'] as const) {
+    if (!(optim[key] >= 0 && optim[key] < 1)) fail(`'optim.${key}' must be in [0, 1), got ${optim[key]}`);
+  }
+  for (const key of ['windowFrames', 'batchSize', 'microBatch'] as const) positiveInt(data[key], `data.${key}`);
+  if (data.batchSize % data.microBatch !== 0) fail(`'data.batchSize' (${data.batchSize}) must be a multiple of 'data.microBatch' (${data.microBatch})`);
+  if (model.deltaHeads && data.windowFrames <= model.deltaFrames) fail(`'data.windowFrames' (${data.windowFrames}) must exceed 'model.deltaFrames' (${model.deltaFrames})`);
+  if (!(data.flipProbability >= 0 && data.flipProbability <= 1)) fail(`'data.flipProbability' must be in [0, 1]`);
+  nonNegative(data.visibilityThreshold, 'data.visibilityThreshold');
+  for (const key of ['steps', 'logEvery', 'checkpointEvery', 'keepCheckpoints'] as const) positiveInt(schedule[key], `schedule.${key}`);
+  if (config.features !== 'keypoints' && !config.features.startsWith('onnx:')) fail(`'features' must be 'keypoints' or 'onnx:<model.onnx>', got '${config.features}'`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,45 @@
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const METRICS_FILE = 'metrics.jsonl';
+
+/** One logged training step: a line of metrics.jsonl. */
+export interface MetricsLine {
+  step: number;
+  time: string;
+  elapsedSec: number;
+  stepsPerSec: number;
+  msPerStep: number;
+  encoderLoss: number;
+  discriminatorLoss: number | null;
+  encoderGradNorm: number;
+  /** Every unweighted loss term (see TERM_WEIGHTS), plus d_pose. */
+  terms: Record<string, number>;
+}
+
+/** Append-only JSONL log of training metrics in a run folder. */
+export class MetricsLog {
+  readonly path: string;
+
+  constructor(outDir: string) {
+    this.path = join(outDir, METRICS_FILE);
+  }
+
+  /**
+   * Drops lines past `step` (written after the checkpoint a resumed run starts from), so the log
+   * reads as one uninterrupted run.
+   */
+  truncateAfter(step: number): void {
+    if (!existsSync(this.path)) return;
+    const kept = readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && (JSON.parse(line) as MetricsLine).step <= step);
+    const temp = `${this.path}.tmp-${process.pid}`;
+    writeFileSync(temp, kept.map((line) => line + '\n').join(''));
+    renameSync(temp, this.path);
+  }
+
+  append(line: MetricsLine): void {
+    appendFileSync(this.path, JSON.stringify(line) + '\n');
+  }
+}

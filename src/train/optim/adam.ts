@@ -1,0 +1,96 @@
+import * as tf from '../tf.js';
+import type { ParameterSet } from '../nn/parameters.js';
+
+export interface AdamOptions {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** Adam's whole state, as a checkpoint stores it. */
+export interface AdamState {
+  step: number;
+  firstMoment: Map<string, Float32Array>;
+  secondMoment: Map<string, Float32Array>;
+}
+
+/**
+ * Adam (TF1's AdamOptimizer update: lr_t = lr·√(1−β2ᵗ)/(1−β1ᵗ), θ −= lr_t·m/(√v + ε)) on plain
+ * Float32Arrays in the JS heap, holding a master copy of each parameter.
+ * Why not tf.train.adam: its moments live in the backend's memory, and the wasm backend addresses
+ * only 2 GB (pointers above that fail as "out of bounds"); at the paper's width the parameters,
+ * gradients and two moments do not fit together. Here the backend holds only parameters and
+ * gradients. The state is also trivially saved and restored, so a resumed run continues exactly.
+ */
+export class Adam {
+  private readonly values = new Map<string, Float32Array>();
+  private state: AdamState;
+
+  constructor(
+    private readonly params: ParameterSet,
+    readonly options: AdamOptions,
+  ) {
+    this.state = { step: 0, firstMoment: new Map(), secondMoment: new Map() };
+    for (const [name, variable] of params.entries()) {
+      this.values.set(name, Float32Array.from(variable.dataSync() as Float32Array));
+      this.state.firstMoment.set(name, new Float32Array(variable.size));
+      this.state.secondMoment.set(name, new Float32Array(variable.size));
+    }
+  }
+
+  get step(): number {
+    return this.state.step;
+  }
+
+  /** Current parameter values by name (the master copy; do not modify). */
+  parameterValues(): ReadonlyMap<string, Float32Array> {
+    return this.values;
+  }
+
+  /** One update with the given gradients (by parameter name; a missing gradient counts as zero). */
+  apply(gradients: ReadonlyMap<string, Float32Array>): void {
+    const { learningRate, beta1, beta2, epsilon } = this.options;
+    const step = ++this.state.step;
+    const rate = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
+    for (const [name, variable] of this.params.entries()) {
+      const g = gradients.get(name);
+      const m = this.state.firstMoment.get(name)!;
+      const v = this.state.secondMoment.get(name)!;
+      const theta = this.values.get(name)!;
+      for (let i = 0; i < theta.length; i++) {
+        const gi = g ? g[i]! : 0;
+        const mi = beta1 * m[i]! + (1 - beta1) * gi;
+        const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        theta[i] = theta[i]! - (rate * mi) / (Math.sqrt(vi) + epsilon);
+      }
+      tf.tidy(() => variable.assign(tf.tensor(theta, variable.shape, 'float32')));
+    }
+  }
+
+  exportState(): AdamState {
+    return this.state;
+  }
+
+  /** Restores parameters and moments (e.g. from a checkpoint) and writes the parameters to the backend. */
+  importState(values: ReadonlyMap<string, Float32Array>, state: AdamState): void {
+    for (const [name, variable] of this.params.entries()) {
+      const restored = values.get(name);
+      const m = state.firstMoment.get(name);
+      const v = state.secondMoment.get(name);
+      if (!restored || !m || !v) throw new Error(`optimizer state lacks parameter '${name}'`);
+      if (restored.length !== variable.size || m.length !== variable.size || v.length !== variable.size) {
+        throw new Error(`parameter '${name}' has ${restored.length} values, the model expects ${variable.size}`);
+      }
+      this.values.set(name, Float32Array.from(restored));
+    }
+    this.params.load(this.values);
+    this.state = { step: state.step, firstMoment: copyMap(state.firstMoment), secondMoment: copyMap(state.secondMoment) };
+  }
+}
+
+function copyMap(map: ReadonlyMap<string, Float32Array>): Map<string, Float32Array> {
+  return new Map([...map].map(([name, values]) => [name, Float32Array.from(values)]));
+}
