@@ -12,6 +12,9 @@ import type { Track } from './tracker.js';
 import type { TrackHit } from './track-lifecycle.js';
 import { defaultTubeCleaningOptions, selectTubeRanges, type TubeCleaningOptions } from './tube-cleaning.js';
 
+/** Side of the square training crop; crop.scale is chosen for this size (spec B4: 224). */
+export const TRAINING_CROP_SIZE_PX = 224;
+
 export interface TubeBoxOptions {
   medianKernel: number;
   gaussianSigma: number;

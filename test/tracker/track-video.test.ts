@@ -12,6 +12,7 @@ import { listLabelRuns, readDetections } from '../../src/store/detections.js';
 import { findTrackRun, listTubes, loadTubes } from '../../src/store/tubes.js';
 import { listVideos, type VideoRecord } from '../../src/store/videos.js';
 import { openPoseFileName, serialiseOpenPoseFrame } from '../../src/tracker/formats/openpose.js';
+import { buildTrackedExport } from '../../src/tracker/export-tracks.js';
 import { importOpenPoseFolder } from '../../src/tracker/import-openpose.js';
 import { trackLabelRun } from '../../src/tracker/track-video.js';
 import { makeVideo } from '../helpers/make-video.js';
@@ -106,6 +107,45 @@ test('tracking a label run stores pure tubes that point at their detections, and
     assert.equal(second.tubes.length, 0);
     assert.equal(findTrackRun(db, labelRunId)!.id, second.trackRunId);
     assert.equal(listTubes(db, { trackRunId: first.trackRunId }).length, 0, 'the old track run and its tubes are gone');
+  } finally {
+    db.close();
+  }
+});
+
+test('coco, posetrack and tube-json exports describe the stored detections and tubes', async () => {
+  const { db, video } = await databaseWithVideo('export');
+  try {
+    const { labelRunId } = importOpenPoseFolder(db, writeOpenPoseFolder('to-export', stream.map((f) => f.frame)), video);
+    assert.throws(() => buildTrackedExport(db, video, 'json'), /not tracked yet/);
+    const tracking = trackLabelRun(db, labelRunId, { minTubeFrames: 30 });
+    const tubes = loadTubes(db, { trackRunId: tracking.trackRunId });
+    const detectionCount = stream.reduce((sum, f) => sum + f.frame.people.length, 0);
+    const tubeDetections = tubes.flatMap((t) => t.frames.filter((f) => f.detectionId !== undefined));
+
+    const coco = buildTrackedExport(db, video, 'coco') as { images: unknown[]; annotations: { track_id?: number }[] };
+    assert.equal(coco.images.length, FRAMES);
+    assert.equal(coco.annotations.length, detectionCount);
+    assert.equal(coco.annotations.filter((a) => a.track_id !== undefined).length, tubeDetections.length);
+
+    const posetrack = buildTrackedExport(db, video, 'posetrack') as { annotations: { track_id: number; image_id: number }[] };
+    assert.equal(posetrack.annotations.length, tubeDetections.length);
+    assert.deepEqual(new Set(posetrack.annotations.map((a) => a.track_id)), new Set(tubes.map((t) => t.trackId)));
+
+    const json = JSON.parse(JSON.stringify(buildTrackedExport(db, video, 'json'))) as {
+      format: string;
+      crop: { cropSizePx: number; targetDiagonalPx: number };
+      tubes: { name: string; frameCount: number; frames: { frame: number; detectionId: number | null; keypoints: number[]; crop: number[] }[] }[];
+    };
+    assert.equal(json.format, 'hmmr-tubes');
+    assert.deepEqual(json.crop, { cropSizePx: 224, targetDiagonalPx: 150 });
+    assert.deepEqual(json.tubes.map((t) => [t.name, t.frameCount]), tubes.map((t) => [t.name, t.frames.length]));
+    const written = json.tubes[0]!.frames;
+    tubes[0]!.frames.forEach((frame, i) => {
+      assert.equal(written[i]!.frame, frame.frameIndex);
+      assert.equal(written[i]!.detectionId, frame.detectionId ?? null);
+      assert.deepEqual(Float32Array.from(written[i]!.keypoints), frame.keypoints);
+      assert.ok(Math.abs(written[i]!.crop[2]! - frame.crop.scale) < 1e-6);
+    });
   } finally {
     db.close();
   }

@@ -1,0 +1,60 @@
+/**
+ * The exchange documents `hmmr export --format coco|posetrack|json` writes for one video, built from
+ * its newest finished label run and that run's current track run (docs/formats.md).
+ */
+import { basename, extname } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Db } from '../store/database.js';
+import { readDetectionKeys } from '../store/detection-keys.js';
+import { listLabelRuns, readDetections } from '../store/detections.js';
+import { findTrackRun, loadTubes } from '../store/tubes.js';
+import type { VideoRecord } from '../store/videos.js';
+import { cocoKeypointsDocument } from './formats/coco.js';
+import type { ExportPose, ExportVideo } from './formats/export-types.js';
+import { poseTrackDocument } from './formats/posetrack.js';
+import { tubeJsonDocument } from './formats/tube-json.js';
+import { keypointFormatFor } from './keypoint-formats.js';
+import { DEFAULT_TUBE_BOX_OPTIONS, TRAINING_CROP_SIZE_PX } from './tube.js';
+
+export const TRACKED_EXPORT_FORMATS = ['coco', 'posetrack', 'json'] as const;
+export type TrackedExportFormat = (typeof TRACKED_EXPORT_FORMATS)[number];
+
+export function buildTrackedExport(db: Db, video: VideoRecord, format: TrackedExportFormat): object {
+  const run = listLabelRuns(db, { videoId: video.id, status: 'done' })[0];
+  if (!run) throw new UsageError(`video ${video.id} (${video.path}) has no finished label run; run hmmr label first`);
+  const detections = readDetections(db, run.id);
+  const trackRun = findTrackRun(db, run.id);
+  const tubes = trackRun ? loadTubes(db, { trackRunId: trackRun.id }) : [];
+  const keypointValues = detections.find((frame) => frame.people.length > 0)?.people[0]?.keypoints.length ?? 0;
+  const keypointFormat = keypointFormatFor(run.keypointFormat, keypointValues / 3);
+  const exportVideo: ExportVideo = {
+    name: basename(video.path, extname(video.path)),
+    width: video.width,
+    height: video.height,
+    frameCount: video.frameCount,
+    fps: video.fps,
+  };
+  const frameIndices = detections.map((frame) => frame.frameIndex);
+
+  if (format === 'json') {
+    if (!trackRun) throw new UsageError(`video ${video.id} is not tracked yet; run hmmr track first`);
+    return tubeJsonDocument(exportVideo, keypointFormat, { cropSizePx: TRAINING_CROP_SIZE_PX, targetDiagonalPx: DEFAULT_TUBE_BOX_OPTIONS.targetDiagonalPx }, tubes);
+  }
+  if (!trackRun && format === 'posetrack') throw new UsageError(`video ${video.id} is not tracked yet; run hmmr track first`);
+  const keys = readDetectionKeys(db, run.id);
+  const trackOfDetection = new Map<number, number>();
+  for (const tube of tubes) for (const frame of tube.frames) if (frame.detectionId !== undefined) trackOfDetection.set(frame.detectionId, tube.trackId);
+  const poses: ExportPose[] = detections.flatMap((frame) =>
+    frame.people.map((person, personIndex) => {
+      const id = keys.detectionIdOf(frame.frameIndex, personIndex);
+      const trackId = id === undefined ? undefined : trackOfDetection.get(id);
+      return { frameIndex: frame.frameIndex, keypoints: person.keypoints, score: person.score, ...(trackId !== undefined ? { trackId } : {}) };
+    }),
+  );
+  if (format === 'posetrack') {
+    // PoseTrack holds tracked people only: the detections that made it into a tube.
+    const tracked = poses.filter((pose): pose is ExportPose & { trackId: number } => pose.trackId !== undefined);
+    return poseTrackDocument(exportVideo, keypointFormat, frameIndices, tracked);
+  }
+  return cocoKeypointsDocument(exportVideo, keypointFormat, frameIndices, poses);
+}
