@@ -6,12 +6,13 @@ import { framesFor3dMetrics } from '../../src/eval/metrics/frame-filter.js';
 import { alignByPelvis } from '../../src/eval/metrics/joint-arrays.js';
 import { mpjpePerFrame } from '../../src/eval/metrics/mpjpe.js';
 import { fitScaleTranslation2d, pckPerFrame } from '../../src/eval/metrics/pck.js';
-import { createRandom } from '../../src/eval/synth/prng.js';
+import { gaussian } from '../../src/eval/synth/random.js';
+import { Rng } from '../../src/train/rng.js';
 
 const J = 14;
-const random = createRandom(11);
+const random = new Rng(11);
 const randomJoints = (frames: number, dims = 3, spread = 0.4): Float64Array =>
-  Float64Array.from({ length: frames * J * dims }, () => random.normal(0, spread));
+  Float64Array.from({ length: frames * J * dims }, () => gaussian(random, 0, spread));
 
 test('MPJPE of identical inputs is 0, and a global offset does not count (pelvis alignment)', () => {
   const gt = randomJoints(4);

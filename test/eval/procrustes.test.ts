@@ -3,16 +3,17 @@ import { test } from 'node:test';
 import { applySimilarityTransform, fitSimilarityTransform, paMpjpePerFrame } from '../../src/eval/metrics/procrustes.js';
 import { mpjpePerFrame } from '../../src/eval/metrics/mpjpe.js';
 import { symmetricEigen } from '../../src/eval/metrics/symmetric-eigen.js';
-import { createRandom, type Random } from '../../src/eval/synth/prng.js';
+import { gaussian, uniform, type RandomSource } from '../../src/eval/synth/random.js';
+import { Rng } from '../../src/train/rng.js';
 
 const J = 14;
 
-function randomPoints(random: Random, count: number, spread = 0.5): Float64Array {
-  return Float64Array.from({ length: count * 3 }, () => random.normal(0, spread));
+function randomPoints(random: RandomSource, count: number, spread = 0.5): Float64Array {
+  return Float64Array.from({ length: count * 3 }, () => gaussian(random, 0, spread));
 }
 
 /** Rotation matrix (row-major) of a random unit quaternion. */
-function randomRotation(random: Random): Float64Array {
+function randomRotation(random: RandomSource): Float64Array {
   const q = [random.normal(), random.normal(), random.normal(), random.normal()];
   const n = Math.hypot(...q);
   const [w, x, y, z] = q.map((v) => v / n) as [number, number, number, number];
@@ -41,7 +42,7 @@ function sumSquaredResidual(source: Float64Array, target: Float64Array, count: n
 }
 
 test('symmetricEigen satisfies A v = λ v with orthonormal vectors', () => {
-  const random = createRandom(1);
+  const random = new Rng(1);
   const b = Float64Array.from({ length: 16 }, () => random.normal());
   const a = new Float64Array(16);
   for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) a[i * 4 + j] = b[i * 4 + j]! + b[j * 4 + i]!;
@@ -61,11 +62,11 @@ test('symmetricEigen satisfies A v = λ v with orthonormal vectors', () => {
 });
 
 test('fitSimilarityTransform recovers a known scale, rotation and translation', () => {
-  const random = createRandom(2);
+  const random = new Rng(2);
   for (let trial = 0; trial < 20; trial++) {
     const source = randomPoints(random, J);
     const rotation = randomRotation(random);
-    const scale = random.uniform(0.5, 2);
+    const scale = uniform(random, 0.5, 2);
     const translation = [random.normal(), random.normal(), random.normal()];
     const target = transform(source, J, scale, rotation, translation);
     const fit = fitSimilarityTransform(source, target, J);
@@ -76,15 +77,15 @@ test('fitSimilarityTransform recovers a known scale, rotation and translation', 
 });
 
 test('PA-MPJPE is unchanged by a random similarity transform of the prediction', () => {
-  const random = createRandom(3);
+  const random = new Rng(3);
   const frames = 5;
   const gt = randomPoints(random, frames * J);
-  const pred = Float64Array.from(gt, (v) => v + random.normal(0, 0.05));
+  const pred = Float64Array.from(gt, (v) => v + gaussian(random, 0, 0.05));
   const base = paMpjpePerFrame(pred, gt, J);
   const moved = new Float64Array(pred.length);
   for (let f = 0; f < frames; f++) {
     const framePoints = pred.subarray(f * J * 3, (f + 1) * J * 3);
-    moved.set(transform(framePoints, J, random.uniform(0.3, 3), randomRotation(random), [1, -2, 3]), f * J * 3);
+    moved.set(transform(framePoints, J, uniform(random, 0.3, 3), randomRotation(random), [1, -2, 3]), f * J * 3);
   }
   const after = paMpjpePerFrame(moved, gt, J);
   for (let f = 0; f < frames; f++) {
@@ -97,10 +98,10 @@ test('Procrustes never leaves a larger squared error than pelvis alignment; exac
   // The least-squares fit includes the pelvis-aligned pose (R = I, s = 1) among its candidates, so
   // its sum of squared distances cannot be larger. (Mean distance, MPJPE's measure, usually but not
   // always drops too: the fit spreads one outlier's error over every joint.)
-  const random = createRandom(4);
+  const random = new Rng(4);
   for (let trial = 0; trial < 10; trial++) {
     const gt = randomPoints(random, J);
-    const pred = Float64Array.from(gt, (v) => v + random.normal(0, 0.03) + 0.2);
+    const pred = Float64Array.from(gt, (v) => v + gaussian(random, 0, 0.03) + 0.2);
     const fitted = applySimilarityTransform(fitSimilarityTransform(pred, gt, J), pred, J);
     const pelvisShift = [0, 1, 2].map((d) => (pred[2 * 3 + d]! + pred[3 * 3 + d]! - gt[2 * 3 + d]! - gt[3 * 3 + d]!) / 2);
     let fittedSquared = 0;
@@ -118,7 +119,7 @@ test('Procrustes never leaves a larger squared error than pelvis alignment; exac
 });
 
 test('a mirrored prediction is aligned with a proper rotation, not a reflection', () => {
-  const random = createRandom(5);
+  const random = new Rng(5);
   const gt = randomPoints(random, J);
   const mirrored = Float64Array.from(gt, (v, i) => (i % 3 === 0 ? -v : v));
   const fit = fitSimilarityTransform(mirrored, gt, J);

@@ -5,6 +5,7 @@ import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { renderCommand } from './render.js';
 import { statusCommand } from './status.js';
+import { synthCommand } from './synth.js';
 import { trackCommand } from './track.js';
 
 /** A command plus the one example `hmmr --help` shows for it. */
@@ -21,5 +22,6 @@ export const commands: readonly HmmrCommand[] = [
   { module: trackCommand as never, example: ['$0 track --max-gap 20', 'link stored detections into tracks and tubes again'] },
   { module: renderCommand as never, example: ['$0 render clip.mp4 --out overlay.mp4', 'the video with skeletons, boxes and track ids drawn'] },
   { module: importCommand as never, example: ['$0 import openpose ./json --video clip.mp4', 'store OpenPose JSON output as detections of clip.mp4'] },
+  { module: synthCommand as never, example: ['$0 synth --out synth --sequences 40', 'synthetic MoCap tubes with 3D ground truth, and synth/gt.json for hmmr eval'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../../store/database.js';
+import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../../store/ground-truth.js';
+import { writeEvalFile } from '../eval-file.js';
+import type { EvalSequence } from '../eval-set.js';
+import { LSP14_JOINT_COUNT } from '../metrics/joint-arrays.js';
+import { syntheticNamePrefix, type SyntheticSequence, type SynthOptions, type SynthSplit } from './generate.js';
+
+/**
+ * Where a generated set goes: every sequence into the database as a MoCap-tier tube with its
+ * ground truth, and the ground truth of each split into an eval file for `hmmr eval --gt`:
+ * `<out>/gt.json` for the held-out test split, `<out>/gt-train.json` for the rest.
+ */
+export const GT_FILE_BY_SPLIT: Readonly<Record<SynthSplit, string>> = { test: 'gt.json', train: 'gt-train.json' };
+
+export interface WrittenSyntheticSet {
+  tubeIds: number[];
+  /** Eval files written, by split (a split without sequences gets none). */
+  gtFiles: Partial<Record<SynthSplit, string>>;
+}
+
+export function writeSyntheticSet(db: Db, outDir: string, options: SynthOptions, sequences: readonly SyntheticSequence[]): WrittenSyntheticSet {
+  const tubeIds = replaceSyntheticTubes(db, syntheticNamePrefix(options.seed), sequences.map(toGroundTruthTube));
+  mkdirSync(outDir, { recursive: true });
+  const gtFiles: Partial<Record<SynthSplit, string>> = {};
+  for (const split of ['test', 'train'] as const) {
+    const inSplit = sequences.filter((sequence) => sequence.split === split);
+    if (inSplit.length === 0) continue;
+    const path = join(outDir, GT_FILE_BY_SPLIT[split]);
+    writeEvalFile(path, { fps: options.fps, jointSet: 'lsp14', sequences: inSplit.map(toEvalSequence) });
+    gtFiles[split] = path;
+  }
+  return { tubeIds, gtFiles };
+}
+
+function toGroundTruthTube(sequence: SyntheticSequence): GroundTruthTubeToStore {
+  return {
+    name: sequence.spec.name,
+    trackId: sequence.tube.trackId,
+    keypointFormat: sequence.tube.keypointFormat,
+    tier: 'mocap3d',
+    split: sequence.split,
+    fps: sequence.fps,
+    frames: sequence.tube.frames,
+    jointSet: 'lsp14',
+    groundTruth: sequence.tube.frames.map((frame, f) => ({
+      frameIndex: frame.frameIndex,
+      joints3d: sequence.joints3d.subarray(f * LSP14_JOINT_COUNT * 3, (f + 1) * LSP14_JOINT_COUNT * 3),
+      pose: sequence.poses.subarray(f * 72, (f + 1) * 72),
+      shape: sequence.spec.shape,
+      camera: sequence.cameras.subarray(f * 3, (f + 1) * 3),
+    })),
+  };
+}
+
+/** MoCap truth has no occlusion: every ground-truth point is visible. */
+function toEvalSequence(sequence: SyntheticSequence): EvalSequence {
+  return {
+    name: sequence.spec.name,
+    frameCount: sequence.frameCount,
+    joints3d: Float64Array.from(sequence.joints3d),
+    joints2d: sequence.joints2dCrop,
+    visible: new Uint8Array(sequence.frameCount * LSP14_JOINT_COUNT).fill(1),
+  };
+}
