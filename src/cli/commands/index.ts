@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-options.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
+import { labelCommand } from './label.js';
 import { renderCommand } from './render.js';
 import { statusCommand } from './status.js';
 import { synthCommand } from './synth.js';
@@ -18,10 +20,12 @@ export interface HmmrCommand {
 /** Every hmmr command, in the order `hmmr --help` lists them. Add one entry per new command. */
 export const commands: readonly HmmrCommand[] = [
   { module: ingestCommand as never, example: ['$0 ingest ./videos', 'probe, hash and register every video below ./videos'] },
+  { module: labelCommand as never, example: ['$0 label --fps 5', 'detect every person in the ingested videos, 5 frames per second (resumable)'] },
   { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },
   { module: trackCommand as never, example: ['$0 track --max-gap 20', 'link stored detections into tracks and tubes again'] },
   { module: renderCommand as never, example: ['$0 render clip.mp4 --out overlay.mp4', 'the video with skeletons, boxes and track ids drawn'] },
   { module: importCommand as never, example: ['$0 import openpose ./json --video clip.mp4', 'store OpenPose JSON output as detections of clip.mp4'] },
   { module: synthCommand as never, example: ['$0 synth --out synth --sequences 40', 'synthetic MoCap tubes with 3D ground truth, and synth/gt.json for hmmr eval'] },
+  { module: exportCommand as never, example: ['$0 export --format openpose --out ./json', 'every labelled video as OpenPose per-frame JSON'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { exportOpenPose } from '../../pose2d/export-openpose.js';
+import type { Db } from '../../store/database.js';
+import { findVideo, listVideos, type VideoRecord } from '../../store/videos.js';
+import type { Logger } from '../../util/log.js';
+import type { GlobalArgs } from '../global-options.js';
+import { runCommand } from '../run-command.js';
+
+interface ExportArgs extends GlobalArgs {
+  format: string;
+  out: string;
+  video?: string;
+}
+
+/** What every export format receives: the selected videos and the output folder. */
+export interface ExportRequest {
+  db: Db;
+  videos: readonly VideoRecord[];
+  outDir: string;
+  log: Logger;
+}
+
+export interface ExportOutcome {
+  summary: string;
+  data: object;
+}
+
+/** Export formats by --format name. Add a format with one entry here. */
+const EXPORT_FORMATS: Record<string, { describe: string; write: (request: ExportRequest) => ExportOutcome | Promise<ExportOutcome> }> = {
+  openpose: {
+    describe: 'OpenPose --write_json files, one per labelled frame: <video>_<frame>_keypoints.json (original pixels)',
+    write: ({ db, videos, outDir, log }) => {
+      const result = exportOpenPose(db, videos, outDir);
+      for (const video of result.videos) if (video.labelRunId === null) log.warn(`${video.path}: not labelled yet (run hmmr label); nothing exported`);
+      return { summary: `${result.files} OpenPose JSON files for ${result.videos.filter((v) => v.files > 0).length} videos in ${outDir}`, data: result };
+    },
+  },
+};
+
+export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
+  command: 'export',
+  describe: 'write stored results in another tool\'s format',
+  builder: (yargs) =>
+    yargs
+      .option('format', { type: 'string', choices: Object.keys(EXPORT_FORMATS), demandOption: true, describe: Object.entries(EXPORT_FORMATS).map(([name, f]) => `${name}: ${f.describe}`).join('; ') })
+      .option('out', { type: 'string', demandOption: true, describe: 'output folder (created if needed)' })
+      .option('video', { type: 'string', describe: 'only this video: its id or path (default: every ingested video)' })
+      .example('$0 export --format openpose --out ./openpose-json', 'every labelled video as OpenPose JSON') as never,
+  handler: (args) =>
+    runCommand(args, async (ctx) => {
+      const format = EXPORT_FORMATS[args.format];
+      if (!format) throw new UsageError(`unknown export format "${args.format}"`);
+      const db = ctx.openDb();
+      let videos: VideoRecord[];
+      if (args.video !== undefined) {
+        const video = findVideo(db, args.video, (p) => resolve(p));
+        if (!video) throw new UsageError(`no ingested video "${args.video}"; run hmmr ingest first`);
+        videos = [video];
+      } else {
+        videos = listVideos(db);
+      }
+      return format.write({ db, videos, outDir: resolve(args.out), log: ctx.log });
+    }),
+};

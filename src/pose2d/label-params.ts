@@ -1,0 +1,42 @@
+/**
+ * The parameters of a labelling, as recorded in label_runs.params_json: everything that changes the
+ * detections. Equal parameters give an equal params_key, which is how `hmmr label` knows a video is
+ * already labelled and where an interrupted run resumes. Batch size, device and thread counts are left
+ * out on purpose: they change speed, not results.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../store/detections.js';
+import type { DecodeOptions } from './decode.js';
+import type { PoseModelDescriptor } from './descriptor.js';
+
+export interface LabelParams {
+  model: string;
+  modelSha256: string;
+  /** Hash of the descriptor's content (tensor names, normalisation, limb table). */
+  descriptorSha256: string;
+  keypointFormat: string;
+  inputHeight: number;
+  stride: number;
+  /** Target frame rate when subsampling; null = every frame. */
+  fps: number | null;
+  decode: DecodeOptions;
+}
+
+export function descriptorSha256(descriptor: PoseModelDescriptor): string {
+  // The path is where the file happens to live, not what it says.
+  const { path: _path, ...content } = descriptor;
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string, settings: { inputHeight: number; fps?: number; decode: DecodeOptions }): LabelParams {
+  return {
+    model: descriptor.name,
+    modelSha256,
+    descriptorSha256: descriptorSha256(descriptor),
+    keypointFormat: descriptor.keypointFormat.name,
+    inputHeight: settings.inputHeight,
+    stride: descriptor.stride,
+    fps: settings.fps ?? null,
+    decode: { ...settings.decode },
+  };
+}

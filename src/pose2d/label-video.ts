@@ -1,0 +1,195 @@
+/**
+ * Labels one video: frame source → preprocess → network (batched) → decode → store, as three stages
+ * joined by bounded queues so they overlap: while the network runs batch k (in a worker thread with
+ * worker-session.ts), the main thread groups and stores batch k−1 and reads and preprocesses batch
+ * k+1 from ffmpeg, which keeps decoding in its own process.
+ *
+ * Resumable: frames are committed in chunks, each in one transaction with the run's next_frame, so a
+ * restart (even after kill -9) continues from next_frame with no duplicate or missing rows. On abort
+ * (SIGINT) reading stops, everything already read is finished and committed, and the run stays
+ * 'running' for the next invocation.
+ */
+import type { Progress } from '../util/progress.js';
+import type { Db } from '../store/database.js';
+import { commitDetectionChunk, failLabelRun, finishLabelRun, startLabelRun, type DetectionFrame } from '../store/detections.js';
+import type { VideoRecord } from '../store/videos.js';
+import { BadVideoError, describeError } from '../errors.js';
+import { readFrames, type DecodedFrame } from '../video/frame-source.js';
+import { isFrameKept, subsampleRatio } from '../video/frame-geometry.js';
+import { BoundedQueue } from './bounded-queue.js';
+import { PoseDecoder, type DecodeOptions } from './decode.js';
+import { labelParams, type LabelParams } from './label-params.js';
+import { geometryOfFrame, type PoseMaps } from './maps.js';
+import { normalisationTables, pixelFormatFor, writeFrameTensor } from './preprocess.js';
+import type { PoseSession } from './session.js';
+
+export interface LabelVideoOptions {
+  inputHeight: number;
+  /** Subsample to this many frames per second (original frame indices are kept). */
+  fps?: number;
+  /** Frames per network call. */
+  batchSize: number;
+  /** Frames per transaction, the unit of resumption. */
+  chunkFrames: number;
+  decode: DecodeOptions;
+  /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
+  queueDepth?: number;
+  signal?: AbortSignal;
+  progress?: Progress;
+}
+
+export interface LabelVideoResult {
+  /** The label run: the seam where tracking picks up the detections. */
+  runId: number;
+  status: 'done' | 'already-done' | 'interrupted' | 'failed';
+  /** Frames labelled by this call (not counting earlier, resumed-from work). */
+  framesLabelled: number;
+  params: LabelParams;
+  /** Why the run failed (a damaged video); frames before the damage are kept. */
+  error?: string;
+}
+
+type FrameInfo = Pick<DecodedFrame, 'index' | 'timeSec' | 'sceneScore' | 'contentWidth' | 'contentHeight' | 'scale'>;
+
+interface InputBatchJob {
+  frames: FrameInfo[];
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
+interface MapsJob {
+  frames: FrameInfo[];
+  maps: PoseMaps[];
+}
+
+/** Frames the frame source will deliver from startFrame on, given the subsampling. */
+export function keptFrameCount(frameCount: number, videoFps: number, targetFps: number | undefined, startFrame = 0): number {
+  const ratio = subsampleRatio(videoFps, targetFps);
+  let count = 0;
+  for (let index = startFrame; index < frameCount; index++) if (isFrameKept(index, startFrame, ratio)) count++;
+  return count;
+}
+
+export async function labelVideo(db: Db, video: VideoRecord, session: PoseSession, options: LabelVideoOptions): Promise<LabelVideoResult> {
+  const { descriptor } = session;
+  const params = labelParams(descriptor, session.modelSha256, options);
+  const run = startLabelRun(db, {
+    videoId: video.id,
+    source: 'onnx',
+    modelName: descriptor.name,
+    modelSha256: session.modelSha256,
+    keypointFormat: descriptor.keypointFormat.name,
+    params,
+    framesTotal: keptFrameCount(video.frameCount, video.fps, options.fps),
+  });
+  if (run.status === 'done') return { runId: run.id, status: 'already-done', framesLabelled: 0, params };
+
+  const depth = options.queueDepth ?? 2;
+  const batches = new BoundedQueue<InputBatchJob>(depth);
+  const results = new BoundedQueue<MapsJob>(depth);
+  const stopReading = new AbortController();
+  const failAll = (error: unknown) => {
+    batches.fail(error);
+    results.fail(error);
+    stopReading.abort();
+  };
+  options.progress?.setTotal(keptFrameCount(video.frameCount, video.fps, options.fps, run.nextFrame));
+
+  let videoError: BadVideoError | undefined;
+  let interrupted = false;
+  const read = async () => {
+    const tables = normalisationTables(descriptor.input);
+    let job: InputBatchJob | undefined;
+    try {
+      const frames = readFrames(video.path, {
+        height: options.inputHeight,
+        padToMultiple: descriptor.stride,
+        pixelFormat: pixelFormatFor(descriptor.input),
+        fps: options.fps,
+        startFrame: run.nextFrame,
+        signal: stopReading.signal,
+        source: { width: video.width, height: video.height, fps: video.fps, frameCount: video.frameCount, frameCountExact: video.frameCountExact },
+      });
+      for await (const frame of frames) {
+        if (options.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        job ??= { frames: [], data: new Float32Array(options.batchSize * 3 * frame.width * frame.height), width: frame.width, height: frame.height };
+        writeFrameTensor({ data: frame.data, width: frame.width, height: frame.height, pixelFormat: pixelFormatFor(descriptor.input) }, descriptor.input, tables, job.data, job.frames.length);
+        const { index, timeSec, sceneScore, contentWidth, contentHeight, scale } = frame;
+        job.frames.push({ index, timeSec, sceneScore, contentWidth, contentHeight, scale });
+        if (job.frames.length === options.batchSize) {
+          await batches.push(job);
+          job = undefined;
+        }
+      }
+    } catch (error) {
+      // A damaged video: the frame source delivered every good frame first; label those, then fail the run.
+      if (!(error instanceof BadVideoError)) throw error;
+      videoError = error;
+    }
+    if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * 3 * job.width * job.height) });
+    batches.close();
+  };
+
+  const infer = async () => {
+    for await (const job of batches) {
+      const maps = await session.run(job.data, job.frames.length, job.height, job.width);
+      await results.push({ frames: job.frames, maps });
+    }
+    results.close();
+  };
+
+  let nextFrame = run.nextFrame;
+  let framesLabelled = 0;
+  const store = async () => {
+    const decoder = new PoseDecoder(descriptor, options.decode);
+    const original = { width: video.width, height: video.height };
+    let pending: DetectionFrame[] = [];
+    const commit = () => {
+      if (pending.length === 0) return;
+      const after = pending[pending.length - 1]!.frameIndex + 1;
+      commitDetectionChunk(db, run.id, nextFrame, pending, after);
+      nextFrame = after;
+      framesLabelled += pending.length;
+      pending = [];
+    };
+    for await (const job of results) {
+      job.frames.forEach((frame, i) => {
+        const people = decoder.decode(job.maps[i]!, geometryOfFrame(frame, original));
+        pending.push({ frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people });
+      });
+      options.progress?.tick(job.frames.length);
+      if (pending.length >= options.chunkFrames) commit();
+    }
+    commit();
+  };
+
+  const stages = [read, infer, store].map((stage) =>
+    stage().catch((error: unknown) => {
+      failAll(error);
+      throw error;
+    }),
+  );
+  const outcomes = await Promise.allSettled(stages);
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) {
+    // Committed chunks stay; the error is shown by `hmmr status` and the next run resumes.
+    try {
+      failLabelRun(db, run.id, describeError(failure.reason));
+    } catch {
+      // The database itself may be what failed; the original error matters more.
+    }
+    throw failure.reason;
+  }
+
+  if (videoError) {
+    failLabelRun(db, run.id, videoError.reason);
+    return { runId: run.id, status: 'failed', framesLabelled, params, error: videoError.message };
+  }
+  if (interrupted) return { runId: run.id, status: 'interrupted', framesLabelled, params };
+  finishLabelRun(db, run.id);
+  return { runId: run.id, status: 'done', framesLabelled, params };
+}
