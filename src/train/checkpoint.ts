@@ -168,6 +168,13 @@ export function resolveCheckpointDir(path: string): string {
   return latest;
 }
 
+/** A checkpoint's manifest facts without its tensors. */
+export function readCheckpointInfo(path: string): Pick<CheckpointContent, 'step' | 'config' | 'seed' | 'features' | 'bodyModel'> & { dir: string } {
+  const dir = resolveCheckpointDir(path);
+  const { step, config, seed, features, bodyModel } = parseManifest(join(dir, MANIFEST));
+  return { dir, step, config, seed, features, bodyModel };
+}
+
 /**
  * Reads a checkpoint. Without `withOptimizer` only the weights are read (prediction); with it the
  * whole file is read and its sha256 verified (resuming).

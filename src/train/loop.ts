@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import type { BodyModel } from '../body/types.js';
 import { TrainingDivergedError, UsageError } from '../errors.js';
 import type { TrainConfig } from './config.js';
@@ -58,6 +58,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
   const { outDir, body, sequences } = options;
   for (const sequence of sequences) assertSequenceShapes(sequence);
   const resumed = prepareRunFolder(outDir, options.resume);
+  mkdirSync(outDir, { recursive: true });
   const config = resumed?.config ?? options.config;
   const seed = resumed?.seed ?? options.seed;
   if (resumed && resumed.features.extractor !== options.features.extractor) {

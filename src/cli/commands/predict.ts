@@ -1,0 +1,61 @@
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { BACKEND_CHOICES } from '../../train/backend.js';
+import { writePredictionFile } from '../../train/prediction-file.js';
+import { predictTubes } from '../../train/run-predict.js';
+import { ExitCode } from '../exit-codes.js';
+import type { GlobalArgs } from '../global-options.js';
+import { runCommand } from '../run-command.js';
+
+interface PredictArgs extends GlobalArgs {
+  checkpoint: string;
+  video?: string;
+  split?: 'train' | 'val' | 'test';
+  image?: string;
+  out: string;
+  backend?: string;
+  featureCache?: string;
+}
+
+export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
+  command: 'predict',
+  describe: 'run a trained HMMR checkpoint on the database tubes: Θ, 3D joints and ±Δt poses per frame (.json or .npz)',
+  builder: (yargs) =>
+    yargs
+      .option('checkpoint', { type: 'string', demandOption: true, describe: 'checkpoint folder, or a run folder (its latest checkpoint)' })
+      .option('video', { type: 'string', describe: 'only the tubes of this video (id or path); default every tube' })
+      .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'only tubes of this split' })
+      .option('image', { type: 'string', describe: 'a still photo instead of the database (not available yet: needs the pose2d image API)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output file, .json or .npz' })
+      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
+      .example('$0 predict --checkpoint runs/cpu1 --video 3 --out pred.json', 'predict every tube of video 3') as never,
+  handler: (args) =>
+    runCommand(args, async (ctx) => {
+      if (args.image !== undefined) throw new UsageError('--image needs single-image person detection from pose2d, which this build does not have yet');
+      const progress = ctx.progress('predict', undefined, 'tubes');
+      const run = await predictTubes({
+        db: ctx.openDb(),
+        dbPath: ctx.dbPath,
+        checkpoint: args.checkpoint,
+        video: args.video,
+        filter: args.split ? { split: args.split } : {},
+        backend: args.backend,
+        featureCacheDir: args.featureCache,
+        signal: ctx.signal,
+        onBackend: (info) => ctx.log.info(`backend: ${info.description}`),
+        onTube: (_done, total) => {
+          progress.setTotal(total);
+          progress.tick();
+        },
+      });
+      progress.done();
+      writePredictionFile(args.out, run);
+      const frames = run.tubes.reduce((sum, tube) => sum + tube.frameCount, 0);
+      return {
+        summary: `${run.tubes.length} tubes, ${frames} frames predicted with ${run.checkpointDir} (step ${run.step}) on ${run.backend.description} → ${args.out}`,
+        data: { checkpoint: run.checkpointDir, step: run.step, tubes: run.tubes.length, frames, out: args.out },
+        exitCode: ctx.signal.aborted ? ExitCode.interrupted : ExitCode.ok,
+      };
+    }),
+};

@@ -1,0 +1,79 @@
+import type { CommandModule } from 'yargs';
+import { BACKEND_CHOICES } from '../../train/backend.js';
+import { CONFIG_PRESETS } from '../../train/config.js';
+import { trainFromDatabase } from '../../train/run-train.js';
+import type { TubeTier } from '../../store/tubes.js';
+import { ExitCode } from '../exit-codes.js';
+import type { GlobalArgs } from '../global-options.js';
+import { runCommand } from '../run-command.js';
+
+interface TrainArgs extends GlobalArgs {
+  out: string;
+  config: string;
+  steps?: number;
+  resume: boolean;
+  backend?: string;
+  seed: number;
+  split: 'train' | 'val' | 'test';
+  tier?: string[];
+  featureCache?: string;
+}
+
+export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
+  command: 'train',
+  describe: 'train HMMR on the database tubes (checkpoints, metrics.jsonl; Ctrl-C saves and stops; --resume continues)',
+  builder: (yargs) =>
+    yargs
+      .option('out', { type: 'string', demandOption: true, describe: 'run folder: checkpoints (ckpt-*/), latest.json, metrics.jsonl' })
+      .option('config', { type: 'string', default: 'cpu', describe: `preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or a JSON file ({"extends": "cpu", ...})` })
+      .option('steps', { type: 'number', describe: 'total optimiser steps the run should reach (default: the config\'s schedule.steps)' })
+      .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its latest checkpoint (same step count, data order and RNG)' })
+      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto: tfjs-node-gpu, tfjs-node, wasm, cpu)' })
+      .option('seed', { type: 'number', default: 1, describe: 'seed for initial weights and the training random stream' })
+      .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'train' as const, describe: 'which tubes to train on' })
+      .option('tier', { type: 'string', array: true, choices: ['mocap3d', 'human2d', 'pseudo2d'], describe: 'only tubes of these tiers (default: all)' })
+      .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
+      .example('$0 train --out runs/cpu1 --steps 2000', 'train the cpu preset on every train tube')
+      .example('$0 train --out runs/cpu1 --resume', 'continue an interrupted run') as never,
+  handler: (args) =>
+    runCommand(args, async (ctx) => {
+      const progress = ctx.progress('train', args.steps, 'steps');
+      const result = await trainFromDatabase({
+        db: ctx.openDb(),
+        dbPath: ctx.dbPath,
+        outDir: args.out,
+        config: args.config,
+        steps: args.steps,
+        resume: args.resume,
+        backend: args.backend,
+        seed: args.seed,
+        split: args.split,
+        tiers: args.tier as TubeTier[] | undefined,
+        featureCacheDir: args.featureCache,
+        signal: ctx.signal,
+        onBackend: (info) => ctx.log.info(`backend: ${info.description}`),
+        onNote: (message) => ctx.log.info(message),
+        onLoadProgress: (done, total) => ctx.log.verbose(`features: ${done}/${total} tubes`),
+        onStep: (report) => {
+          progress.setTotal(report.totalSteps);
+          progress.tick();
+        },
+      });
+      progress.done();
+      const terms = result.lastMetrics ? Object.entries(result.lastMetrics.terms).map(([name, value]) => `${name} ${value.toPrecision(4)}`).join(', ') : 'none logged';
+      const lines = [
+        `${result.interrupted ? 'interrupted at' : 'trained to'} step ${result.endStep} of ${result.totalSteps} (${result.stepsRun} this run, from step ${result.startStep}) on ${result.sequenceCount} tubes, backend ${result.backend.description}`,
+        `speed: ${result.stepsPerSec.toFixed(2)} steps/s, ${result.msPerStep.toFixed(0)} ms/step; config '${result.config.name}' (width ${result.config.model.width}, ${result.parameterCount.encoder} encoder + ${result.parameterCount.discriminator} discriminator parameters)`,
+        `checkpoint: ${result.checkpointDir ?? 'none'}`,
+        `metrics: ${result.metricsPath}`,
+        `last losses: ${result.lastMetrics ? `encoder ${result.lastMetrics.encoderLoss.toPrecision(4)}; ` : ''}${terms}`,
+      ];
+      if (!result.adversarial) lines.push('adversarial prior: off (no SMPL ground truth among the tubes)');
+      if (result.interrupted) lines.push(`resume with: hmmr train --out ${args.out} --resume`);
+      return {
+        summary: lines.join('\n'),
+        data: { ...result, backend: result.backend.name },
+        exitCode: result.interrupted ? ExitCode.interrupted : ExitCode.ok,
+      };
+    }),
+};

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
+import { UsageError } from '../errors.js';
+import { makeNpyArray, writeNpz, type NpyArray } from '../util/npz.js';
+import type { PredictionRun } from './run-predict.js';
+import { POSE_SIZE, THETA_SIZE } from './theta.js';
+
+/*
+ * `hmmr predict` output, documented here and in the README:
+ * JSON: { format: "hmmr-predictions", version: 1, checkpoint, step, config, deltaFrames,
+ *         jointSet: "lsp14", tubes: [{ tubeId, name, videoId, fps, frames: [{ frameIndex,
+ *         theta[85], joints3d[14][3], pastPose[72]?, futurePose[72]? }] }] }
+ *   theta = [camera s, tx, ty | 72 axis-angle pose, root first | 10 shape]; joints in metres;
+ *   pastPose/futurePose are the f_Δt poses at t − deltaFrames and t + deltaFrames.
+ * NPZ: per tube, keys `tube_<id>/frame_index` int32 [F], `tube_<id>/theta` [F, 85],
+ *   `tube_<id>/joints3d` [F, 14, 3], `tube_<id>/past_pose` and `tube_<id>/future_pose` [F, 72];
+ *   tube names live in the JSON form only (npz has no strings here).
+ */
+export function writePredictionFile(path: string, run: PredictionRun): void {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json') writeFileSync(path, JSON.stringify(predictionJson(run)) + '\n');
+  else if (extension === '.npz') writeNpz(path, predictionArrays(run));
+  else throw new UsageError(`--out must end in .json or .npz, got '${path}'`);
+}
+
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
+const rows = (values: Float32Array, f: number, width: number) => Array.from(values.subarray(f * width, (f + 1) * width), round);
+
+export function predictionJson(run: PredictionRun): object {
+  return {
+    format: 'hmmr-predictions',
+    version: 1,
+    checkpoint: run.checkpointDir,
+    step: run.step,
+    config: run.configName,
+    deltaFrames: run.deltaFrames,
+    jointSet: 'lsp14',
+    tubes: run.tubes.map((tube) => ({
+      tubeId: tube.tubeId,
+      name: tube.name,
+      videoId: tube.videoId,
+      fps: tube.fps,
+      frames: Array.from(tube.frameIndices, (frameIndex, f) => {
+        const joints = rows(tube.joints3d, f, LSP_JOINT_COUNT * 3);
+        return {
+          frameIndex,
+          theta: rows(tube.theta, f, THETA_SIZE),
+          joints3d: Array.from({ length: LSP_JOINT_COUNT }, (_, j) => joints.slice(j * 3, j * 3 + 3)),
+          ...(tube.pastPose ? { pastPose: rows(tube.pastPose, f, POSE_SIZE) } : {}),
+          ...(tube.futurePose ? { futurePose: rows(tube.futurePose, f, POSE_SIZE) } : {}),
+        };
+      }),
+    })),
+  };
+}
+
+export function predictionArrays(run: PredictionRun): Map<string, NpyArray> {
+  const arrays = new Map<string, NpyArray>();
+  for (const tube of run.tubes) {
+    const key = `tube_${tube.tubeId}`;
+    const f = tube.frameCount;
+    arrays.set(`${key}/frame_index`, makeNpyArray('int32', [f], tube.frameIndices));
+    arrays.set(`${key}/theta`, makeNpyArray('float32', [f, THETA_SIZE], tube.theta));
+    arrays.set(`${key}/joints3d`, makeNpyArray('float32', [f, LSP_JOINT_COUNT, 3], tube.joints3d));
+    if (tube.pastPose) arrays.set(`${key}/past_pose`, makeNpyArray('float32', [f, POSE_SIZE], tube.pastPose));
+    if (tube.futurePose) arrays.set(`${key}/future_pose`, makeNpyArray('float32', [f, POSE_SIZE], tube.futurePose));
+  }
+  return arrays;
+}

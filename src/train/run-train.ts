@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Db } from '../store/database.js';
+import type { TubeTier } from '../store/tubes.js';
+import { initBackend, type BackendInfo } from './backend.js';
+import { loadTrainingBodyModel } from './body-model.js';
+import { latestCheckpointDir, readCheckpointInfo } from './checkpoint.js';
+import { loadTrainConfig, type TrainConfig } from './config.js';
+import { loadSequences } from './data/store-sequences.js';
+import { FeatureCache } from './features/cache.js';
+import { createFeatureExtractor } from './features/create.js';
+import { runTraining, type StepReport, type TrainRunSummary } from './loop.js';
+import { METRICS_FILE } from './metrics-log.js';
+
+export interface TrainCommandOptions {
+  db: Db;
+  dbPath: string;
+  outDir: string;
+  /** Preset name or JSON file; ignored with --resume (the run's own config is used). */
+  config: string;
+  steps?: number;
+  resume: boolean;
+  backend?: string;
+  seed: number;
+  split: 'train' | 'val' | 'test';
+  tiers?: readonly TubeTier[];
+  featureCacheDir?: string;
+  signal?: AbortSignal;
+  onBackend?: (info: BackendInfo) => void;
+  onNote?: (message: string) => void;
+  onLoadProgress?: (done: number, total: number) => void;
+  onStep?: (report: StepReport) => void;
+}
+
+export interface TrainCommandResult extends TrainRunSummary {
+  backend: BackendInfo;
+  config: TrainConfig;
+  outDir: string;
+  metricsPath: string;
+  sequenceCount: number;
+}
+
+/** `hmmr train`: backend, configuration, body model, features, data from the database, then the loop. */
+export async function trainFromDatabase(options: TrainCommandOptions): Promise<TrainCommandResult> {
+  const backend = await initBackend(options.backend);
+  options.onBackend?.(backend);
+  let config: TrainConfig;
+  if (options.resume) {
+    const latest = latestCheckpointDir(options.outDir);
+    if (!latest) throw new UsageError(`--resume: ${options.outDir} holds no checkpoint to resume from`);
+    config = readCheckpointInfo(latest).config;
+  } else {
+    config = loadTrainConfig(options.config);
+  }
+  const body = loadTrainingBodyModel(config.bodyModel);
+  const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
+  try {
+    const cache = new FeatureCache(options.featureCacheDir ?? `${options.dbPath}.features`);
+    const sequences = await loadSequences(options.db, options.dbPath, { split: options.split, tiers: options.tiers }, { extractor, cache, signal: options.signal, onTube: options.onLoadProgress });
+    if (sequences.length === 0) {
+      throw new UsageError(`no ${options.split} tubes${options.tiers ? ` of tier ${options.tiers.join('/')}` : ''} in ${options.dbPath}: run hmmr track (video) or hmmr synth (synthetic MoCap) first`);
+    }
+    const summary = await runTraining({
+      outDir: options.outDir,
+      config,
+      steps: options.steps,
+      resume: options.resume,
+      seed: options.seed,
+      sequences,
+      body,
+      features: { extractor: extractor.id, dims: extractor.dims, sha: extractor.sha },
+      signal: options.signal,
+      onStep: options.onStep,
+      onNote: options.onNote,
+    });
+    return { ...summary, backend, config, outDir: options.outDir, metricsPath: join(options.outDir, METRICS_FILE), sequenceCount: sequences.length };
+  } finally {
+    await extractor.close();
+    body.dispose();
+  }
+}
