@@ -2,8 +2,8 @@
  * The exchange documents `hmmr export --format coco|posetrack|json` writes for one video, built from
  * its newest finished label run and that run's current track run (docs/formats.md).
  */
-import { basename, extname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import type { Db } from '../store/database.js';
 import { readDetectionKeys } from '../store/detection-keys.js';
 import { listLabelRuns, readDetections } from '../store/detections.js';
@@ -19,9 +19,37 @@ import { DEFAULT_TUBE_BOX_OPTIONS, TRAINING_CROP_SIZE_PX } from './tube.js';
 export const TRACKED_EXPORT_FORMATS = ['coco', 'posetrack', 'json'] as const;
 export type TrackedExportFormat = (typeof TRACKED_EXPORT_FORMATS)[number];
 
-export function buildTrackedExport(db: Db, video: VideoRecord, format: TrackedExportFormat): object {
+export interface TrackedExportResult {
+  videos: { videoId: number; path: string; file: string | null; skipped?: string }[];
+  files: number;
+}
+
+/**
+ * One file per video, `<video name>.<format>.json` in outDir (videos sharing a name get `_v<id>`).
+ * A video without the data its format needs is skipped with the reason.
+ */
+export function writeTrackedExports(db: Db, videos: readonly VideoRecord[], outDir: string, format: TrackedExportFormat): TrackedExportResult {
+  mkdirSync(outDir, { recursive: true });
+  const names = videos.map((video) => basename(video.path, extname(video.path)));
+  const result: TrackedExportResult = { videos: [], files: 0 };
+  videos.forEach((video, i) => {
+    const name = names.filter((other) => other === names[i]).length > 1 ? `${names[i]}_v${video.id}` : names[i]!;
+    const built = buildTrackedExport(db, video, format);
+    if ('skipped' in built) {
+      result.videos.push({ videoId: video.id, path: video.path, file: null, skipped: built.skipped });
+      return;
+    }
+    const file = join(outDir, `${name}.${format === 'json' ? 'tubes' : format}.json`);
+    writeFileSync(file, JSON.stringify(built.document));
+    result.videos.push({ videoId: video.id, path: video.path, file });
+    result.files++;
+  });
+  return result;
+}
+
+export function buildTrackedExport(db: Db, video: VideoRecord, format: TrackedExportFormat): { document: object } | { skipped: string } {
   const run = listLabelRuns(db, { videoId: video.id, status: 'done' })[0];
-  if (!run) throw new UsageError(`video ${video.id} (${video.path}) has no finished label run; run hmmr label first`);
+  if (!run) return { skipped: 'not labelled yet (run hmmr label)' };
   const detections = readDetections(db, run.id);
   const trackRun = findTrackRun(db, run.id);
   const tubes = trackRun ? loadTubes(db, { trackRunId: trackRun.id }) : [];
@@ -36,11 +64,11 @@ export function buildTrackedExport(db: Db, video: VideoRecord, format: TrackedEx
   };
   const frameIndices = detections.map((frame) => frame.frameIndex);
 
+  if (!trackRun && format !== 'coco') return { skipped: 'not tracked yet (run hmmr track)' };
   if (format === 'json') {
-    if (!trackRun) throw new UsageError(`video ${video.id} is not tracked yet; run hmmr track first`);
-    return tubeJsonDocument(exportVideo, keypointFormat, { cropSizePx: TRAINING_CROP_SIZE_PX, targetDiagonalPx: DEFAULT_TUBE_BOX_OPTIONS.targetDiagonalPx }, tubes);
+    const crop = { cropSizePx: TRAINING_CROP_SIZE_PX, targetDiagonalPx: DEFAULT_TUBE_BOX_OPTIONS.targetDiagonalPx };
+    return { document: tubeJsonDocument(exportVideo, keypointFormat, crop, tubes) };
   }
-  if (!trackRun && format === 'posetrack') throw new UsageError(`video ${video.id} is not tracked yet; run hmmr track first`);
   const keys = readDetectionKeys(db, run.id);
   const trackOfDetection = new Map<number, number>();
   for (const tube of tubes) for (const frame of tube.frames) if (frame.detectionId !== undefined) trackOfDetection.set(frame.detectionId, tube.trackId);
@@ -54,7 +82,7 @@ export function buildTrackedExport(db: Db, video: VideoRecord, format: TrackedEx
   if (format === 'posetrack') {
     // PoseTrack holds tracked people only: the detections that made it into a tube.
     const tracked = poses.filter((pose): pose is ExportPose & { trackId: number } => pose.trackId !== undefined);
-    return poseTrackDocument(exportVideo, keypointFormat, frameIndices, tracked);
+    return { document: poseTrackDocument(exportVideo, keypointFormat, frameIndices, tracked) };
   }
-  return cocoKeypointsDocument(exportVideo, keypointFormat, frameIndices, poses);
+  return { document: cocoKeypointsDocument(exportVideo, keypointFormat, frameIndices, poses) };
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
@@ -8,7 +7,7 @@ import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descri
 import { renderVideo } from '../../src/render/render-video.js';
 import { openDatabase } from '../../src/store/database.js';
 import { listVideos } from '../../src/store/videos.js';
-import { openPoseFileName, serialiseOpenPoseFrame } from '../../src/tracker/formats/openpose.js';
+import { writeOpenPoseFrames } from '../../src/pose2d/export-openpose.js';
 import { importOpenPoseFolder } from '../../src/tracker/import-openpose.js';
 import { trackLabelRun } from '../../src/tracker/track-video.js';
 import { ffprobeTruth, makeVideo } from '../helpers/make-video.js';
@@ -31,8 +30,7 @@ test('render draws a tracked label run into a playable video with the source fra
     people: [walker(1, [40, 20], [3, 0], 140, 0, frames), walker(2, [280, 25], [-3, 0], 130, 0, frames)],
   });
   const json = join(dir, 'json');
-  mkdirSync(json);
-  for (const { frame } of stream) writeFileSync(join(json, openPoseFileName('people', frame.frameIndex)), serialiseOpenPoseFrame(frame.people));
+  writeOpenPoseFrames(stream.map((f) => f.frame), 'people', json);
 
   const db = openDatabase(join(dir, 'render.db'));
   try {

@@ -9,7 +9,8 @@ import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descri
 import { projectPath } from '../../src/util/project-root.js';
 import { cocoKeypointsDocument } from '../../src/tracker/formats/coco.js';
 import { shortestFloat32 } from '../../src/tracker/formats/json-numbers.js';
-import { openPoseFileName, readOpenPoseFolder, serialiseOpenPoseFrame } from '../../src/tracker/formats/openpose.js';
+import { openPoseFileName, openPoseFrameJson } from '../../src/pose2d/export-openpose.js';
+import { readOpenPoseFolder } from '../../src/tracker/formats/openpose.js';
 import { poseTrackDocument } from '../../src/tracker/formats/posetrack.js';
 
 const coco18 = loadDescriptor(DEFAULT_DESCRIPTOR_PATH).keypointFormat;
@@ -50,9 +51,9 @@ test('reads COCO-18 and BODY_25 folders, telling the formats apart by length', (
   assert.equal(body.format.name, 'body25');
 });
 
-test('serialise → read gives back the same Float32 keypoints', () => {
+test('hmmr\'s OpenPose export reads back to the same Float32 keypoints', () => {
   const original = readOpenPoseFolder(folder({ [openPoseFileName('clip', 4)]: frameText(personValues(18, 5), personValues(18, 6)) }), { formats, fps: 25, frameCount: 50 });
-  const again = readOpenPoseFolder(folder({ [openPoseFileName('clip', 4)]: serialiseOpenPoseFrame(original.frames[0]!.people) }), { formats, fps: 25, frameCount: 50 });
+  const again = readOpenPoseFolder(folder({ [openPoseFileName('clip', 4)]: JSON.stringify(openPoseFrameJson(original.frames[0]!)) }), { formats, fps: 25, frameCount: 50 });
   assert.deepEqual(again.frames, original.frames);
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PoseFrame } from '../../src/domain.js';
@@ -11,7 +11,7 @@ import { openDatabase, type Db } from '../../src/store/database.js';
 import { listLabelRuns, readDetections } from '../../src/store/detections.js';
 import { findTrackRun, listTubes, loadTubes } from '../../src/store/tubes.js';
 import { listVideos, type VideoRecord } from '../../src/store/videos.js';
-import { openPoseFileName, serialiseOpenPoseFrame } from '../../src/tracker/formats/openpose.js';
+import { openPoseFileName, writeOpenPoseFrames } from '../../src/pose2d/export-openpose.js';
 import { buildTrackedExport } from '../../src/tracker/export-tracks.js';
 import { importOpenPoseFolder } from '../../src/tracker/import-openpose.js';
 import { trackLabelRun } from '../../src/tracker/track-video.js';
@@ -36,8 +36,7 @@ const stream = syntheticStream({
 
 function writeOpenPoseFolder(name: string, frames: readonly PoseFrame[]): string {
   const folder = join(dir, name);
-  mkdirSync(folder);
-  for (const frame of frames) writeFileSync(join(folder, openPoseFileName('walk', frame.frameIndex)), serialiseOpenPoseFrame(frame.people));
+  writeOpenPoseFrames(frames, 'walk', folder);
   return folder;
 }
 
@@ -116,22 +115,27 @@ test('coco, posetrack and tube-json exports describe the stored detections and t
   const { db, video } = await databaseWithVideo('export');
   try {
     const { labelRunId } = importOpenPoseFolder(db, writeOpenPoseFolder('to-export', stream.map((f) => f.frame)), video);
-    assert.throws(() => buildTrackedExport(db, video, 'json'), /not tracked yet/);
+    assert.deepEqual(buildTrackedExport(db, video, 'json'), { skipped: 'not tracked yet (run hmmr track)' });
+    const documentOf = (format: 'coco' | 'posetrack' | 'json'): unknown => {
+      const built = buildTrackedExport(db, video, format);
+      assert.ok('document' in built, format);
+      return built.document;
+    };
     const tracking = trackLabelRun(db, labelRunId, { minTubeFrames: 30 });
     const tubes = loadTubes(db, { trackRunId: tracking.trackRunId });
     const detectionCount = stream.reduce((sum, f) => sum + f.frame.people.length, 0);
     const tubeDetections = tubes.flatMap((t) => t.frames.filter((f) => f.detectionId !== undefined));
 
-    const coco = buildTrackedExport(db, video, 'coco') as { images: unknown[]; annotations: { track_id?: number }[] };
+    const coco = documentOf('coco') as { images: unknown[]; annotations: { track_id?: number }[] };
     assert.equal(coco.images.length, FRAMES);
     assert.equal(coco.annotations.length, detectionCount);
     assert.equal(coco.annotations.filter((a) => a.track_id !== undefined).length, tubeDetections.length);
 
-    const posetrack = buildTrackedExport(db, video, 'posetrack') as { annotations: { track_id: number; image_id: number }[] };
+    const posetrack = documentOf('posetrack') as { annotations: { track_id: number; image_id: number }[] };
     assert.equal(posetrack.annotations.length, tubeDetections.length);
     assert.deepEqual(new Set(posetrack.annotations.map((a) => a.track_id)), new Set(tubes.map((t) => t.trackId)));
 
-    const json = JSON.parse(JSON.stringify(buildTrackedExport(db, video, 'json'))) as {
+    const json = JSON.parse(JSON.stringify(documentOf('json'))) as {
       format: string;
       crop: { cropSizePx: number; targetDiagonalPx: number };
       tubes: { name: string; frameCount: number; frames: { frame: number; detectionId: number | null; keypoints: number[]; crop: number[] }[] }[];

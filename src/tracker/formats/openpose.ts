@@ -1,41 +1,17 @@
 /**
- * OpenPose's per-frame JSON (`--write_json`): one file `<name>_<12-digit frame>_keypoints.json` per
- * frame, holding `people[].pose_keypoints_2d` as flat x, y, confidence. The keypoint format is told
+ * Reading OpenPose's per-frame JSON (`--write_json`): one file `<name>_<12-digit frame>_keypoints.json`
+ * per frame, holding `people[].pose_keypoints_2d` as flat x, y, confidence. The keypoint format is told
  * apart by length (COCO-18: 54 numbers, BODY_25: 75). Reading validates EVERY file before returning
- * anything, so a bad folder imports nothing.
+ * anything, so a bad folder imports nothing. (Writing is pose2d/export-openpose.ts.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { KeypointFormat, Person2D, PoseFrame } from '../../domain.js';
 import { BadInputFileError } from '../../errors.js';
 import { countVisible } from '../keypoint-box.js';
-import { float32ArrayToJson } from './json-numbers.js';
 
 const FILE_SUFFIX = '_keypoints.json';
 const FILE_PATTERN = /^(.*)_(\d{12})_keypoints\.json$/;
-
-/** The file name OpenPose gives frame `frameIndex` of a video called `name`. */
-export function openPoseFileName(name: string, frameIndex: number): string {
-  return `${name}_${String(frameIndex).padStart(12, '0')}${FILE_SUFFIX}`;
-}
-
-/** One frame's JSON text, as OpenPose writes it (version 1.3; face, hands and 3D left empty). */
-export function serialiseOpenPoseFrame(people: readonly Person2D[]): string {
-  return JSON.stringify({
-    version: 1.3,
-    people: people.map((person) => ({
-      person_id: [-1],
-      pose_keypoints_2d: float32ArrayToJson(person.keypoints),
-      face_keypoints_2d: [],
-      hand_left_keypoints_2d: [],
-      hand_right_keypoints_2d: [],
-      pose_keypoints_3d: [],
-      face_keypoints_3d: [],
-      hand_left_keypoints_3d: [],
-      hand_right_keypoints_3d: [],
-    })),
-  });
-}
 
 /**
  * A person from OpenPose numbers. OpenPose stores no person score: it becomes the mean confidence of
