@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openDatabase } from '../../src/store/database.js';
+import { listTubes } from '../../src/store/tubes.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const dir = tempDir('hmmr-synth-cli-');
+
+test('hmmr synth writes tubes and gt.json that hmmr eval accepts; re-running a seed replaces its tubes', async () => {
+  const db = join(dir, 'synth.db');
+  const out = join(dir, 'out');
+  const args = ['synth', '--out', out, '--db', db, '--sequences', '3', '--frames', '12', '--seed', '4', '--backend', 'cpu', '--json'];
+  const first = await runCli(args);
+  assert.equal(first.code, 0, first.stderr);
+  const summary = JSON.parse(first.stdout) as { sequences: { name: string; split: string; frames: number }[]; gtFiles: Record<string, string> };
+  assert.equal(summary.sequences.length, 3);
+  assert.deepEqual(summary.sequences.map((s) => s.split).sort(), ['test', 'train', 'train']);
+  assert.ok(existsSync(join(out, 'gt.json')) && existsSync(join(out, 'gt-train.json')));
+
+  const evaluated = await runCli(['eval', '--pred', join(out, 'gt.json'), '--gt', join(out, 'gt.json'), '--json']);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const report = JSON.parse(evaluated.stdout) as { rows: { key: string; perSequence: number }[] };
+  assert.equal(report.rows.find((row) => row.key === 'mpjpe')!.perSequence, 0);
+  assert.equal(report.rows.find((row) => row.key === 'pck')!.perSequence, 100);
+
+  const again = await runCli(args);
+  assert.equal(again.code, 0, again.stderr);
+  const store = openDatabase(db, { readonly: true });
+  try {
+    const tubes = listTubes(store, { tier: 'mocap3d' });
+    assert.deepEqual(tubes.map((tube) => tube.name).sort(), summary.sequences.map((s) => s.name).sort(), 'same seed replaced, not added');
+    assert.deepEqual(tubes.map((tube) => tube.frameCount), [12, 12, 12]);
+  } finally {
+    store.close();
+  }
+});
+
+test('hmmr synth rejects impossible settings before doing anything', async () => {
+  const db = join(dir, 'bad.db');
+  for (const [flags, message] of [
+    [['--frames', '2'], /--frames must be an integer ≥ 3/],
+    [['--sequences', '0'], /--sequences must be an integer ≥ 1/],
+    [['--test-fraction', '1.5'], /--test-fraction must be between 0 and 1/],
+    [['--body-model', join(dir, 'missing.npz')], /missing\.npz/],
+  ] as const) {
+    const result = await runCli(['synth', '--out', join(dir, 'bad'), '--db', db, '--backend', 'cpu', ...flags]);
+    assert.equal(result.code, 1, flags.join(' '));
+    assert.match(result.stderr, message);
+  }
+  assert.ok(!existsSync(join(dir, 'bad')));
+});
