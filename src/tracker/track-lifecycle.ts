@@ -66,10 +66,6 @@ export class TrackLifecycle {
     this.recordHit(first);
   }
 
-  get lastHit(): TrackHit {
-    return this.last;
-  }
-
   /** Where the person should be at `frameIndex`: the remembered body moved by its velocity. */
   predict(frameIndex: number): PoseObservation {
     const dt = frameIndex - this.last.frameIndex;
