@@ -1,3 +1,5 @@
+import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
+
 /**
  * What `hmmr eval` compares: a set of named sequences of 3D joints (and optionally 2D keypoints
  * in the 224 crop with visibility), from an eval file (docs/eval-format.md), from `hmmr synth`,
@@ -6,7 +8,7 @@
 export const SUPPORTED_EVAL_JOINT_SETS = ['lsp14'] as const;
 export type EvalJointSet = (typeof SUPPORTED_EVAL_JOINT_SETS)[number];
 
-export const EVAL_JOINT_COUNT: Record<EvalJointSet, number> = { lsp14: 14 };
+export const EVAL_JOINT_COUNT: Record<EvalJointSet, number> = { lsp14: LSP_JOINT_COUNT };
 
 export interface EvalSequence {
   name: string;

@@ -1,3 +1,5 @@
+import { KEYPOINT_SETS } from '../../body/joint-sets.js';
+
 /**
  * Joint arrays as the metrics see them: flat, row-major frames × joints × dims (dims = 3 for 3D,
  * 2 for 2D), in metres (3D) or crop pixels (2D). Visibility is frames × joints, 1 = visible.
@@ -5,11 +7,9 @@
 export type JointValues = Float32Array | Float64Array;
 export type VisibilityValues = Uint8Array | Float32Array | Float64Array;
 
-/** LSP-14 order: 0 R ankle, 1 R knee, 2 R hip, 3 L hip, 4 L knee, 5 L ankle, 6 R wrist, 7 R elbow,
- *  8 R shoulder, 9 L shoulder, 10 L elbow, 11 L wrist, 12 neck, 13 head top. */
-export const LSP14_JOINT_COUNT = 14;
-export const LSP_RIGHT_HIP = 2;
-export const LSP_LEFT_HIP = 3;
+/** The hips in LSP-14 order (2 and 3): their midpoint is the reference code's pelvis. */
+export const LSP_RIGHT_HIP = KEYPOINT_SETS.lsp14!.indexOf('right_hip');
+export const LSP_LEFT_HIP = KEYPOINT_SETS.lsp14!.indexOf('left_hip');
 
 /** Frame count of a flat array, or an Error naming the mismatch (callers turn it into their own error type). */
 export function frameCountOf(values: ArrayLike<number>, jointCount: number, dims: number): number {

@@ -1,8 +1,8 @@
+import { LSP_JOINT_COUNT } from '../../body/joint-sets.js';
 import type { KeypointFormat, Tube, TubeFrame } from '../../domain.js';
 import { boxFromVisibleKeypoints } from '../../tracker/keypoint-box.js';
 import { DEFAULT_TUBE_BOX_OPTIONS, smoothTubeBoxes } from '../../tracker/tube.js';
 import { Rng } from '../../train/rng.js';
-import { LSP14_JOINT_COUNT } from '../metrics/joint-arrays.js';
 import { cameraForCrop, projectToCrop } from '../weak-perspective.js';
 import { DEFAULT_DETECTOR_NOISE, simulateDetection, type DetectorNoiseOptions } from './detector-noise.js';
 import type { RandomSource } from './random.js';
@@ -116,7 +116,7 @@ export function generateSyntheticSequence(keypointsOf: PoseKeypoints, planned: P
     joints3d: posed.lsp14,
     tube: { trackId: planned.index, keypointFormat: options.detectorFormat.name, frames },
     cameras,
-    joints2dCrop: projectToCrop(posed.lsp14, cameras, LSP14_JOINT_COUNT),
+    joints2dCrop: projectToCrop(posed.lsp14, cameras, LSP_JOINT_COUNT),
   };
 }
 

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LSP_JOINT_COUNT } from '../../body/joint-sets.js';
 import type { Db } from '../../store/database.js';
 import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../../store/ground-truth.js';
 import { writeEvalFile } from '../eval-file.js';
 import type { EvalSequence } from '../eval-set.js';
-import { LSP14_JOINT_COUNT } from '../metrics/joint-arrays.js';
 import { syntheticNamePrefix, type SyntheticSequence, type SynthOptions, type SynthSplit } from './generate.js';
 
 /**
@@ -46,7 +46,7 @@ function toGroundTruthTube(sequence: SyntheticSequence): GroundTruthTubeToStore 
     jointSet: 'lsp14',
     groundTruth: sequence.tube.frames.map((frame, f) => ({
       frameIndex: frame.frameIndex,
-      joints3d: sequence.joints3d.subarray(f * LSP14_JOINT_COUNT * 3, (f + 1) * LSP14_JOINT_COUNT * 3),
+      joints3d: sequence.joints3d.subarray(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3),
       pose: sequence.poses.subarray(f * 72, (f + 1) * 72),
       shape: sequence.spec.shape,
       camera: sequence.cameras.subarray(f * 3, (f + 1) * 3),
@@ -61,6 +61,6 @@ function toEvalSequence(sequence: SyntheticSequence): EvalSequence {
     frameCount: sequence.frameCount,
     joints3d: Float64Array.from(sequence.joints3d),
     joints2d: sequence.joints2dCrop,
-    visible: new Uint8Array(sequence.frameCount * LSP14_JOINT_COUNT).fill(1),
+    visible: new Uint8Array(sequence.frameCount * LSP_JOINT_COUNT).fill(1),
   };
 }
