@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { readDetectionKeys } from '../store/detection-keys.js';
 import { getLabelRun, readDetections } from '../store/detections.js';
 import type { Db } from '../store/database.js';
-import { replaceTrackRun, type TubeToStore } from '../store/tubes.js';
+import { findTrackRun, replaceTrackRun, type TubeToStore } from '../store/tubes.js';
 import { getVideo } from '../store/videos.js';
 import { keypointFormatFor } from './keypoint-formats.js';
 import { DEFAULT_SHOT_CHANGE_OPTIONS, type ShotChangeOptions } from './shot-changes.js';
@@ -49,6 +49,19 @@ export interface TrackVideoResult {
   tracks: number;
   shotStarts: number[];
   tubes: { id: number; name: string; trackId: number; firstFrame: number; frameCount: number }[];
+}
+
+/**
+ * What `hmmr label` calls after each video: a freshly finished run is tracked with the defaults; an
+ * already finished one only if it was never tracked (so tubes from a tuned `hmmr track` are kept).
+ */
+export function trackAfterLabelling(
+  db: Db,
+  labelRunId: number,
+  labelStatus: 'done' | 'already-done' | 'interrupted' | 'failed',
+): TrackVideoResult | undefined {
+  if (labelStatus === 'done' || (labelStatus === 'already-done' && !findTrackRun(db, labelRunId))) return trackLabelRun(db, labelRunId);
+  return undefined;
 }
 
 /** Tracks one finished label run and stores its tubes. */

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { exportOpenPose } from '../../pose2d/export-openpose.js';
 import type { Db } from '../../store/database.js';
+import { writeTrackedExports, type TrackedExportFormat } from '../../tracker/export-tracks.js';
 import { findVideo, listVideos, type VideoRecord } from '../../store/videos.js';
 import type { Logger } from '../../util/log.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -37,7 +38,21 @@ const EXPORT_FORMATS: Record<string, { describe: string; write: (request: Export
       return { summary: `${result.files} OpenPose JSON files for ${result.videos.filter((v) => v.files > 0).length} videos in ${outDir}`, data: result };
     },
   },
+  coco: trackedFormat('COCO keypoints JSON per video: <video>.coco.json (17 COCO points, track_id where tracked)', 'coco'),
+  posetrack: trackedFormat('PoseTrack 2018 JSON per video: <video>.posetrack.json (tracked people)', 'posetrack'),
+  json: trackedFormat('hmmr tube JSON per video: <video>.tubes.json (keypoints, smoothed boxes, crop parameters; docs/formats.md)', 'json'),
 };
+
+function trackedFormat(describe: string, format: TrackedExportFormat): (typeof EXPORT_FORMATS)[string] {
+  return {
+    describe,
+    write: ({ db, videos, outDir, log }) => {
+      const result = writeTrackedExports(db, videos, outDir, format);
+      for (const video of result.videos) if (video.skipped) log.warn(`${video.path}: ${video.skipped}; nothing exported`);
+      return { summary: `${result.files} ${format} files in ${outDir}`, data: result };
+    },
+  };
+}
 
 export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
   command: 'export',

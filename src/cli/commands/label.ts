@@ -11,6 +11,8 @@ import { findVideo, listVideos, type VideoRecord } from '../../store/videos.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
+import { trackAfterLabelling } from '../../tracker/track-video.js';
+import { describeTracking } from './track.js';
 
 interface LabelArgs extends GlobalArgs {
   model?: string;
@@ -103,6 +105,8 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
           if (result.status !== 'already-done') progress.done();
           if (result.error) ctx.log.error(`hmmr: ${result.error}`);
           // Seam for tracking: result.runId names the detections of this video (label_runs.id).
+          const tracking = trackAfterLabelling(db, result.runId, result.status);
+          if (tracking) ctx.log.info(describeTracking(tracking));
           results.push({ ...result, videoId: video.id, path: video.path });
         }
       } finally {
