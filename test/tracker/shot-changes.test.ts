@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { detectShotChanges } from '../../src/tracker/shot-changes.js';
+import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
+import { readFrames } from '../../src/video/frame-source.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const cutsOf = (scores: (number | null)[]) =>
   detectShotChanges(scores)
@@ -28,4 +33,16 @@ test('small relative jumps in a static scene are not cuts, and unknown scores ar
   assert.deepEqual(cutsOf(scores), []);
   scores[25] = 0.3;
   assert.deepEqual(cutsOf(scores), [25]);
+});
+
+test('the frame source\'s scene scores put a cut exactly where two generated shots meet', async () => {
+  const path = join(tempDir('hmmr-cuts-'), 'two-shots.mp4');
+  // 2 s of a moving test pattern, then 2 s of colour bars: one hard cut at frame 50.
+  execFileSync(ffmpegPath(), ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=2', '-f', 'lavfi',
+    '-i', 'smptehdbars=size=160x120:rate=25:duration=2', '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]',
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', path]);
+  const scores: number[] = [];
+  for await (const frame of readFrames(path)) scores.push(frame.sceneScore);
+  assert.equal(scores.length, 100);
+  assert.deepEqual(cutsOf(scores), [50]);
 });
