@@ -17,8 +17,8 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
   describe: 'compare 3D predictions with ground truth: PCK, MPJPE, PA-MPJPE, acceleration (docs/eval-format.md)',
   builder: (yargs) =>
     yargs
-      .option('pred', { type: 'string', demandOption: true, describe: 'predictions: eval file (.json), see docs/eval-format.md' })
-      .option('gt', { type: 'string', demandOption: true, describe: 'ground truth: eval file (.json), e.g. <out>/gt.json from hmmr synth' })
+      .option('pred', { type: 'string', demandOption: true, describe: 'predictions: eval file (.json or .npz), see docs/eval-format.md' })
+      .option('gt', { type: 'string', demandOption: true, describe: 'ground truth: eval file (.json or .npz), e.g. <out>/gt.json from hmmr synth' })
       .example('$0 eval --pred pred.json --gt synth/gt.json', 'print the metric table')
       .example('$0 eval --pred pred.json --gt synth/gt.json --json', 'the same table as JSON') as never,
   handler: (args) =>
