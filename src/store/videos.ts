@@ -1,23 +1,12 @@
+import type { VideoProbe } from '../video/probe.js';
 import type { Db } from './database.js';
 
-/** A registered video, as stored (one row per distinct content). */
-export interface VideoRecord {
+/** A registered video, as stored (one row per distinct content): what ffprobe said, plus identity. */
+export interface VideoRecord extends VideoProbe {
   id: number;
   sha256: string;
   path: string;
   sizeBytes: number;
-  container: string;
-  codec: string;
-  width: number;
-  height: number;
-  rotationDeg: number;
-  fpsNum: number;
-  fpsDen: number;
-  fps: number;
-  variableFps: boolean;
-  frameCount: number;
-  frameCountExact: boolean;
-  durationSec: number;
   ingestedAt: string;
 }
 

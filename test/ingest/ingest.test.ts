@@ -3,25 +3,12 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import type { StatusReport } from '../../src/ingest/status.js';
 import { ffprobeTruth, makeAudioOnly, makeVideo } from '../helpers/make-video.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-interface StatusVideo {
-  id: number | null;
-  path: string;
-  sha256: string | null;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  frameCount: number | null;
-  durationSec: number | null;
-  status: string;
-  error: string | null;
-  aliases: string[];
-}
-
-async function status(db: string): Promise<{ videos: StatusVideo[]; totals: Record<string, number> }> {
+async function status(db: string): Promise<StatusReport> {
   const result = await runCli(['status', '--json', '--db', db]);
   assert.equal(result.code, 0, result.stderr);
   return JSON.parse(result.stdout);
