@@ -44,6 +44,9 @@ export function limbScore(field: PafField, ax: number, ay: number, bx: number, b
   const ux = dx / length;
   const uy = dy / length;
   const samples = pafSampleCount(dx * options.stride, dy * options.stride);
+  // Failing samples the limb can afford; one more and the fraction can no longer pass, so stop there
+  // (with OpenPose's 0.95 and at most 25 samples that is the first failure: most wrong pairs cost one sample).
+  const affordable = samples - (Math.floor(options.minAboveFraction * samples) + 1);
   let sum = 0;
   let passing = 0;
   for (let k = 0; k < samples; k++) {
@@ -52,6 +55,8 @@ export function limbScore(field: PafField, ax: number, ay: number, bx: number, b
     if (projection > options.sampleThreshold) {
       sum += projection;
       passing++;
+    } else if (k + 1 - passing > affordable) {
+      return 0;
     }
   }
   return passing / samples > options.minAboveFraction ? sum / passing : 0;

@@ -97,42 +97,57 @@ export class PeakFinder {
     return { count, partStart, x, y, score };
   }
 
-  /** Separable Gaussian; at the borders the kernel is renormalised over the cells that exist. */
+  /**
+   * Separable Gaussian. Each pass first runs every kernel tap as one tight loop over the whole plane
+   * (row ends wrap into the next row there), then recomputes the `radius` cells at each end of a row
+   * (or column) with the kernel renormalised over the cells that exist: exact, and a flat map stays
+   * flat up to its edges.
+   */
   private smooth(raw: Float32Array, width: number, height: number): Float32Array {
     const kernel = this.kernel;
     const radius = (kernel.length - 1) / 2;
     if (radius === 0) return raw;
+    const cells = width * height;
     const { temp, blurred } = this;
-    for (let row = 0; row < height; row++) {
-      const offset = row * width;
-      for (let col = 0; col < width; col++) {
-        let sum = 0;
-        let weight = 0;
-        const from = Math.max(0, col - radius);
-        const to = Math.min(width - 1, col + radius);
-        for (let k = from; k <= to; k++) {
-          const w = kernel[k - col + radius]!;
-          sum += w * raw[offset + k]!;
-          weight += w;
-        }
-        temp[offset + col] = sum / weight;
-      }
+    temp.fill(0, 0, cells);
+    blurred.fill(0, 0, cells);
+    for (let k = -radius; k <= radius; k++) {
+      const w = kernel[k + radius]!;
+      for (let i = radius; i < cells - radius; i++) temp[i]! += w * raw[i + k]!;
     }
     for (let row = 0; row < height; row++) {
-      const from = Math.max(0, row - radius);
-      const to = Math.min(height - 1, row + radius);
       for (let col = 0; col < width; col++) {
-        let sum = 0;
-        let weight = 0;
-        for (let k = from; k <= to; k++) {
-          const w = kernel[k - row + radius]!;
-          sum += w * temp[k * width + col]!;
-          weight += w;
-        }
-        blurred[row * width + col] = sum / weight;
+        if (col === radius && width > 2 * radius) col = width - radius;
+        temp[row * width + col] = this.edgeTap(raw, row * width, col, 1, width);
+      }
+    }
+    const shift = radius * width;
+    for (let k = -radius; k <= radius; k++) {
+      const w = kernel[k + radius]!;
+      const offset = k * width;
+      for (let i = shift; i < cells - shift; i++) blurred[i]! += w * temp[i + offset]!;
+    }
+    for (let col = 0; col < width; col++) {
+      for (let row = 0; row < height; row++) {
+        if (row === radius && height > 2 * radius) row = height - radius;
+        blurred[row * width + col] = this.edgeTap(temp, col, row, width, height);
       }
     }
     return blurred;
+  }
+
+  /** The kernel at position `index` of a line of `count` cells (start, step), renormalised to the cells inside. */
+  private edgeTap(values: Float32Array, start: number, index: number, step: number, count: number): number {
+    const kernel = this.kernel;
+    const radius = (kernel.length - 1) / 2;
+    let sum = 0;
+    let weight = 0;
+    for (let k = Math.max(-radius, -index); k <= Math.min(radius, count - 1 - index); k++) {
+      const w = kernel[k + radius]!;
+      sum += w * values[start + (index + k) * step]!;
+      weight += w;
+    }
+    return sum / weight;
   }
 
   /** 3×3 local maxima above threshold inside the search region; writes candidates, returns their count. */
@@ -171,10 +186,13 @@ export class PeakFinder {
   }
 }
 
-/** Normalised 1-D Gaussian, radius ceil(3 sigma); [1] when sigma is too small to matter. */
+/**
+ * Normalised 1-D Gaussian truncated at 2.5 sigma (the 1.2 % of its mass beyond is renormalised away;
+ * at sigma 0.375 the next tap would weigh 7e-7); [1] when sigma is too small to matter.
+ */
 export function gaussianKernel(sigma: number): Float32Array {
   if (!(sigma > 0.05)) return Float32Array.of(1);
-  const radius = Math.ceil(3 * sigma);
+  const radius = Math.ceil(2.5 * sigma);
   const kernel = new Float32Array(2 * radius + 1);
   let sum = 0;
   for (let i = -radius; i <= radius; i++) {

@@ -16,11 +16,12 @@ function gaussianMap(width: number, height: number, blobs: [x: number, y: number
   return map;
 }
 
-test('Gaussian kernel: sigma 3 input px at stride 8 is 0.375 cells, normalised, radius ceil(3σ)', () => {
+test('Gaussian kernel: sigma 3 input px at stride 8 is 0.375 cells, normalised, radius ceil(2.5σ)', () => {
   const kernel = gaussianKernel(3 / 8);
-  assert.equal(kernel.length, 5);
+  assert.equal(kernel.length, 3);
+  assert.equal(gaussianKernel(1).length, 7);
   assert.ok(Math.abs(kernel.reduce((a, b) => a + b, 0) - 1) < 1e-6);
-  assert.ok(kernel[2]! > 0.9);
+  assert.ok(kernel[1]! > 0.9);
   assert.deepEqual(Array.from(gaussianKernel(0)), [1]);
 });
 

@@ -1,0 +1,187 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ingestPaths } from '../src/ingest/ingest.js';
+import { DEFAULT_VIDEO_EXTENSIONS } from '../src/ingest/walk.js';
+import { PoseDecoder, resolveDecodeOptions } from '../src/pose2d/decode.js';
+import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor } from '../src/pose2d/descriptor.js';
+import { labelVideo } from '../src/pose2d/label-video.js';
+import { geometryOfFrame, type FrameGeometry, type PoseMaps } from '../src/pose2d/maps.js';
+import { buildInputBatch, pixelFormatFor, type InputBatch } from '../src/pose2d/preprocess.js';
+import { openPoseSession } from '../src/pose2d/session.js';
+import { openWorkerPoseSession } from '../src/pose2d/worker-session.js';
+import { openDatabase } from '../src/store/database.js';
+import { listVideos } from '../src/store/videos.js';
+import { projectPath } from '../src/util/project-root.js';
+import { ffmpegPath } from '../src/video/ffmpeg-binaries.js';
+import { readFrames } from '../src/video/frame-source.js';
+import { cliInvocation } from '../test/helpers/run-cli.js';
+import { coco18Person, inputGeometry, renderMaps, seededRandom } from '../test/pose2d/synthetic-maps.js';
+import type { BenchTable } from './bench-table.js';
+import { sharedVideo } from './shared-assets.js';
+
+const BATCH = 4;
+const descriptor = loadDescriptor(DEFAULT_DESCRIPTOR_PATH);
+const modelPath = descriptorModelPath(descriptor)!;
+const frameOptions = { height: descriptor.input.defaultHeight, padToMultiple: descriptor.stride, pixelFormat: pixelFormatFor(descriptor.input) };
+
+/**
+ * pose2d: label-stage throughput against a bare session.run loop over the same preprocessed frames,
+ * grouping time per frame with 6 people at input height 368, and peak RSS labelling a 20 s vs a 2 s
+ * 720p clip (flat memory = streaming works).
+ */
+export default async function pose2dBench(): Promise<BenchTable> {
+  const dir = mkdtempSync(join(tmpdir(), 'hmmr-bench-pose2d-'));
+  const rows: (string | number)[][] = [];
+  const notes = [
+    `network input height ${descriptor.input.defaultHeight}, batch ${BATCH}, default threads; each throughput is the best of 2 alternating rounds (shared, noisy machine)`,
+    'ratio = label stage frames/s ÷ bare session.run frames/s on the same frames (target ≥ 0.9)',
+  ];
+  try {
+    const wrestling = sharedVideo('Wrestling.mp4');
+    let clip: string;
+    if (wrestling.path) {
+      clip = cut(wrestling.path, join(dir, 'wrestling-4s.mp4'), 4);
+    } else {
+      clip = projectPath('test', 'fixtures', 'S02_tabletennis.mp4');
+      notes.push(`throughput on the table-tennis fixture instead of a 720p clip: ${wrestling.skipReason}`);
+    }
+    rows.push(...(await throughputRows(clip, dir)));
+    rows.push(...(await groupingRows()));
+    if (wrestling.path) {
+      const short = cut(wrestling.path, join(dir, 'wrestling-2s.mp4'), 2);
+      const long = cut(wrestling.path, join(dir, 'wrestling-20s.mp4'), 20);
+      const shortRss = await peakRssOfLabel(short, join(dir, 'rss-short.db'));
+      const longRss = await peakRssOfLabel(long, join(dir, 'rss-long.db'));
+      rows.push(['peak RSS, hmmr label 2 s 720p clip', shortRss.frames, shortRss.seconds, `${shortRss.peakMb.toFixed(0)} MB`, '']);
+      rows.push(['peak RSS, hmmr label 20 s 720p clip', longRss.frames, longRss.seconds, `${longRss.peakMb.toFixed(0)} MB`, `${(longRss.peakMb / shortRss.peakMb).toFixed(2)}× the 2 s clip`]);
+    } else {
+      notes.push(`peak RSS rows ${wrestling.skipReason}`);
+    }
+    return { title: 'pose2d: labelling throughput, grouping time, memory', columns: ['case', 'frames', 'seconds', 'rate / value', 'ratio / note'], rows, notes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Re-encodes the first `seconds` of a video (exact frame count, no audio). */
+function cut(source: string, target: string, seconds: number): string {
+  execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-y', '-i', source, '-t', String(seconds), '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', target]);
+  return target;
+}
+
+async function throughputRows(clip: string, dir: string): Promise<(string | number)[][]> {
+  // The bare loop's input: the same frames, decoded and preprocessed beforehand, outside the timing.
+  const batches: InputBatch[] = [];
+  let pending: { data: Buffer; width: number; height: number }[] = [];
+  const flush = () => {
+    if (pending.length > 0) batches.push(buildInputBatch(pending.map((f) => ({ ...f, pixelFormat: frameOptions.pixelFormat })), descriptor.input));
+    pending = [];
+  };
+  for await (const frame of readFrames(clip, frameOptions)) {
+    pending.push({ data: frame.data, width: frame.width, height: frame.height });
+    if (pending.length === BATCH) flush();
+  }
+  flush();
+  const frames = batches.reduce((sum, batch) => sum + batch.batch, 0);
+
+  const bare = await openPoseSession(descriptor, modelPath);
+  await bare.run(batches[0]!.data, batches[0]!.batch, batches[0]!.height, batches[0]!.width);
+  const labelSession = await openWorkerPoseSession(descriptor, modelPath);
+  let bareBest = Infinity;
+  let labelBest = Infinity;
+  try {
+    for (let round = 0; round < 2; round++) {
+      const started = performance.now();
+      for (const batch of batches) await bare.run(batch.data, batch.batch, batch.height, batch.width);
+      bareBest = Math.min(bareBest, (performance.now() - started) / 1000);
+
+      const db = openDatabase(join(dir, `throughput-${round}.db`));
+      await ingestPaths(db, [clip], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
+      const labelStarted = performance.now();
+      const result = await labelVideo(db, listVideos(db)[0]!, labelSession, { inputHeight: frameOptions.height, batchSize: BATCH, chunkFrames: 64, decode: resolveDecodeOptions() });
+      labelBest = Math.min(labelBest, (performance.now() - labelStarted) / 1000);
+      db.close();
+      if (result.framesLabelled !== frames) throw new Error(`label stage saw ${result.framesLabelled} frames, the bare loop ${frames}`);
+    }
+  } finally {
+    await bare.close();
+    await labelSession.close();
+  }
+  const name = clip.split('/').pop();
+  return [
+    [`bare session.run loop, ${name}`, frames, bareBest, frames / bareBest, ''],
+    [`label stage (decode → network → group → store), ${name}`, frames, labelBest, frames / labelBest, (bareBest / labelBest).toFixed(2)],
+  ];
+}
+
+/** Decoder time per frame: synthetic 6-person maps, and real network maps of the street clip when present. */
+async function groupingRows(): Promise<(string | number)[][]> {
+  const decoder = new PoseDecoder(descriptor);
+  const timePerFrameMs = (maps: { maps: PoseMaps; geometry: FrameGeometry }[], repeats: number) => {
+    for (const m of maps) decoder.decode(m.maps, m.geometry);
+    const started = performance.now();
+    let people = 0;
+    for (let r = 0; r < repeats; r++) for (const m of maps) people += decoder.decode(m.maps, m.geometry).length;
+    return { ms: (performance.now() - started) / (repeats * maps.length), peoplePerFrame: people / (repeats * maps.length) };
+  };
+
+  const geometry = inputGeometry(1280, 720, descriptor.input.defaultHeight, descriptor.stride);
+  const synthetic = Array.from({ length: 10 }, (_, seed) => {
+    const random = seededRandom(seed + 1);
+    const people = Array.from({ length: 6 }, (_, i) => coco18Person(110 + i * 212 + (random() - 0.5) * 40, 40 + random() * 200, 380 + random() * 100, random, random() < 0.5));
+    return renderMaps(people, descriptor, geometry, { heatmapNoise: 0.01, pafNoise: 0.2, noiseSeed: seed });
+  });
+  const syntheticTime = timePerFrameMs(synthetic, 30);
+  const rows: (string | number)[][] = [
+    ['grouping, synthetic maps, 6 people, 1280×720 at 368', synthetic.length * 30, syntheticTime.ms * synthetic.length * 30 / 1000, `${syntheticTime.ms.toFixed(2)} ms/frame`, `${syntheticTime.peoplePerFrame.toFixed(1)} people/frame (target ≤ 3 ms)`],
+  ];
+
+  const street = sharedVideo('openpose_street_multiperson.mp4');
+  if (street.path) {
+    const session = await openPoseSession(descriptor, modelPath);
+    const real: { maps: PoseMaps; geometry: FrameGeometry }[] = [];
+    try {
+      for await (const frame of readFrames(street.path, { ...frameOptions, fps: 5 })) {
+        const batch = buildInputBatch([{ data: frame.data, width: frame.width, height: frame.height, pixelFormat: frameOptions.pixelFormat }], descriptor.input);
+        const [maps] = await session.run(batch.data, 1, batch.height, batch.width);
+        real.push({ maps: maps!, geometry: geometryOfFrame(frame, { width: 1280, height: 720 }) });
+      }
+    } finally {
+      await session.close();
+    }
+    const realTime = timePerFrameMs(real, 10);
+    rows.push(['grouping, network maps of the street clip at 368', real.length * 10, realTime.ms * real.length * 10 / 1000, `${realTime.ms.toFixed(2)} ms/frame`, `${realTime.peoplePerFrame.toFixed(1)} people/frame`]);
+  }
+  return rows;
+}
+
+/** Runs the real `hmmr label` on one clip in a child process and samples its peak RSS (VmHWM). */
+async function peakRssOfLabel(clip: string, dbPath: string): Promise<{ peakMb: number; frames: number; seconds: number }> {
+  const db = openDatabase(dbPath);
+  await ingestPaths(db, [clip], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
+  db.close();
+  const started = performance.now();
+  const child = spawn(process.execPath, [...cliInvocation(), 'label', '--db', dbPath, '--batch', String(BATCH), '--quiet', '--json'], { cwd: projectPath(), stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let peakKb = 0;
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done) {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // The process is gone between the check and the read.
+    }
+    await sleep(50);
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`hmmr label exited with ${code}`);
+  const frames = (JSON.parse(stdout) as { videos: { framesLabelled: number }[] }).videos[0]!.framesLabelled;
+  return { peakMb: peakKb / 1024, frames, seconds: (performance.now() - started) / 1000 };
+}
