@@ -28,6 +28,8 @@ export interface TrainRunOptions {
 }
 
 export interface StepReport {
+  /** The step the run started from (0, or the resumed checkpoint's). */
+  startStep: number;
   step: number;
   totalSteps: number;
   stepsPerSec: number;
@@ -88,7 +90,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     let step = startStep;
     let checkpointDir: string | undefined = resumed ? latestCheckpointDir(outDir) : undefined;
     const save = () => {
-      checkpointDir = writeCheckpoint(outDir, snapshot(trainer, step, config, seed, options), config.schedule.keepCheckpoints);
+      checkpointDir = writeCheckpoint(outDir, trainerCheckpoint(trainer, { step, config, seed, features: options.features, bodyModel: body.name }), config.schedule.keepCheckpoints);
     };
     const started = performance.now();
     let windowStart = started;
@@ -110,7 +112,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       windowSteps++;
       const now = performance.now();
       const stepsPerSec = (windowSteps * 1000) / Math.max(1e-9, now - windowStart);
-      options.onStep?.({ step, totalSteps, stepsPerSec, encoderLoss: outcome.encoderLoss });
+      options.onStep?.({ startStep, step, totalSteps, stepsPerSec, encoderLoss: outcome.encoderLoss });
       if (step % config.schedule.logEvery === 0 || step === totalSteps) {
         lastMetrics = {
           step,
@@ -165,19 +167,16 @@ function prepareRunFolder(outDir: string, resume: boolean): CheckpointContent | 
   return undefined;
 }
 
-function snapshot(trainer: Trainer, step: number, config: TrainConfig, seed: number, options: TrainRunOptions): CheckpointContent {
+/** Everything a checkpoint stores about a trainer at `step`. */
+export function trainerCheckpoint(trainer: Trainer, run: Pick<CheckpointContent, 'step' | 'config' | 'seed' | 'features' | 'bodyModel'>): CheckpointContent {
   const side = (optimizer: Trainer['encoderOptimizer'], shapes: Map<string, readonly number[]>) => ({
     shapes,
     values: optimizer.parameterValues(),
     adam: optimizer.exportState(),
   });
   return {
-    step,
-    config,
-    seed,
+    ...run,
     rngState: trainer.rng.state,
-    features: options.features,
-    bodyModel: options.body.name,
     encoder: side(trainer.encoderOptimizer, trainer.model.network.params.shapes()),
     discriminator: side(trainer.discriminatorOptimizer, trainer.model.discriminatorParams.shapes()),
   };

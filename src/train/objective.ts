@@ -115,10 +115,12 @@ export function encoderObjective(
   addBranches(predictions.current, ['', 'delta_past_', 'delta_future_']);
   if (predictions.hallucinated) addBranches(predictions.hallucinated, ['hal_', 'hal_past_', 'hal_future_']);
 
-  const poses = tf.concat(branches.map((branch) => branch.pose), 0);
-  const shapes = tf.concat(branches.map((branch) => branch.shape), 0);
+  // (tfjs's concat/split gradients fail on a single piece: the single-frame ablation has one branch.)
+  const joinRows = (parts: tf.Tensor2D[]) => (parts.length === 1 ? parts[0]! : tf.concat(parts, 0));
+  const poses = joinRows(branches.map((branch) => branch.pose));
+  const shapes = joinRows(branches.map((branch) => branch.shape));
   const { keypoints: keypoints3d, rotations } = body.posedKeypoints(poses, shapes, CANONICAL_SET);
-  const split = <T extends tf.Tensor>(x: T) => tf.split(x, branches.length, 0);
+  const split = <T extends tf.Tensor>(x: T): tf.Tensor[] => (branches.length === 1 ? [x] : tf.split(x, branches.length, 0));
   const keypointsByBranch = split(keypoints3d);
   const rotationsByBranch = split(rotations);
 

@@ -55,7 +55,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         onNote: (message) => ctx.log.info(message),
         onLoadProgress: (done, total) => ctx.log.verbose(`features: ${done}/${total} tubes`),
         onStep: (report) => {
-          progress.setTotal(report.totalSteps);
+          progress.setTotal(report.totalSteps - report.startStep);
           progress.tick();
         },
       });
