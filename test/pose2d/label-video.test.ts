@@ -103,15 +103,21 @@ test('a run aborted after some chunks resumes to exactly the rows of an uninterr
 test('hmmr label killed with SIGKILL mid-run resumes to exactly the rows of an uninterrupted run', async () => {
   const { db, path } = await ingestedDb('killed.db');
   db.close();
-  const args = ['label', '--db', path, '--fps', String(FPS), '--chunk-frames', '8', '--quiet'];
-  const child = spawn(process.execPath, [...cliInvocation(), ...args], { cwd: projectPath(), stdio: 'ignore' });
+  // Batches of 3 (64 = 21 × 3 + 1): a partial last batch, and batches composed unlike the reference run's.
+  const args = ['label', '--db', path, '--fps', String(FPS), '--chunk-frames', '8', '--batch', '3', '--quiet'];
+  const child = spawn(process.execPath, [...cliInvocation(), ...args], { cwd: projectPath(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  let exitedEarly = false;
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  void exited.then(() => (exitedEarly = true));
   const watcher = openDatabase(path);
   let committed = 0;
-  for (let waited = 0; waited < 120_000 && committed === 0; waited += 25) {
+  while (committed === 0 && !exitedEarly) {
     await sleep(25);
     committed = (watcher.prepare('SELECT coalesce(max(next_frame), 0) AS n FROM label_runs').get() as { n: number }).n;
   }
+  assert.ok(!exitedEarly, `hmmr label ended before its first commit: ${stderr}`);
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL');
   const run = listLabelRuns(watcher)[0]!;
