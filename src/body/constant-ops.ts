@@ -1,9 +1,12 @@
 /**
- * Products with constant matrices whose gradients run fast on every backend. tfjs differentiates
- * matMul(x, W) into matMul(dy, W, false, true); the wasm backend's transposed matMul is about 10x
- * slower than the plain one, and tf.gather's gradient needs UnsortedSegmentSum, which wasm lacks.
- * Since these operands never train, their transposes are computed once here and the gradient uses
- * a plain matMul.
+ * Products with constant matrices whose gradients run fast on every backend.
+ *
+ * Why this exists (measured on tfjs 4.22): tfjs differentiates matMul(x, W) into
+ * matMul(dy, W, false, true), and the wasm backend's transposed matMul is about 10x slower than the
+ * plain one; tf.gather's gradient needs UnsortedSegmentSum, which wasm lacks (and its forward pass is
+ * slow there too); concat, split and strided slices of narrow tensors cost milliseconds on wasm where
+ * a small matMul costs tenths. So src/body moves, selects and places values with constant matrices,
+ * whose transposes are computed once here and used by a plain-matMul gradient.
  */
 import * as tf from '../train/tf.js';
 
@@ -13,35 +16,36 @@ export class ConstantMatrix {
   private readonly matrix: tf.Tensor2D;
   private readonly transposed: tf.Tensor2D;
   private readonly right: (x: tf.Tensor2D) => tf.Tensor2D;
-  private readonly left: (x: tf.Tensor3D) => tf.Tensor3D;
+  private readonly left: (x: tf.Tensor) => tf.Tensor;
 
   /** values: row-major [rows, columns]. */
-  constructor(values: Float32Array, rows: number, columns: number) {
+  constructor(values: Float32Array | readonly number[], rows: number, columns: number) {
     if (values.length !== rows * columns) throw new RangeError(`matrix needs ${rows * columns} values, got ${values.length}`);
     this.rows = rows;
     this.columns = columns;
     // Kept: a model may be built inside someone's tf.tidy, and these outlive it.
-    this.matrix = tf.keep(tf.tensor2d(values, [rows, columns]));
-    this.transposed = tf.keep(tf.tidy(() => tf.transpose(this.matrix)));
-    const { matrix, transposed } = this;
+    const matrix = tf.keep(tf.tensor2d(values as Float32Array, [rows, columns]));
+    const transposed = tf.keep(tf.tidy(() => tf.transpose(matrix)));
+    this.matrix = matrix;
+    this.transposed = transposed;
     this.right = withGradient(
       (x: tf.Tensor2D) => tf.matMul(x, matrix),
       (dy) => tf.matMul(dy, transposed),
     );
     this.left = withGradient(
-      (x: tf.Tensor3D) => tf.matMul(matrix, x),
-      (dy) => tf.matMul(transposed, dy),
+      (x: tf.Tensor) => tf.matMul(matrix, x as tf.Tensor2D),
+      (dy) => tf.matMul(transposed, dy as tf.Tensor2D),
     );
   }
 
-  /** x [N, rows] → x · M [N, columns]. */
+  /** x [M, rows] → x · W [M, columns]. */
   rightMultiply(x: tf.Tensor2D): tf.Tensor2D {
     return this.right(x);
   }
 
-  /** x [N, columns, C] → M · x_n for every n: [N, rows, C]. */
-  leftMultiply(x: tf.Tensor3D): tf.Tensor3D {
-    return this.left(x);
+  /** x [columns, C] → W · x [rows, C]; x [N, columns, C] → W · x_n for every n [N, rows, C]. */
+  leftMultiply<T extends tf.Tensor2D | tf.Tensor3D>(x: T): T {
+    return this.left(x) as T;
   }
 
   dispose(): void {
@@ -50,44 +54,18 @@ export class ConstantMatrix {
   }
 }
 
-/**
- * tf.gather(x, indices, 1) for x [N, J, C] with a gradient that runs on wasm: the scatter-add back
- * onto J is a product with the constant one-hot matrix [J, P].
- */
-export class ConstantGather {
-  private readonly indices: tf.Tensor1D;
-  private readonly scatter: tf.Tensor2D;
-  private readonly gather: (x: tf.Tensor3D) => tf.Tensor3D;
-
-  constructor(indices: Int32Array, sourceCount: number) {
-    this.indices = tf.keep(tf.tensor1d(indices, 'int32'));
-    const oneHot = new Float32Array(sourceCount * indices.length);
-    indices.forEach((source, p) => (oneHot[source * indices.length + p] = 1));
-    this.scatter = tf.keep(tf.tensor2d(oneHot, [sourceCount, indices.length]));
-    const { scatter } = this;
-    const gatherIndices = this.indices;
-    this.gather = withGradient(
-      (x: tf.Tensor3D) => tf.gather(x, gatherIndices, 1),
-      (dy) => tf.matMul(scatter, dy),
-    );
-  }
-
-  /** x [N, J, C] → [N, P, C]. */
-  apply(x: tf.Tensor3D): tf.Tensor3D {
-    return this.gather(x);
-  }
-
-  dispose(): void {
-    this.indices.dispose();
-    this.scatter.dispose();
-  }
-}
-
-/** A one-input op with its own gradient (dy has the output's rank, the result the input's). */
+/** A one-input op with its own gradient (dy has the output's shape, the result the input's). */
 function withGradient<In extends tf.Tensor, Out extends tf.Tensor>(forward: (x: In) => Out, backward: (dy: Out) => tf.Tensor): (x: In) => Out {
   const op = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
     value: forward(inputs[0] as In),
     gradFunc: (dy: tf.Tensor) => backward(dy as Out),
   }));
   return (x: In) => op(x) as Out;
+}
+
+/** Row-major [rows, columns] matrix with ones at the given (row, column) pairs. */
+export function placementMatrix(rows: number, columns: number, ones: Iterable<readonly [number, number]>): Float32Array {
+  const out = new Float32Array(rows * columns);
+  for (const [row, column] of ones) out[row * columns + column] = 1;
+  return out;
 }

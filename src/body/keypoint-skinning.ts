@@ -9,26 +9,33 @@
  *
  * so every m_kj is one affine function of [β ; p] whose coefficients are precomputed here. Only
  * joints that actually influence a keypoint's vertices appear (a wrist keypoint involves the
- * forearm, wrist and hand joints, not all 24), so the per-sample cost is one [217 × P·4] product with
- * P = K × (joints per keypoint) instead of a [217 × 3V] product plus V 3×4 transforms: for SMPL
- * (V = 6890, K = 25) about 60x less arithmetic than posing the mesh and regressing from it.
- * The result equals regressing from the full mesh up to float rounding (tests check this).
+ * forearm, wrist and hand joints, not all 24), so the per-sample cost is a [226 × P·4] product with
+ * P = K × (joints per keypoint) plus P 3×4 transform applications, instead of a [226 × 3V] product,
+ * V blended 3×4 transforms and a [K × V] regression. For the stand-in (V = 1560, K = 25, 2 joints
+ * per keypoint: P·4 = 200 columns against 3V = 4680) that is over 20x fewer multiply-adds; for SMPL
+ * (V = 6890) the ratio grows with V. The result equals regressing from the full mesh up to float
+ * rounding (tests check this).
  */
 import type { BodyModelData } from './model-data.js';
 import { POSE_FEATURE_SIZE } from './model-data.js';
 import { SMPL_JOINT_COUNT, SMPL_SHAPE_SIZE } from './joint-sets.js';
 
-/** Rows of the blend input [β ; p]: 10 shape values then 207 pose features. */
-export const BLEND_INPUT_SIZE = SMPL_SHAPE_SIZE + POSE_FEATURE_SIZE;
+/** Rows of the blend input [β ; p] while accumulating: 10 shape values then 207 pose features. */
+const BLEND_INPUT_SIZE = SMPL_SHAPE_SIZE + POSE_FEATURE_SIZE;
 
 export interface KeypointSkinning {
   keypointCount: number;
   /** Joints kept per keypoint (the largest count; shorter lists are padded with zero weight). */
   slotsPerKeypoint: number;
-  /** [K · slots] joint feeding each (keypoint, slot). */
+  /** [K · slots] joint feeding each (keypoint, slot); pairs are keypoint-major. */
   joints: Int32Array;
-  /** [217, K · slots · 4] row-major: D_kj per (keypoint, slot), homogeneous 4th column zero. */
-  directions: Float32Array;
+  /** [10, K · slots · 4] row-major: the β part of D_kj per pair, homogeneous 4th column zero. */
+  shapeDirections: Float32Array;
+  /**
+   * [216, K · slots · 4]: the pose part, one row per entry of R_j − I for all 24 joints; the root's
+   * 9 rows are zero (SMPL's pose blend shapes ignore the root rotation).
+   */
+  poseDirections: Float32Array;
   /** [K · slots · 4]: base_kj, its 4th component being Σ_v R_kv w_vj. */
   base: Float32Array;
 }
@@ -57,7 +64,8 @@ export function keypointSkinning(model: BodyModelData, regressor: { count: numbe
   const slotsPerKeypoint = Math.max(1, ...perKeypoint.map((pairs) => pairs.size));
   const columns = keypointCount * slotsPerKeypoint * 4;
   const joints = new Int32Array(keypointCount * slotsPerKeypoint);
-  const directions = new Float32Array(BLEND_INPUT_SIZE * columns);
+  const shapeDirections = new Float32Array(SMPL_SHAPE_SIZE * columns);
+  const poseDirections = new Float32Array(SMPL_JOINT_COUNT * 9 * columns);
   const base = new Float32Array(columns);
   perKeypoint.forEach((pairs, k) => {
     [...pairs.entries()]
@@ -67,13 +75,13 @@ export function keypointSkinning(model: BodyModelData, regressor: { count: numbe
         joints[pair] = joint;
         for (let c = 0; c < 4; c++) base[pair * 4 + c] = acc[c]!;
         for (let c = 0; c < 3; c++) {
-          for (let row = 0; row < BLEND_INPUT_SIZE; row++) {
-            directions[row * columns + pair * 4 + c] = acc[4 + c * BLEND_INPUT_SIZE + row]!;
-          }
+          const from = 4 + c * BLEND_INPUT_SIZE;
+          for (let s = 0; s < SMPL_SHAPE_SIZE; s++) shapeDirections[s * columns + pair * 4 + c] = acc[from + s]!;
+          for (let p = 0; p < POSE_FEATURE_SIZE; p++) poseDirections[(9 + p) * columns + pair * 4 + c] = acc[from + SMPL_SHAPE_SIZE + p]!;
         }
       });
   });
-  return { keypointCount, slotsPerKeypoint, joints, directions, base };
+  return { keypointCount, slotsPerKeypoint, joints, shapeDirections, poseDirections, base };
 }
 
 /** acc += coefficient × [t_v ; 1] and coefficient × [S_v | P_v] (3 × 217). */

@@ -1,24 +1,36 @@
 /**
- * Forward kinematics along SMPL's kinematic tree (spec B1, HMR batch_global_rigid_transformation).
- * Each joint's local transform is [R_i | J_i − J_parent] (the root's is [R_0 | J_0]); global
- * transforms are chained parent · local, one batched [N,3,4]·[N,4,4] product per joint (matMul beat
- * an elementwise 3×3 product on both wasm and cpu, gradients included). Skinning then needs each
- * global transform with the rest pose removed: [R_g | t_g − R_g · J_rest].
+ * Forward kinematics along SMPL's kinematic tree (spec B1, HMR batch_global_rigid_transformation),
+ * straight to the skinning transforms A_j = G_j · T(−J_j) (global transform with the rest pose
+ * removed): since G_j = G_parent · [R_j | J_j − J_parent],
+ *
+ *   A_j = A_parent · [R_j | (I − R_j) J_j],   A_root = [R_0 | (I − R_0) J_0],
+ *
+ * and the posed joint is A_j · [J_j ; 1]. One batched [N,4,4]·[N,4,4] product per joint.
+ *
+ * Layout is joint-major ([24, N, ...], joint j's samples contiguous): taking one joint out is then a
+ * contiguous copy, and the 4×4 matrices are assembled by products with constant placement matrices
+ * instead of concat/pad (both slow on wasm; see constant-ops.ts).
  */
 import * as tf from '../train/tf.js';
-import { ConstantMatrix } from './constant-ops.js';
+import { ConstantMatrix, placementMatrix } from './constant-ops.js';
 
 export interface KinematicsResult {
-  /** Posed joint positions [N, J, 3]. */
-  joints: tf.Tensor3D;
-  /** Skinning transforms [N, J, 12]: row-major 3×4 [R_g | t_g − R_g · J_rest]. */
-  transforms: tf.Tensor3D;
+  /** Posed joints, joint-major [J · N, 3]. */
+  joints: tf.Tensor2D;
+  /** Skinning transforms A_j, joint-major [J, N · 12] (row-major 3×4 per sample). */
+  transforms: tf.Tensor2D;
 }
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 export class KinematicTree {
   readonly parents: readonly number[];
-  /** offsets = D · J with D = I − (one-hot parent), so J_i − J_parent(i) needs no gather. */
-  private readonly offsetMatrix: ConstantMatrix;
+  private readonly rotationInto4x4 = new ConstantMatrix(placementMatrix(9, 16, range(9).map((i) => [i, 4 * Math.floor(i / 3) + (i % 3)])), 9, 16);
+  private readonly translationInto4x4 = new ConstantMatrix(placementMatrix(3, 16, range(3).map((i) => [i, 4 * i + 3])), 3, 16);
+  private readonly pointToHomogeneous = new ConstantMatrix(placementMatrix(3, 4, range(3).map((i) => [i, i])), 3, 4);
+  /** The first 12 of 16 row-major entries are the top 3×4 block. */
+  private readonly top3x4 = new ConstantMatrix(placementMatrix(16, 12, range(12).map((i) => [i, i])), 16, 12);
+  private readonly dropHomogeneous = new ConstantMatrix(placementMatrix(4, 3, range(3).map((i) => [i, i])), 4, 3);
 
   constructor(parents: readonly number[]) {
     parents.forEach((parent, joint) => {
@@ -27,40 +39,36 @@ export class KinematicTree {
       }
     });
     this.parents = [...parents];
-    const count = parents.length;
-    const difference = new Float32Array(count * count);
-    parents.forEach((parent, joint) => {
-      difference[joint * count + joint] = 1;
-      if (parent >= 0) difference[joint * count + parent] = -1;
-    });
-    this.offsetMatrix = new ConstantMatrix(difference, count, count);
   }
 
-  /** rotations [N, J, 9] local (row-major), restJoints [N, J, 3]. */
-  pose(rotations: tf.Tensor3D, restJoints: tf.Tensor3D): KinematicsResult {
+  /** rotations: local, joint-major [J · N, 9]; restJoints: joint-major [J · N, 3]. */
+  pose(rotations: tf.Tensor2D, restJoints: tf.Tensor2D): KinematicsResult {
     return tf.tidy(() => {
-      const n = rotations.shape[0];
+      const rows = rotations.shape[0];
       const count = this.parents.length;
-      const offsets = this.offsetMatrix.leftMultiply(restJoints); // [N, J, 3]
-      const local34 = tf.concat([tf.reshape(rotations, [n, count, 3, 3]), tf.reshape(offsets, [n, count, 3, 1])], 3);
-      // Homogeneous 4×4: append the row [0, 0, 0, 1].
-      const local44 = tf.add(tf.pad(local34, [[0, 0], [0, 0], [0, 1], [0, 0]]), tf.tensor4d([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], [1, 1, 4, 4]));
-      const locals = tf.unstack(local44, 1) as tf.Tensor3D[]; // J × [N, 4, 4]
-      const globals: tf.Tensor3D[] = [];
-      this.parents.forEach((parent, joint) => {
-        globals.push(parent < 0 ? tf.slice(locals[joint]!, [0, 0, 0], [n, 3, 4]) : tf.matMul(globals[parent]!, locals[joint]!));
-      });
-      const global = tf.reshape(tf.stack(globals, 1), [n * count, 3, 4]);
-      const rotation = tf.slice(global, [0, 0, 0], [n * count, 3, 3]);
-      const translation = tf.slice(global, [0, 0, 3], [n * count, 3, 1]);
-      const restRotated = tf.matMul(rotation, tf.reshape(restJoints, [n * count, 3, 1]));
-      const joints: tf.Tensor3D = tf.reshape(translation, [n, count, 3]);
-      const transforms: tf.Tensor3D = tf.reshape(tf.concat([rotation, tf.sub(translation, restRotated)], 2), [n, count, 12]);
-      return { joints, transforms };
+      const n = rows / count;
+      const rotated: tf.Tensor2D = tf.reshape(tf.matMul(tf.reshape(rotations, [rows, 3, 3]), tf.reshape(restJoints, [rows, 3, 1])), [rows, 3]);
+      const local = tf.add(
+        tf.add(this.rotationInto4x4.rightMultiply(rotations), this.translationInto4x4.rightMultiply(tf.sub(restJoints, rotated))),
+        tf.tensor2d([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], [1, 16]),
+      );
+      const locals = tf.unstack(tf.reshape(local, [count, n, 4, 4]), 0) as tf.Tensor3D[];
+      const chained: tf.Tensor3D[] = [];
+      this.parents.forEach((parent, joint) => chained.push(parent < 0 ? locals[joint]! : tf.matMul(chained[parent]!, locals[joint]!)));
+      const skinning = tf.stack(chained, 0); // [J, N, 4, 4]
+      const flat: tf.Tensor2D = tf.reshape(skinning, [rows, 16]);
+      const restHomogeneous: tf.Tensor2D = tf.add(this.pointToHomogeneous.rightMultiply(restJoints), tf.tensor2d([0, 0, 0, 1], [1, 4]));
+      const posed = tf.matMul(tf.reshape(skinning, [rows, 4, 4]), tf.reshape(restHomogeneous, [rows, 4, 1]));
+      return {
+        joints: this.dropHomogeneous.rightMultiply(tf.reshape(posed, [rows, 4])),
+        transforms: tf.reshape(this.top3x4.rightMultiply(flat), [count, n * 12]) as tf.Tensor2D,
+      };
     });
   }
 
   dispose(): void {
-    this.offsetMatrix.dispose();
+    for (const matrix of [this.rotationInto4x4, this.translationInto4x4, this.pointToHomogeneous, this.top3x4, this.dropHomogeneous]) {
+      matrix.dispose();
+    }
   }
 }
