@@ -5,10 +5,12 @@ import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { labelCommand } from './label.js';
+import { predictCommand } from './predict.js';
 import { renderCommand } from './render.js';
 import { statusCommand } from './status.js';
 import { synthCommand } from './synth.js';
 import { trackCommand } from './track.js';
+import { trainCommand } from './train.js';
 
 /** A command plus the one example `hmmr --help` shows for it. */
 export interface HmmrCommand {
@@ -27,5 +29,7 @@ export const commands: readonly HmmrCommand[] = [
   { module: importCommand as never, example: ['$0 import openpose ./json --video clip.mp4', 'store OpenPose JSON output as detections of clip.mp4'] },
   { module: synthCommand as never, example: ['$0 synth --out synth --sequences 40', 'synthetic MoCap tubes with 3D ground truth, and synth/gt.json for hmmr eval'] },
   { module: exportCommand as never, example: ['$0 export --format openpose --out ./json', 'every labelled video as OpenPose per-frame JSON'] },
+  { module: trainCommand as never, example: ['$0 train --out runs/cpu1 --steps 2000', 'train HMMR on the stored tubes (checkpoints + metrics.jsonl; --resume continues)'] },
+  { module: predictCommand as never, example: ['$0 predict --checkpoint runs/cpu1 --out pred.json', 'Θ, 3D joints and ±5-frame poses for every tube'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];
