@@ -1,7 +1,8 @@
 /**
  * NumPy .npy arrays and .npz archives (a zip of .npy files, as np.savez / np.savez_compressed
  * write them), read and written without a zip dependency: stored and deflated entries (node:zlib),
- * zip64 sizes on read (numpy writes entries with force_zip64), little-endian numeric dtypes, C order.
+ * zip64 sizes on read (numpy writes entries with force_zip64), little-endian numeric dtypes; C order
+ * (Fortran-order arrays are reordered on read).
  * Writing is deterministic (fixed timestamps, entries in the order given), so a generated asset
  * stays byte-identical when regenerated on the same Node version.
  */
@@ -83,7 +84,6 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
   if (descr === undefined || fortran === undefined || shapeText === undefined) fail(`unreadable .npy header ${header.trim()}`);
   const dtype = dtypeOfDescr(descr!);
   if (!dtype) fail(`unsupported dtype '${descr}' (supported: <f4 <f8 <i4 <i8 <u4 |u1 <u8 |b1, little-endian)`);
-  if (fortran === 'True') fail('Fortran-order arrays are not supported; save with np.ascontiguousarray');
   const shape = shapeText!
     .split(',')
     .map((part) => part.trim())
@@ -98,7 +98,30 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
   // Copy into a fresh buffer: the data inside a zip entry is rarely aligned for a typed array view.
   const copy = new ArrayBuffer(byteLength);
   new Uint8Array(copy).set(bytes.subarray(dataStart, dataStart + byteLength));
-  return { dtype: dtype!, shape, data: info.make(copy, count) };
+  const data = info.make(copy, count);
+  // Fortran order is common in practice: scipy's sparse .toarray() returns it and np.save keeps it.
+  return { dtype: dtype!, shape, data: fortran === 'True' ? fortranToC(data, shape) : data };
+}
+
+/** Reorders column-major (first index fastest) data into row-major. */
+function fortranToC<T extends NpyData>(data: T, shape: readonly number[]): T {
+  const out = data.slice() as T;
+  const rank = shape.length;
+  const fortranStrides = shape.map((_, axis) => shape.slice(0, axis).reduce((product, size) => product * size, 1));
+  const index = new Array<number>(rank).fill(0);
+  let from = 0;
+  for (let to = 0; to < data.length; to++) {
+    out[to] = data[from]!;
+    // Advance the C-order multi-index (last axis fastest) and its Fortran offset together.
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      index[axis]!++;
+      from += fortranStrides[axis]!;
+      if (index[axis]! < shape[axis]!) break;
+      from -= index[axis]! * fortranStrides[axis]!;
+      index[axis] = 0;
+    }
+  }
+  return out;
 }
 
 /** Encodes one array as .npy version 1.0 (header padded to 64 bytes, as numpy does). */
