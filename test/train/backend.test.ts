@@ -34,11 +34,19 @@ test('auto on this machine', { skip: nativeInstalled ? 'a tfjs-node package is i
   assert.equal((await initBackend('auto')).name, 'wasm');
 });
 
-test('--backend cpu forces the cpu backend', async () => {
-  const info = await initBackend('cpu');
-  assert.equal(info.name, 'cpu');
-  assert.equal(tf.getBackend(), 'cpu');
-  assert.equal(tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0], 6);
+test('--backend cpu forces the cpu backend, without tfjs\'s "install tfjs-node" banner', async () => {
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    const info = await initBackend('cpu');
+    assert.equal(info.name, 'cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    assert.equal(tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0], 6);
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warnings, []);
   await initBackend('wasm');
   assert.equal(tf.getBackend(), 'wasm');
 });
