@@ -16,7 +16,7 @@ const cli = withGlobalOptions(yargs(hideBin(process.argv)))
   .help()
   .alias('help', 'h')
   .version()
-  .wrap(Math.min(120, process.stdout.columns ?? 100))
+  .wrap(process.stdout.isTTY ? Math.min(140, process.stdout.columns) : 120)
   .fail((message, error, argv) => {
     if (error) throw error;
     process.stderr.write(`hmmr: ${message}\n\n`);

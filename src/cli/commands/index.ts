@@ -30,6 +30,6 @@ export const commands: readonly HmmrCommand[] = [
   { module: synthCommand as never, example: ['$0 synth --out synth --sequences 40', 'synthetic MoCap tubes with 3D ground truth, and synth/gt.json for hmmr eval'] },
   { module: exportCommand as never, example: ['$0 export --format openpose --out ./json', 'every labelled video as OpenPose per-frame JSON'] },
   { module: trainCommand as never, example: ['$0 train --out runs/cpu1 --steps 2000', 'train HMMR on the stored tubes (checkpoints + metrics.jsonl; --resume continues)'] },
-  { module: predictCommand as never, example: ['$0 predict --checkpoint runs/cpu1 --out pred.json', 'Θ, 3D joints and ±5-frame poses for every tube'] },
+  { module: predictCommand as never, example: ['$0 predict --checkpoint runs/cpu1 --out p.json', 'Θ, 3D joints and ±5-frame poses for every tube'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];
