@@ -1,5 +1,6 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../rng.js';
+import { writeVariable } from './write-variable.js';
 
 /** Fills a new parameter of the given shape. */
 export type Initializer = (shape: readonly number[], rng: Rng) => Float32Array;
@@ -42,8 +43,11 @@ export class ParameterSet {
 
   create(name: string, shape: readonly number[], initializer: Initializer): tf.Variable {
     if (this.byName.has(name)) throw new Error(`parameter '${name}' created twice`);
-    const values = initializer(shape, this.rng);
-    const variable = tf.variable(tf.tensor(values, [...shape], 'float32'), true);
+    const initial = tf.tensor(initializer(shape, this.rng), [...shape], 'float32');
+    const variable = tf.variable(initial, true);
+    // The variable shares the initial tensor's memory; releasing the tensor's reference lets that
+    // memory go once the first update replaces the variable's value.
+    initial.dispose();
     this.byName.set(name, variable);
     return variable;
   }
@@ -74,7 +78,7 @@ export class ParameterSet {
       const data = values.get(name);
       if (!data) throw new Error(`missing parameter '${name}'`);
       if (data.length !== variable.size) throw new Error(`parameter '${name}' has ${data.length} values, the model expects ${variable.size}`);
-      tf.tidy(() => variable.assign(tf.tensor(data, variable.shape, 'float32')));
+      writeVariable(variable, data);
     }
     const unknown = [...values.keys()].filter((name) => !this.byName.has(name));
     if (unknown.length > 0) throw new Error(`unexpected parameter '${unknown[0]}'${unknown.length > 1 ? ` and ${unknown.length - 1} more` : ''}`);

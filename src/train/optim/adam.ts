@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import { writeVariable } from '../nn/write-variable.js';
 import type { ParameterSet } from '../nn/parameters.js';
 
 export interface AdamOptions {
@@ -66,7 +66,7 @@ export class Adam {
         v[i] = vi;
         theta[i] = theta[i]! - (rate * mi) / (Math.sqrt(vi) + epsilon);
       }
-      tf.tidy(() => variable.assign(tf.tensor(theta, variable.shape, 'float32')));
+      writeVariable(variable, theta);
     }
   }
 
