@@ -1,28 +1,47 @@
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { evaluateCheckpoint, formatCheckpointEvaluation } from '../../eval/evaluate-checkpoint.js';
 import { evaluateFiles } from '../../eval/evaluate.js';
 import { formatEvalReport } from '../../eval/format-report.js';
+import { BACKEND_CHOICES } from '../../train/backend.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
 interface EvalArgs extends GlobalArgs {
-  pred: string;
-  gt: string;
+  pred?: string;
+  gt?: string;
+  checkpoint?: string;
+  split: 'train' | 'val' | 'test';
+  backend?: string;
+  dynamics: boolean;
 }
 
-// The checkpoint mode (`--checkpoint <dir> [--split test]`) will sit beside --pred: it builds the
-// prediction set from the checkpoint and the ground truth from the database, then calls
-// evaluatePredictions (src/eval/evaluate.ts) exactly as the file mode does.
 export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
   command: 'eval',
-  describe: 'compare 3D predictions with ground truth: PCK, MPJPE, PA-MPJPE, acceleration (docs/eval-format.md)',
+  describe: 'compare 3D predictions with ground truth: PCK, MPJPE, PA-MPJPE, acceleration; with --checkpoint also the single-frame dynamics table',
   builder: (yargs) =>
     yargs
-      .option('pred', { type: 'string', demandOption: true, describe: 'predictions: eval file (.json or .npz), see docs/eval-format.md' })
-      .option('gt', { type: 'string', demandOption: true, describe: 'ground truth: eval file (.json or .npz), e.g. <out>/gt.json from hmmr synth' })
+      .option('pred', { type: 'string', describe: 'predictions: eval file (.json or .npz), see docs/eval-format.md' })
+      .option('gt', { type: 'string', describe: 'ground truth: eval file (.json or .npz), e.g. <out>/gt.json from hmmr synth' })
+      .option('checkpoint', { type: 'string', conflicts: ['pred', 'gt'], describe: 'instead of files: predict the database\'s mocap3d tubes of --split with this checkpoint (or run folder) and score them against their stored ground truth' })
+      .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'test' as const, describe: 'with --checkpoint: which tubes to evaluate' })
+      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'with --checkpoint: tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('dynamics', { type: 'boolean', default: true, describe: 'with --checkpoint: also past/current/future PA-MPJPE from single frames vs the constant baseline (--no-dynamics skips it)' })
       .example('$0 eval --pred pred.json --gt synth/gt.json', 'print the metric table')
+      .example('$0 eval --checkpoint runs/cpu1 --split test', 'predict and score every test tube with 3D ground truth, plus the dynamics table')
       .example('$0 eval --pred pred.json --gt synth/gt.json --json', 'the same table as JSON') as never,
   handler: (args) =>
-    runCommand(args, async () => {
+    runCommand(args, async (ctx) => {
+      if (args.checkpoint !== undefined) {
+        const evaluation = await evaluateCheckpoint(ctx.openDb(), ctx.dbPath, args.checkpoint, args.split, {
+          backend: args.backend,
+          dynamics: args.dynamics,
+          signal: ctx.signal,
+          onStage: (message) => ctx.log.info(message),
+        });
+        return { summary: formatCheckpointEvaluation(evaluation), data: evaluation };
+      }
+      if (args.pred === undefined || args.gt === undefined) throw new UsageError('give --pred and --gt (eval files), or --checkpoint (predict the database\'s tubes)');
       const report = evaluateFiles(args.pred, args.gt);
       return { summary: `pred ${args.pred}\ngt   ${args.gt}\n${formatEvalReport(report)}`, data: report };
     }),

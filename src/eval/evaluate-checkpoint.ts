@@ -1,0 +1,59 @@
+import { InterruptedError } from '../errors.js';
+import type { Db } from '../store/database.js';
+import type { TubeSplit } from '../store/tubes.js';
+import { readCheckpointInfo } from '../train/checkpoint.js';
+import { predictEvalSet } from '../train/run-predict.js';
+import { formatDynamicsReport } from './dynamics.js';
+import { evaluatePredictions } from './evaluate.js';
+import { formatEvalReport } from './format-report.js';
+import { readGroundTruthEvalSet } from './ground-truth-set.js';
+import { evaluateCheckpointDynamics, type DynamicsOutcome } from './predict-dynamics.js';
+import type { EvalReport } from './report.js';
+
+export interface CheckpointEvalOptions {
+  backend?: string;
+  /** Also the single-frame dynamics table (default true). */
+  dynamics?: boolean;
+  signal?: AbortSignal;
+  /** A line per stage, for progress output. */
+  onStage?: (message: string) => void;
+}
+
+/** What `hmmr eval --checkpoint` reports (its --json form, and the demo's eval report file). */
+export interface CheckpointEvaluation {
+  checkpoint: string;
+  step: number;
+  config: string;
+  split: TubeSplit;
+  report: EvalReport;
+  /** Absent when not asked for. */
+  dynamics?: DynamicsOutcome;
+}
+
+/**
+ * `hmmr eval --checkpoint`: the checkpoint's temporal predictions for every mocap3d tube of the
+ * split against the database's ground truth (the same table as the file mode), then the dynamics
+ * table from single frames through the hallucinator.
+ */
+export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: string, split: TubeSplit, options: CheckpointEvalOptions = {}): Promise<CheckpointEvaluation> {
+  const info = readCheckpointInfo(checkpoint);
+  const gt = readGroundTruthEvalSet(db, dbPath, split);
+  options.onStage?.(`predicting ${gt.sequences.length} ${split} sequences with ${info.dir} (step ${info.step})`);
+  const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal });
+  if (options.signal?.aborted) throw new InterruptedError();
+  const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, report: evaluatePredictions(pred, gt) };
+  if (options.dynamics ?? true) {
+    options.onStage?.(`dynamics: hallucinating ±${info.config.model.deltaFrames}-frame poses from single frames`);
+    evaluation.dynamics = await evaluateCheckpointDynamics(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal });
+    if (options.signal?.aborted) throw new InterruptedError();
+  }
+  return evaluation;
+}
+
+/** Both tables as text, headed by what was evaluated. */
+export function formatCheckpointEvaluation(evaluation: CheckpointEvaluation): string {
+  const lines = [`checkpoint ${evaluation.checkpoint} (step ${evaluation.step}, config '${evaluation.config}'), ${evaluation.split} split`, formatEvalReport(evaluation.report)];
+  if (evaluation.dynamics?.report) lines.push('', formatDynamicsReport(evaluation.dynamics.report));
+  else if (evaluation.dynamics?.skipped) lines.push('', `Dynamics table skipped: ${evaluation.dynamics.skipped}`);
+  return lines.join('\n');
+}

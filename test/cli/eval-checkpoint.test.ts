@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import type { CheckpointEvaluation } from '../../src/eval/evaluate-checkpoint.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const dir = tempDir('hmmr-eval-ckpt-');
+const db = join(dir, 'e.db');
+
+before(async () => {
+  // Two test sequences of 24 frames: long enough for ±5-frame dynamics (frames 5…18 count).
+  const synth = await runCli(['synth', '--db', db, '--out', join(dir, 'synth'), '--sequences', '4', '--frames', '24', '--test-fraction', '0.5', '--seed', '3', '--backend', 'cpu']);
+  assert.equal(synth.code, 0, synth.stderr);
+});
+
+async function train(out: string, config: string): Promise<void> {
+  const result = await runCli(['train', '--db', db, '--out', out, '--config', config, '--steps', '2', '--backend', 'wasm', '--quiet']);
+  assert.equal(result.code, 0, result.stderr);
+}
+
+test('hmmr eval --checkpoint scores the test tubes (both aggregations, both accelerations) and prints the dynamics table', async () => {
+  const run = join(dir, 'tiny');
+  await train(run, 'tiny');
+  const text = await runCli(['eval', '--db', db, '--checkpoint', run, '--backend', 'wasm']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /step 2, config 'tiny'\), test split/);
+  assert.match(text.stdout, /2 sequences, 48 frames/);
+  assert.match(text.stdout, /Accel error .*mm\/frame²/);
+  assert.match(text.stdout, /Accel error .*mm\/s²/);
+  assert.match(text.stdout, /per-sequence.*all-frames/);
+  assert.match(text.stdout, /Dynamics from single frames: 2 sequences, 28 frames t/);
+  assert.match(text.stdout, /constant baseline\s+per-sequence(\s+\d+\.\d){3}/);
+  assert.match(text.stdout, /HMMR hallucinator\s+per-sequence(\s+\d+\.\d){3}/);
+
+  const json = await runCli(['eval', '--db', db, '--checkpoint', run, '--backend', 'wasm', '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const evaluation = JSON.parse(json.stdout) as CheckpointEvaluation;
+  for (const row of evaluation.report.rows) {
+    assert.ok(Number.isFinite(row.perSequence) && Number.isFinite(row.allFrames), `${row.key} ${row.unit}: ${row.perSequence}`);
+  }
+  const [constant, hallucinated] = evaluation.dynamics!.report!.rows;
+  // The present pose is one prediction used by both rows; past and future differ between them.
+  assert.equal(constant!.cells.current.perSequence, hallucinated!.cells.current.perSequence);
+  assert.notEqual(constant!.cells.past.perSequence, hallucinated!.cells.past.perSequence);
+  for (const row of [constant!, hallucinated!]) for (const cell of Object.values(row.cells)) assert.ok(cell.perSequence! > 0 && Number.isFinite(cell.allFrames));
+
+  const train2 = await runCli(['eval', '--db', db, '--checkpoint', run, '--split', 'train', '--no-dynamics', '--backend', 'wasm', '--json']);
+  assert.equal(train2.code, 0, train2.stderr);
+  const trainEvaluation = JSON.parse(train2.stdout) as CheckpointEvaluation;
+  assert.equal(trainEvaluation.split, 'train');
+  assert.equal(trainEvaluation.dynamics, undefined);
+});
+
+test('a checkpoint without a hallucinator still gets the metric table; the dynamics table says why it is missing', async () => {
+  const config = join(dir, 'tiny-single.json');
+  writeFileSync(config, JSON.stringify({ extends: 'tiny', model: { temporal: false, deltaHeads: false, hallucinator: false } }));
+  const run = join(dir, 'single');
+  await train(run, config);
+  const result = await runCli(['eval', '--db', db, '--checkpoint', run, '--backend', 'wasm']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /PA-MPJPE/);
+  assert.match(result.stdout, /Dynamics table skipped: .*no hallucinator/);
+});
+
+test('hmmr eval needs --pred and --gt, or --checkpoint, not both', async () => {
+  const neither = await runCli(['eval', '--db', db]);
+  assert.equal(neither.code, 1);
+  assert.match(neither.stderr, /--pred and --gt .* or --checkpoint/);
+  const both = await runCli(['eval', '--db', db, '--checkpoint', 'x', '--pred', 'p.json', '--gt', 'g.json']);
+  assert.notEqual(both.code, 0);
+  assert.match(both.stderr, /mutually exclusive/);
+  const missing = await runCli(['eval', '--db', db, '--checkpoint', join(dir, 'nothing-here')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nothing-here: not a checkpoint/);
+});
