@@ -8,7 +8,8 @@ import { PoseBank, WindowSampler } from './data/windows.js';
 import { MetricsLog, type MetricsLine } from './metrics-log.js';
 import { createHmmrModel, disposeHmmrModel } from './nn/hmmr-network.js';
 import { Rng } from './rng.js';
-import { Trainer } from './train-step.js';
+import { ParallelTrainer } from './parallel/parallel-trainer.js';
+import { Trainer, type StepTrainer } from './train-step.js';
 
 export interface TrainRunOptions {
   outDir: string;
@@ -21,6 +22,12 @@ export interface TrainRunOptions {
   body: BodyModel;
   features: FeatureIdentity;
   signal?: AbortSignal;
+  /**
+   * Gradient threads. 1 trains in this thread with `body`; more start that many workers, each
+   * with its own backend (`backend`) and its own copy of the body model named by the config.
+   */
+  threads?: number;
+  backend?: string;
   /** Called after every step (progress display). */
   onStep?: (report: StepReport) => void;
   /** Called for human-readable notes (resume point, adversarial off, checkpoint written). */
@@ -48,6 +55,7 @@ export interface TrainRunSummary {
   interrupted: boolean;
   adversarial: boolean;
   parameterCount: { encoder: number; discriminator: number };
+  threads: number;
 }
 
 /**
@@ -67,19 +75,27 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     throw new UsageError(`${outDir} was trained on '${resumed.features.extractor}' features, not '${options.features.extractor}'`);
   }
   const totalSteps = options.steps ?? config.schedule.steps;
+  const sampler = new WindowSampler(sequences, { windowFrames: config.data.windowFrames, flipProbability: config.data.flipProbability, balanceTiers: config.data.balanceTiers });
+  const poseBank = new PoseBank(sequences);
+  const rng = new Rng(resumed?.rngState ?? deriveSeed(seed));
+  const threads = options.threads ?? 1;
   const model = createHmmrModel(config.model, options.features.dims, seed);
+  let trainer: StepTrainer;
+  if (threads > 1) {
+    try {
+      trainer = await ParallelTrainer.start({ threads, backend: options.backend ?? 'wasm', config, seed, featureDims: options.features.dims, sequences, initial: model, sampler, poseBank, rng });
+    } finally {
+      // Workers hold their own copies; this one only supplied the starting weights and shapes.
+      disposeHmmrModel(model);
+    }
+  } else {
+    trainer = new Trainer(model, body, config, sampler, poseBank, rng);
+  }
   try {
-    const trainer = new Trainer(
-      model,
-      body,
-      config,
-      new WindowSampler(sequences, { windowFrames: config.data.windowFrames, flipProbability: config.data.flipProbability, balanceTiers: config.data.balanceTiers }),
-      new PoseBank(sequences),
-      new Rng(resumed?.rngState ?? deriveSeed(seed)),
-    );
     if (resumed) {
       trainer.encoderOptimizer.importState(resumed.encoder.values, resumed.encoder.adam!);
       trainer.discriminatorOptimizer.importState(resumed.discriminator.values, resumed.discriminator.adam!);
+      if (trainer instanceof Trainer) trainer.syncModel();
       options.onNote?.(`resuming from step ${resumed.step}`);
     }
     if (!trainer.adversarial) options.onNote?.('no sequence has SMPL ground truth to serve as real poses: the adversarial prior is off');
@@ -102,7 +118,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
         interrupted = true;
         break;
       }
-      const outcome = trainer.step();
+      const outcome = await trainer.step();
       if (!outcome.finite) {
         const bad = Object.entries(outcome.terms).filter(([, value]) => !Number.isFinite(value)).map(([name, value]) => `${name}=${value}`);
         const kept = checkpointDir ? `the last good checkpoint ${checkpointDir} is kept` : 'no checkpoint had been written yet';
@@ -147,10 +163,12 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       checkpointDir,
       interrupted,
       adversarial: trainer.adversarial,
-      parameterCount: { encoder: model.network.params.size, discriminator: model.discriminatorParams.size },
+      parameterCount: { encoder: countOf(trainer.shapes.encoder), discriminator: countOf(trainer.shapes.discriminator) },
+      threads,
     };
   } finally {
-    disposeHmmrModel(model);
+    await trainer.close();
+    if (trainer instanceof Trainer) disposeHmmrModel(model);
   }
 }
 
@@ -168,8 +186,8 @@ function prepareRunFolder(outDir: string, resume: boolean): CheckpointContent | 
 }
 
 /** Everything a checkpoint stores about a trainer at `step`. */
-export function trainerCheckpoint(trainer: Trainer, run: Pick<CheckpointContent, 'step' | 'config' | 'seed' | 'features' | 'bodyModel'>): CheckpointContent {
-  const side = (optimizer: Trainer['encoderOptimizer'], shapes: Map<string, readonly number[]>) => ({
+export function trainerCheckpoint(trainer: StepTrainer, run: Pick<CheckpointContent, 'step' | 'config' | 'seed' | 'features' | 'bodyModel'>): CheckpointContent {
+  const side = (optimizer: StepTrainer['encoderOptimizer'], shapes: Map<string, readonly number[]>) => ({
     shapes,
     values: optimizer.parameterValues(),
     adam: optimizer.exportState(),
@@ -177,9 +195,15 @@ export function trainerCheckpoint(trainer: Trainer, run: Pick<CheckpointContent,
   return {
     ...run,
     rngState: trainer.rng.state,
-    encoder: side(trainer.encoderOptimizer, trainer.model.network.params.shapes()),
-    discriminator: side(trainer.discriminatorOptimizer, trainer.model.discriminatorParams.shapes()),
+    encoder: side(trainer.encoderOptimizer, trainer.shapes.encoder),
+    discriminator: side(trainer.discriminatorOptimizer, trainer.shapes.discriminator),
   };
+}
+
+function countOf(shapes: ReadonlyMap<string, readonly number[]>): number {
+  let total = 0;
+  for (const shape of shapes.values()) total += shape.reduce((a, b) => a * b, 1);
+  return total;
 }
 
 /** The training stream's seed, kept apart from the initialisation stream's. */

@@ -1,13 +1,13 @@
 import type { BodyModel } from '../body/types.js';
 import * as tf from './tf.js';
 import type { TrainConfig } from './config.js';
-import { assembleBatch, type PoseBank, type TrainingBatch, type WindowSampler } from './data/windows.js';
+import { assembleBatch, type PoseBank, type WindowSample, type WindowSampler } from './data/windows.js';
 import { Dropout } from './nn/dropout.js';
 import type { HmmrModel } from './nn/hmmr-network.js';
 import type { ParameterSet } from './nn/parameters.js';
 import { batchToTensors, discriminatorObjective, disposeBatchTensors, encoderObjective } from './objective.js';
-import { Adam } from './optim/adam.js';
-import type { Rng } from './rng.js';
+import { Adam, type AdamOptions } from './optim/adam.js';
+import { Rng } from './rng.js';
 import { POSE_SIZE } from './theta.js';
 
 export interface StepOutcome {
@@ -20,62 +20,63 @@ export interface StepOutcome {
   finite: boolean;
 }
 
-/**
- * One optimiser step of HMMR: sample a batch of windows, run it in micro-batches (summing
- * gradients), then one Adam update for the encoder and one for the discriminator, both computed
- * from the same pre-update weights as the reference's joint sess.run.
- */
-export class Trainer {
+/** What the training loop needs of a trainer, in-process (Trainer) or spread over threads (ParallelTrainer). */
+export interface StepTrainer {
   readonly encoderOptimizer: Adam;
   readonly discriminatorOptimizer: Adam;
+  readonly rng: Rng;
   readonly adversarial: boolean;
+  readonly shapes: { encoder: Map<string, readonly number[]>; discriminator: Map<string, readonly number[]> };
+  step(): Promise<StepOutcome>;
+  close(): Promise<void>;
+}
 
+/** One micro-batch's losses (its gradients went into the caller's maps). */
+export interface MicroOutcome {
+  encoderLoss: number;
+  discriminatorLoss: number | undefined;
+  terms: Record<string, number>;
+}
+
+/** Without real poses there is nothing to tell fakes from: both adversarial terms are then left out. */
+export function adversarialEnabled(config: TrainConfig, poseBank: PoseBank): boolean {
+  return poseBank.size > 0 && (config.loss.advEncoder > 0 || config.loss.advDiscriminator > 0);
+}
+
+export function adamOptions(config: TrainConfig, side: 'encoder' | 'discriminator'): AdamOptions {
+  const { optim } = config;
+  return { learningRate: side === 'encoder' ? optim.encoderLr : optim.discriminatorLr, beta1: optim.beta1, beta2: optim.beta2, epsilon: optim.epsilon };
+}
+
+/**
+ * The micro-batches of one step: the windows drawn from the run's stream, split into groups of
+ * `microBatch`, each with its own seed for dropout masks and discriminator reals. Drawing every
+ * seed from the run's stream makes a step's randomness independent of which thread computes which
+ * micro-batch.
+ */
+export function planStep(sampler: WindowSampler, rng: Rng, batchSize: number, microBatch: number): { samples: WindowSample[]; seed: number }[] {
+  const samples = sampler.sample(rng, batchSize);
+  const plan: { samples: WindowSample[]; seed: number }[] = [];
+  for (let i = 0; i < batchSize; i += microBatch) plan.push({ samples: samples.slice(i, i + microBatch), seed: rng.nextUint32() });
+  return plan;
+}
+
+/** Forward + backward of micro-batches on one model (one thread). */
+export class GradientComputer {
   constructor(
     readonly model: HmmrModel,
     private readonly body: BodyModel,
     private readonly config: TrainConfig,
-    private readonly sampler: WindowSampler,
     private readonly poseBank: PoseBank,
-    /** Windows, flips, dropout masks and discriminator reals all come from here. */
-    readonly rng: Rng,
-  ) {
-    const { optim } = config;
-    const adam = (learningRate: number) => ({ learningRate, beta1: optim.beta1, beta2: optim.beta2, epsilon: optim.epsilon });
-    this.encoderOptimizer = new Adam(model.network.params, adam(optim.encoderLr));
-    this.discriminatorOptimizer = new Adam(model.discriminatorParams, adam(optim.discriminatorLr));
-    // Without real poses there is nothing to tell fakes from: both adversarial terms are left out.
-    this.adversarial = poseBank.size > 0 && (config.loss.advEncoder > 0 || config.loss.advDiscriminator > 0);
-  }
+    readonly adversarial: boolean,
+  ) {}
 
-  step(): StepOutcome {
-    const { data } = this.config;
-    const samples = this.sampler.sample(this.rng, data.batchSize);
-    const microBatches = data.batchSize / data.microBatch;
-    const encoderGrads = new Map<string, Float32Array>();
-    const discriminatorGrads = new Map<string, Float32Array>();
-    const termSums: Record<string, number> = {};
-    let encoderLoss = 0;
-    let discriminatorLoss: number | undefined;
-    for (let i = 0; i < microBatches; i++) {
-      const batch = assembleBatch(samples.slice(i * data.microBatch, (i + 1) * data.microBatch), data.windowFrames, data.visibilityThreshold);
-      const outcome = this.microStep(batch, encoderGrads, discriminatorGrads, 1 / microBatches);
-      encoderLoss += outcome.encoderLoss / microBatches;
-      if (outcome.discriminatorLoss !== undefined) discriminatorLoss = (discriminatorLoss ?? 0) + outcome.discriminatorLoss / microBatches;
-      for (const [name, value] of Object.entries(outcome.terms)) termSums[name] = (termSums[name] ?? 0) + value / microBatches;
-    }
-    if (discriminatorLoss !== undefined) termSums.d_pose = discriminatorLoss;
-    const encoderGradNorm = Math.sqrt(sumOfSquares(encoderGrads));
-    const finite = Number.isFinite(encoderLoss) && Number.isFinite(encoderGradNorm) && Object.values(termSums).every(Number.isFinite) && Number.isFinite(sumOfSquares(discriminatorGrads));
-    if (finite) {
-      this.encoderOptimizer.apply(encoderGrads);
-      if (this.adversarial) this.discriminatorOptimizer.apply(discriminatorGrads);
-    }
-    return { terms: termSums, encoderLoss, discriminatorLoss, encoderGradNorm, finite };
-  }
-
-  private microStep(batch: TrainingBatch, encoderGrads: Map<string, Float32Array>, discriminatorGrads: Map<string, Float32Array>, scale: number) {
-    const tensors = batchToTensors(batch);
-    const dropout = new Dropout(this.rng, this.config.model.dropoutRate);
+  /** Gradients of one micro-batch, scaled by `scale` and added into the maps (by parameter name). */
+  accumulate(samples: readonly WindowSample[], seed: number, encoderGrads: Map<string, Float32Array>, discriminatorGrads: Map<string, Float32Array>, scale: number): MicroOutcome {
+    const { data, model: modelConfig } = this.config;
+    const rng = new Rng(seed);
+    const tensors = batchToTensors(assembleBatch(samples, data.windowFrames, data.visibilityThreshold));
+    const dropout = new Dropout(rng, modelConfig.dropoutRate);
     let fakeRotations: tf.Tensor3D | undefined;
     let termTensors = new Map<string, tf.Scalar>();
     try {
@@ -94,10 +95,11 @@ export class Trainer {
       let discriminatorLoss: number | undefined;
       if (this.adversarial && fakeRotations) {
         const fakes = fakeRotations;
-        const reals = tf.tensor2d(this.poseBank.sample(this.rng, fakes.shape[0]), [fakes.shape[0], POSE_SIZE]);
+        const reals = tf.tensor2d(this.poseBank.sample(rng, fakes.shape[0]), [fakes.shape[0], POSE_SIZE]);
         try {
           const weight = this.config.loss.advDiscriminator;
-          discriminatorLoss = accumulateGradients(() => tf.mul(weight, discriminatorObjective(this.model, reals, fakes)) as tf.Scalar, this.model.discriminatorParams, discriminatorGrads, scale) / (weight || 1);
+          const weighted = accumulateGradients(() => tf.mul(weight, discriminatorObjective(this.model, reals, fakes)) as tf.Scalar, this.model.discriminatorParams, discriminatorGrads, scale);
+          discriminatorLoss = weighted / (weight || 1);
         } finally {
           reals.dispose();
         }
@@ -109,6 +111,89 @@ export class Trainer {
       disposeBatchTensors(tensors);
     }
   }
+}
+
+/** Sums micro-batch outcomes into a step's losses (each micro-batch weighs equally). */
+export class StepTotals {
+  readonly terms: Record<string, number> = {};
+  encoderLoss = 0;
+  discriminatorLoss: number | undefined;
+
+  constructor(private readonly microBatches: number) {}
+
+  add(outcome: MicroOutcome): void {
+    this.encoderLoss += outcome.encoderLoss / this.microBatches;
+    if (outcome.discriminatorLoss !== undefined) this.discriminatorLoss = (this.discriminatorLoss ?? 0) + outcome.discriminatorLoss / this.microBatches;
+    for (const [name, value] of Object.entries(outcome.terms)) this.terms[name] = (this.terms[name] ?? 0) + value / this.microBatches;
+  }
+
+  /** Checks everything for NaN/∞ and, when finite, applies both optimisers. */
+  finish(
+    encoderGrads: ReadonlyMap<string, Float32Array>,
+    discriminatorGrads: ReadonlyMap<string, Float32Array>,
+    optimizers: { encoder: Adam; discriminator: Adam; adversarial: boolean },
+    /** Σ g² of each side, when the caller already computed them while summing. */
+    squaredNorms = { encoder: sumOfSquares(encoderGrads), discriminator: sumOfSquares(discriminatorGrads) },
+  ): StepOutcome {
+    const terms = { ...this.terms };
+    if (this.discriminatorLoss !== undefined) terms.d_pose = this.discriminatorLoss;
+    const encoderGradNorm = Math.sqrt(squaredNorms.encoder);
+    const finite = Number.isFinite(this.encoderLoss) && Number.isFinite(encoderGradNorm) && Object.values(terms).every(Number.isFinite) && Number.isFinite(squaredNorms.discriminator);
+    if (finite) {
+      optimizers.encoder.apply(encoderGrads);
+      if (optimizers.adversarial) optimizers.discriminator.apply(discriminatorGrads);
+    }
+    return { terms, encoderLoss: this.encoderLoss, discriminatorLoss: this.discriminatorLoss, encoderGradNorm, finite };
+  }
+}
+
+/**
+ * One optimiser step of HMMR in this thread: sample a batch of windows, run it in micro-batches
+ * (summing gradients), then one Adam update for the encoder and one for the discriminator, both
+ * from the same pre-update weights as the reference's joint sess.run.
+ */
+export class Trainer implements StepTrainer {
+  readonly encoderOptimizer: Adam;
+  readonly discriminatorOptimizer: Adam;
+  readonly adversarial: boolean;
+  readonly shapes: StepTrainer['shapes'];
+  private readonly computer: GradientComputer;
+
+  constructor(
+    readonly model: HmmrModel,
+    body: BodyModel,
+    private readonly config: TrainConfig,
+    private readonly sampler: WindowSampler,
+    poseBank: PoseBank,
+    /** Windows, flips and the micro-batch seeds all come from here. */
+    readonly rng: Rng,
+  ) {
+    this.encoderOptimizer = new Adam(model.network.params.values(), adamOptions(config, 'encoder'));
+    this.discriminatorOptimizer = new Adam(model.discriminatorParams.values(), adamOptions(config, 'discriminator'));
+    this.adversarial = adversarialEnabled(config, poseBank);
+    this.shapes = { encoder: model.network.params.shapes(), discriminator: model.discriminatorParams.shapes() };
+    this.computer = new GradientComputer(model, body, config, poseBank, this.adversarial);
+  }
+
+  /** Writes the optimisers' values into the model (after a restore). */
+  syncModel(): void {
+    this.model.network.params.load(this.encoderOptimizer.parameterValues());
+    this.model.discriminatorParams.load(this.discriminatorOptimizer.parameterValues());
+  }
+
+  async step(): Promise<StepOutcome> {
+    const { data } = this.config;
+    const plan = planStep(this.sampler, this.rng, data.batchSize, data.microBatch);
+    const encoderGrads = new Map<string, Float32Array>();
+    const discriminatorGrads = new Map<string, Float32Array>();
+    const totals = new StepTotals(plan.length);
+    for (const micro of plan) totals.add(this.computer.accumulate(micro.samples, micro.seed, encoderGrads, discriminatorGrads, 1 / plan.length));
+    const outcome = totals.finish(encoderGrads, discriminatorGrads, { encoder: this.encoderOptimizer, discriminator: this.discriminatorOptimizer, adversarial: this.adversarial });
+    if (outcome.finite) this.syncModel();
+    return outcome;
+  }
+
+  async close(): Promise<void> {}
 }
 
 /**

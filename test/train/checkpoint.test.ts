@@ -26,18 +26,18 @@ after(() => body.dispose());
 
 const features = { extractor: 'keypoints', dims: 75, sha: 'keypoints-v1-vis0.1' };
 
-function trainedTrainer(steps: number) {
+async function trainedTrainer(steps: number) {
   const config = presetConfig('tiny')!;
   const sequences = syntheticSequences(body, { count: 2, frames: 30, seed: 5 });
   const model = createHmmrModel(config.model, 75, 11);
   const trainer = new Trainer(model, body, config, new WindowSampler(sequences, { windowFrames: 20, flipProbability: 0.5, balanceTiers: true }), new PoseBank(sequences), new Rng(12));
-  for (let i = 0; i < steps; i++) trainer.step();
+  for (let i = 0; i < steps; i++) await trainer.step();
   return { config, sequences, model, trainer };
 }
 
-test('a checkpoint round trip gives identical predictions', () => {
+test('a checkpoint round trip gives identical predictions', async () => {
   const dir = tempDir();
-  const { config, sequences, model, trainer } = trainedTrainer(2);
+  const { config, sequences, model, trainer } = await trainedTrainer(2);
   const sequence = sequences[0]!;
   const blank = new Float32Array(75);
   const before = predictSequence(model.network, body, sequence.features.original, blank, 20);
@@ -58,9 +58,9 @@ test('a checkpoint round trip gives identical predictions', () => {
   assert.deepEqual(full.rngState, trainer.rng.state);
 });
 
-test('checkpoints are written whole or not at all, and old ones are pruned', () => {
+test('checkpoints are written whole or not at all, and old ones are pruned', async () => {
   const dir = tempDir();
-  const { config, model, trainer } = trainedTrainer(0);
+  const { config, model, trainer } = await trainedTrainer(0);
   const content = (step: number) => trainerCheckpoint(trainer, { step, config, seed: 11, features, bodyModel: body.name });
   writeCheckpoint(dir, content(1), 2);
   // A crash mid-write leaves only a temp folder: readers never see it.
@@ -74,9 +74,9 @@ test('checkpoints are written whole or not at all, and old ones are pruned', () 
   assert.equal(readCheckpoint(dir, { withOptimizer: true }).step, 3);
 });
 
-test('a damaged checkpoint is a BadInputFileError naming the file', () => {
+test('a damaged checkpoint is a BadInputFileError naming the file', async () => {
   const dir = tempDir();
-  const { config, model, trainer } = trainedTrainer(0);
+  const { config, model, trainer } = await trainedTrainer(0);
   const written = writeCheckpoint(dir, trainerCheckpoint(trainer, { step: 1, config, seed: 11, features, bodyModel: body.name }), 2);
   disposeHmmrModel(model);
   const bin = join(written, 'tensors.bin');

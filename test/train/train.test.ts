@@ -40,7 +40,7 @@ const readMetrics = (dir: string) =>
     .split('\n')
     .map((line) => JSON.parse(line) as MetricsLine);
 
-test('the tiny config overfits two synthetic sequences: the total loss falls at least 10×', () => {
+test('the tiny config overfits two synthetic sequences: the total loss falls at least 10×', async () => {
   const config = tinyConfig((c) => {
     // Fixed windows (sequences exactly T long), no flips: a pure fitting problem. The LSGAN terms
     // settle at an equilibrium instead of falling, so they are left out of this check.
@@ -55,7 +55,7 @@ test('the tiny config overfits two synthetic sequences: the total loss falls at 
   const losses: number[] = [];
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   for (let step = 0; step < 400; step++) {
-    losses.push(trainer.step().encoderLoss);
+    losses.push((await trainer.step()).encoderLoss);
     if (losses.length >= 10 && mean(losses.slice(-5)) * 10 <= mean(losses.slice(0, 3))) break;
   }
   disposeHmmrModel(model);
@@ -113,4 +113,26 @@ test('a non-finite loss stops training with TrainingDivergedError and keeps the 
   assert.equal(latestCheckpointDir(dir), join(dir, 'ckpt-00000002'));
   const kept = readCheckpoint(dir, { withOptimizer: true });
   for (const values of kept.encoder.values.values()) assert.ok(values.every(Number.isFinite));
+});
+
+test('two gradient threads train like one thread with the same micro-batches', async () => {
+  const sequences = syntheticSequences(body, { count: 3, frames: 26, seed: 8 });
+  const config = tinyConfig((c) => {
+    c.data.microBatch = c.data.batchSize / 2;
+  });
+  const common = { config, steps: 2, resume: false, seed: 4, sequences, body, features, backend: 'wasm' };
+  const oneDir = tempDir();
+  const twoDir = tempDir();
+  await runTraining({ ...common, outDir: oneDir, threads: 1 });
+  const parallel = await runTraining({ ...common, outDir: twoDir, threads: 2 });
+  assert.equal(parallel.threads, 2);
+  const one = readCheckpoint(oneDir, { withOptimizer: true });
+  const two = readCheckpoint(twoDir, { withOptimizer: true });
+  assert.deepEqual(two.rngState, one.rngState);
+  for (const [name, values] of one.encoder.values) {
+    const other = two.encoder.values.get(name)!;
+    // Gradient sums are added in another order across threads: equal up to float rounding.
+    const worst = values.reduce((max, v, i) => Math.max(max, Math.abs(v - other[i]!)), 0);
+    assert.ok(worst < 1e-5, `${name} differs by ${worst}`);
+  }
 });

@@ -17,6 +17,7 @@ interface TrainArgs extends GlobalArgs {
   split: 'train' | 'val' | 'test';
   tier?: string[];
   featureCache?: string;
+  threads?: number;
 }
 
 export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
@@ -33,6 +34,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'train' as const, describe: 'which tubes to train on' })
       .option('tier', { type: 'string', array: true, choices: ['mocap3d', 'human2d', 'pseudo2d'], describe: 'only tubes of these tiers (default: all)' })
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
+      .option('threads', { type: 'number', describe: 'gradient threads, each with its own backend and model copy (default: 2 on wasm with ≥ 2 cores, else 1)' })
       .example('$0 train --out runs/cpu1 --steps 2000', 'train the cpu preset on every train tube')
       .example('$0 train --out runs/cpu1 --resume', 'continue an interrupted run') as never,
   handler: (args) =>
@@ -50,6 +52,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         split: args.split,
         tiers: args.tier as TubeTier[] | undefined,
         featureCacheDir: args.featureCache,
+        threads: args.threads,
         signal: ctx.signal,
         onBackend: (info) => ctx.log.info(`backend: ${info.description}`),
         onNote: (message) => ctx.log.info(message),
@@ -62,7 +65,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       progress.done();
       const terms = result.lastMetrics ? Object.entries(result.lastMetrics.terms).map(([name, value]) => `${name} ${value.toPrecision(4)}`).join(', ') : 'none logged';
       const lines = [
-        `${result.interrupted ? 'interrupted at' : 'trained to'} step ${result.endStep} of ${result.totalSteps} (${result.stepsRun} this run, from step ${result.startStep}) on ${result.sequenceCount} tubes, backend ${result.backend.description}`,
+        `${result.interrupted ? 'interrupted at' : 'trained to'} step ${result.endStep} of ${result.totalSteps} (${result.stepsRun} this run, from step ${result.startStep}) on ${result.sequenceCount} tubes, backend ${result.backend.description}, ${result.threads} gradient thread${result.threads > 1 ? 's' : ''}`,
         `speed: ${result.stepsPerSec.toFixed(2)} steps/s, ${result.msPerStep.toFixed(0)} ms/step; config '${result.config.name}' (width ${result.config.model.width}, ${result.parameterCount.encoder} encoder + ${result.parameterCount.discriminator} discriminator parameters)`,
         `checkpoint: ${result.checkpointDir ?? 'none'}`,
         `metrics: ${result.metricsPath}`,

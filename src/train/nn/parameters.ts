@@ -68,6 +68,11 @@ export class ParameterSet {
     return [...this.byName.values()];
   }
 
+  /** A copy of every parameter's current values, by name. */
+  values(): Map<string, Float32Array> {
+    return new Map(this.entries().map(([name, variable]) => [name, Float32Array.from(variable.dataSync() as Float32Array)]));
+  }
+
   shapes(): Map<string, readonly number[]> {
     return new Map(this.entries().map(([name, variable]) => [name, variable.shape]));
   }

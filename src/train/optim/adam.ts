@@ -1,6 +1,3 @@
-import { writeVariable } from '../nn/write-variable.js';
-import type { ParameterSet } from '../nn/parameters.js';
-
 export interface AdamOptions {
   learningRate: number;
   beta1: number;
@@ -17,25 +14,26 @@ export interface AdamState {
 
 /**
  * Adam (TF1's AdamOptimizer update: lr_t = lr·√(1−β2ᵗ)/(1−β1ᵗ), θ −= lr_t·m/(√v + ε)) on plain
- * Float32Arrays in the JS heap, holding a master copy of each parameter.
- * Why not tf.train.adam: its moments live in the backend's memory, and the wasm backend addresses
- * only 2 GB (pointers above that fail as "out of bounds"); at the paper's width the parameters,
- * gradients and two moments do not fit together. Here the backend holds only parameters and
- * gradients. The state is also trivially saved and restored, so a resumed run continues exactly.
+ * Float32Arrays in the JS heap, holding the master copy of every parameter; callers copy the
+ * values to wherever the network runs (ParameterSet.load, or the workers' shared buffer).
+ * Why not tf.train.adam: its moments live in the backend's memory, and the wasm backend's heap is
+ * capped at 4 GB and never shrinks; at the paper's width parameters, gradients, XNNPACK's packed
+ * weight copies and two moments do not fit together. The state is also trivially saved and
+ * restored, so a resumed run continues exactly.
  */
 export class Adam {
   private readonly values = new Map<string, Float32Array>();
   private state: AdamState;
 
   constructor(
-    private readonly params: ParameterSet,
+    initialValues: ReadonlyMap<string, Float32Array>,
     readonly options: AdamOptions,
   ) {
     this.state = { step: 0, firstMoment: new Map(), secondMoment: new Map() };
-    for (const [name, variable] of params.entries()) {
-      this.values.set(name, Float32Array.from(variable.dataSync() as Float32Array));
-      this.state.firstMoment.set(name, new Float32Array(variable.size));
-      this.state.secondMoment.set(name, new Float32Array(variable.size));
+    for (const [name, values] of initialValues) {
+      this.values.set(name, Float32Array.from(values));
+      this.state.firstMoment.set(name, new Float32Array(values.length));
+      this.state.secondMoment.set(name, new Float32Array(values.length));
     }
   }
 
@@ -53,11 +51,10 @@ export class Adam {
     const { learningRate, beta1, beta2, epsilon } = this.options;
     const step = ++this.state.step;
     const rate = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
-    for (const [name, variable] of this.params.entries()) {
+    for (const [name, theta] of this.values) {
       const g = gradients.get(name);
       const m = this.state.firstMoment.get(name)!;
       const v = this.state.secondMoment.get(name)!;
-      const theta = this.values.get(name)!;
       for (let i = 0; i < theta.length; i++) {
         const gi = g ? g[i]! : 0;
         const mi = beta1 * m[i]! + (1 - beta1) * gi;
@@ -66,7 +63,6 @@ export class Adam {
         v[i] = vi;
         theta[i] = theta[i]! - (rate * mi) / (Math.sqrt(vi) + epsilon);
       }
-      writeVariable(variable, theta);
     }
   }
 
@@ -74,19 +70,18 @@ export class Adam {
     return this.state;
   }
 
-  /** Restores parameters and moments (e.g. from a checkpoint) and writes the parameters to the backend. */
+  /** Restores parameters and moments (from a checkpoint); names and sizes must match. */
   importState(values: ReadonlyMap<string, Float32Array>, state: AdamState): void {
-    for (const [name, variable] of this.params.entries()) {
+    for (const [name, current] of this.values) {
       const restored = values.get(name);
       const m = state.firstMoment.get(name);
       const v = state.secondMoment.get(name);
       if (!restored || !m || !v) throw new Error(`optimizer state lacks parameter '${name}'`);
-      if (restored.length !== variable.size || m.length !== variable.size || v.length !== variable.size) {
-        throw new Error(`parameter '${name}' has ${restored.length} values, the model expects ${variable.size}`);
+      if (restored.length !== current.length || m.length !== current.length || v.length !== current.length) {
+        throw new Error(`parameter '${name}' has ${restored.length} values, the model expects ${current.length}`);
       }
-      this.values.set(name, Float32Array.from(restored));
+      current.set(restored);
     }
-    this.params.load(this.values);
     this.state = { step: state.step, firstMoment: copyMap(state.firstMoment), secondMoment: copyMap(state.secondMoment) };
   }
 }
