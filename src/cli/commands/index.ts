@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-options.js';
+import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -21,6 +22,7 @@ export interface HmmrCommand {
 
 /** Every hmmr command, in the order `hmmr --help` lists them. Add one entry per new command. */
 export const commands: readonly HmmrCommand[] = [
+  { module: demoCommand as never, example: ['$0 demo', 'the whole pipeline on the shipped clip into ./hmmr-demo: tubes, training, eval tables, a 2D+3D overlay video'] },
   { module: ingestCommand as never, example: ['$0 ingest ./videos', 'probe, hash and register every video below ./videos'] },
   { module: labelCommand as never, example: ['$0 label --fps 5', 'detect every person in the ingested videos, 5 frames per second (resumable)'] },
   { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },

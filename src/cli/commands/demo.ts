@@ -1,0 +1,64 @@
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { formatDemoResult } from '../../demo/format-demo.js';
+import { DEMO_CLIP, DEMO_DEFAULTS, runDemo } from '../../demo/run-demo.js';
+import { BACKEND_CHOICES } from '../../train/backend.js';
+import { CONFIG_PRESETS } from '../../train/config.js';
+import type { GlobalArgs } from '../global-options.js';
+import { runCommand } from '../run-command.js';
+
+interface DemoArgs extends GlobalArgs {
+  out: string;
+  steps: number;
+  fps?: number;
+  sequences: number;
+  frames: number;
+  seed: number;
+  config: string;
+  clip: string;
+  backend?: string;
+}
+
+export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
+  command: 'demo',
+  describe: 'the whole pipeline on the shipped clip in one folder: ingest → label → tubes → synthetic 3D data → train → eval (+ dynamics) → 2D/3D overlay video (re-run to resume)',
+  builder: (yargs) =>
+    yargs
+      .option('out', { type: 'string', default: DEMO_DEFAULTS.outDir, describe: 'folder for everything: hmmr.db, synth/, run/ (checkpoints, metrics.jsonl), eval-report.json, overlay.mp4 (--db is not used)' })
+      .option('steps', { type: 'number', default: DEMO_DEFAULTS.steps, describe: 'training steps (a re-run with more steps resumes the same run)' })
+      .option('fps', { type: 'number', describe: 'label at most this many frames per second (default: every frame)' })
+      .option('sequences', { type: 'number', default: DEMO_DEFAULTS.sequences, describe: 'synthetic MoCap sequences with 3D ground truth (a quarter held out for testing)' })
+      .option('frames', { type: 'number', default: DEMO_DEFAULTS.frames, describe: 'frames per synthetic sequence (at least 11 for the ±5-frame dynamics table)' })
+      .option('seed', { type: 'number', default: DEMO_DEFAULTS.seed, describe: 'seed for the synthetic data and the training run' })
+      .option('config', { type: 'string', default: DEMO_DEFAULTS.config, describe: `training preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or JSON config` })
+      .option('clip', { type: 'string', default: DEMO_CLIP, defaultDescription: 'the shipped table-tennis clip', describe: 'the video to label and render' })
+      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
+      .example('$0 demo', 'everything in ./hmmr-demo, a few minutes on a laptop CPU')
+      .example('$0 demo --out /tmp/d --steps 10 --fps 8', 'a quick smoke run') as never,
+  handler: (args) =>
+    runCommand(args, async (ctx) => {
+      const positive = (value: number, flag: string, minimum = 1) => {
+        if (!Number.isInteger(value) || value < minimum) throw new UsageError(`${flag} must be an integer ≥ ${minimum}, got ${value}`);
+      };
+      positive(args.steps, '--steps');
+      positive(args.sequences, '--sequences', 2);
+      positive(args.frames, '--frames', 11);
+      positive(args.seed, '--seed', 0);
+      if (args.fps !== undefined && !(args.fps > 0)) throw new UsageError('--fps must be positive');
+      const result = await runDemo(
+        {
+          outDir: args.out,
+          clip: args.clip,
+          steps: args.steps,
+          ...(args.fps !== undefined ? { labelFps: args.fps } : {}),
+          sequences: args.sequences,
+          frames: args.frames,
+          seed: args.seed,
+          config: args.config,
+          ...(args.backend !== undefined ? { backend: args.backend } : {}),
+        },
+        ctx,
+      );
+      return { summary: formatDemoResult(result), data: result };
+    }),
+};

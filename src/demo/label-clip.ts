@@ -1,0 +1,61 @@
+import { extname, resolve } from 'node:path';
+import { BadVideoError, HmmrError, InterruptedError } from '../errors.js';
+import { ingestPaths } from '../ingest/ingest.js';
+import { resolveDecodeOptions } from '../pose2d/decode.js';
+import { labelVideo } from '../pose2d/label-video.js';
+import { resolveModelFiles } from '../pose2d/model-files.js';
+import { openWorkerPoseSession } from '../pose2d/worker-session.js';
+import type { Db } from '../store/database.js';
+import { findTrackRun, listTubes, type StoredTubeInfo } from '../store/tubes.js';
+import { getVideo, type VideoRecord } from '../store/videos.js';
+import { trackAfterLabelling } from '../tracker/track-video.js';
+import type { DemoContext } from './demo-context.js';
+
+export interface LabelledClip {
+  video: VideoRecord;
+  labelRunId: number;
+  /** The clip's tubes from the label run's track run, longest first. */
+  tubes: StoredTubeInfo[];
+  /** What this call did: 'labelled' or 'reused' (an earlier demo run had finished it). */
+  labelling: 'labelled' | 'reused';
+}
+
+/**
+ * ingest → label (the shipped pose model, default decoding) → track, exactly as `hmmr ingest` and
+ * `hmmr label` do it. Each step is idempotent, so a second demo run reuses the first one's work.
+ */
+export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: number | undefined, ctx: DemoContext): Promise<LabelledClip> {
+  const path = resolve(clipPath);
+  const ingested = await ingestPaths(db, [path], { extensions: [extname(path).slice(1) || 'mp4'], concurrency: 1, signal: ctx.signal });
+  const file = ingested.files[0];
+  if (!file) throw new BadVideoError(path, 'not found, or not a video file');
+  if (file.outcome === 'failed' || file.videoId === undefined) throw new BadVideoError(path, file.error ?? 'cannot be ingested');
+  const video = getVideo(db, file.videoId)!;
+  ctx.log.info(`  ${file.outcome}: ${path} (${video.width}x${video.height}, ${video.fps.toFixed(2)} fps, ${video.frameCount} frames)`);
+
+  const { descriptor, modelPath } = resolveModelFiles({});
+  const session = await openWorkerPoseSession(descriptor, modelPath, { device: 'cpu' });
+  let result;
+  try {
+    const progress = ctx.progress('label', undefined, 'frames');
+    result = await labelVideo(db, video, session, {
+      inputHeight: descriptor.input.defaultHeight,
+      ...(labelFps !== undefined ? { fps: labelFps } : {}),
+      batchSize: 4,
+      chunkFrames: 64,
+      decode: resolveDecodeOptions(),
+      signal: ctx.signal,
+      progress,
+    });
+    if (result.status !== 'already-done') progress.done();
+  } finally {
+    await session.close();
+  }
+  if (result.status === 'interrupted') throw new InterruptedError();
+  if (result.status === 'failed') throw new HmmrError(path, result.error ?? 'labelling failed');
+  const tracking = trackAfterLabelling(db, result.runId, result.status);
+  if (tracking) ctx.log.info(`  ${tracking.frames} frames, ${tracking.detections} detections, ${tracking.tracks} tracks → ${tracking.tubes.length} tubes`);
+  const trackRun = findTrackRun(db, result.runId);
+  const tubes = trackRun ? listTubes(db, { trackRunId: trackRun.id }).sort((a, b) => b.frameCount - a.frameCount) : [];
+  return { video, labelRunId: result.runId, tubes, labelling: result.status === 'already-done' ? 'reused' : 'labelled' };
+}
