@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { UsageError } from '../errors.js';
 import { makeNpyArray, writeNpz, type NpyArray } from '../util/npz.js';
+import type { ImagePrediction } from './predict-image.js';
 import type { PredictionRun } from './run-predict.js';
 import { POSE_SIZE, THETA_SIZE } from './theta.js';
 
@@ -18,9 +19,64 @@ import { POSE_SIZE, THETA_SIZE } from './theta.js';
  *   tube names live in the JSON form only (npz has no strings here).
  */
 export function writePredictionFile(path: string, run: PredictionRun): void {
+  writeAs(path, () => predictionJson(run), () => predictionArrays(run));
+}
+
+/*
+ * `hmmr predict --image` output:
+ * JSON: { format: "hmmr-image-predictions", version: 1, image, checkpoint, step, deltaFrames,
+ *         keypointFormat, jointSet: "lsp14", people: [{ score, keypoints[K][3] (image px),
+ *         crop: {centerX, centerY, scale}, theta[85], joints3d[14][3], pastPose[72], futurePose[72] }] }
+ * NPZ: `person_<i>/theta` [85], `person_<i>/joints3d` [14, 3], `person_<i>/past_pose`,
+ *   `person_<i>/future_pose` [72], `person_<i>/keypoints` [K, 3].
+ */
+export function writeImagePredictionFile(path: string, result: ImagePrediction): void {
+  writeAs(
+    path,
+    () => ({
+      format: 'hmmr-image-predictions',
+      version: 1,
+      image: result.image,
+      checkpoint: result.checkpointDir,
+      step: result.step,
+      deltaFrames: result.deltaFrames,
+      keypointFormat: result.keypointFormat,
+      jointSet: 'lsp14',
+      people: result.people.map((person) => {
+        const { prediction } = person;
+        const joints = rows(prediction.joints3d, 0, LSP_JOINT_COUNT * 3);
+        const keypoints = Array.from(person.keypoints, round);
+        return {
+          score: round(person.score),
+          keypoints: Array.from({ length: keypoints.length / 3 }, (_, k) => keypoints.slice(k * 3, k * 3 + 3)),
+          crop: person.crop,
+          theta: rows(prediction.theta, 0, THETA_SIZE),
+          joints3d: Array.from({ length: LSP_JOINT_COUNT }, (_, j) => joints.slice(j * 3, j * 3 + 3)),
+          ...(prediction.pastPose ? { pastPose: rows(prediction.pastPose, 0, POSE_SIZE) } : {}),
+          ...(prediction.futurePose ? { futurePose: rows(prediction.futurePose, 0, POSE_SIZE) } : {}),
+        };
+      }),
+    }),
+    () => {
+      const arrays = new Map<string, NpyArray>();
+      result.people.forEach((person, i) => {
+        const key = `person_${i}`;
+        const { prediction } = person;
+        arrays.set(`${key}/theta`, makeNpyArray('float32', [THETA_SIZE], prediction.theta));
+        arrays.set(`${key}/joints3d`, makeNpyArray('float32', [LSP_JOINT_COUNT, 3], prediction.joints3d));
+        if (prediction.pastPose) arrays.set(`${key}/past_pose`, makeNpyArray('float32', [POSE_SIZE], prediction.pastPose));
+        if (prediction.futurePose) arrays.set(`${key}/future_pose`, makeNpyArray('float32', [POSE_SIZE], prediction.futurePose));
+        arrays.set(`${key}/keypoints`, makeNpyArray('float32', [person.keypoints.length / 3, 3], person.keypoints));
+      });
+      return arrays;
+    },
+  );
+}
+
+function writeAs(path: string, json: () => object, arrays: () => Map<string, NpyArray>): void {
   const extension = extname(path).toLowerCase();
-  if (extension === '.json') writeFileSync(path, JSON.stringify(predictionJson(run)) + '\n');
-  else if (extension === '.npz') writeNpz(path, predictionArrays(run));
+  if (extension === '.json') writeFileSync(path, JSON.stringify(json()) + '\n');
+  else if (extension === '.npz') writeNpz(path, arrays());
   else throw new UsageError(`--out must end in .json or .npz, got '${path}'`);
 }
 

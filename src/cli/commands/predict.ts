@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
 import { BACKEND_CHOICES } from '../../train/backend.js';
-import { writePredictionFile } from '../../train/prediction-file.js';
+import { predictImage } from '../../train/predict-image.js';
+import { writeImagePredictionFile, writePredictionFile } from '../../train/prediction-file.js';
 import { predictTubes } from '../../train/run-predict.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -25,14 +25,23 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       .option('checkpoint', { type: 'string', demandOption: true, describe: 'checkpoint folder, or a run folder (its latest checkpoint)' })
       .option('video', { type: 'string', describe: 'only the tubes of this video (id or path); default every tube' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'only tubes of this split' })
-      .option('image', { type: 'string', describe: 'a still photo instead of the database (not available yet: needs the pose2d image API)' })
+      .option('image', { type: 'string', describe: 'a still photo instead of the database: people found by pose2d, present and ±Δt poses through the hallucinator' })
       .option('out', { type: 'string', demandOption: true, describe: 'output file, .json or .npz' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
-      .example('$0 predict --checkpoint runs/cpu1 --video 3 --out pred.json', 'predict every tube of video 3') as never,
+      .example('$0 predict --checkpoint runs/cpu1 --video 3 --out pred.json', 'predict every tube of video 3')
+      .example('$0 predict --checkpoint runs/cpu1 --image photo.jpg --out photo.json', 'past, present and future 3D pose of everyone in a photo') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
-      if (args.image !== undefined) throw new UsageError('--image needs single-image person detection from pose2d, which this build does not have yet');
+      if (args.image !== undefined) {
+        const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend });
+        ctx.log.info(`backend: ${result.backend.description}`);
+        writeImagePredictionFile(args.out, result);
+        return {
+          summary: `${result.people.length} people in ${args.image}: present and ±${result.deltaFrames}-frame poses with ${result.checkpointDir} (step ${result.step}) → ${args.out}`,
+          data: { checkpoint: result.checkpointDir, step: result.step, people: result.people.length, out: args.out },
+        };
+      }
       const progress = ctx.progress('predict', undefined, 'tubes');
       const run = await predictTubes({
         db: ctx.openDb(),

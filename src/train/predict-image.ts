@@ -1,0 +1,65 @@
+import type { CropParams, Person2D } from '../domain.js';
+import { boxCenter, boxDiagonal, boxFromVisibleKeypoints } from '../tracker/keypoint-box.js';
+import { DEFAULT_TUBE_BOX_OPTIONS } from '../tracker/tube.js';
+import { initBackend, type BackendInfo } from './backend.js';
+import { loadTrainingBodyModel } from './body-model.js';
+import { normaliseTubeKeypoints } from './data/sequence.js';
+import { createFeatureExtractor } from './features/create.js';
+import { detectPeopleInImage } from './image-people.js';
+import { loadPredictionModel, predictFrames, type SequencePrediction } from './predict.js';
+
+export interface ImagePerson {
+  score: number;
+  /** Detector keypoints (x, y, confidence triples) in image pixels, in `keypointFormat`. */
+  keypoints: Float32Array;
+  crop: CropParams;
+  /** One-frame prediction: Θ, joints and the hallucinated poses at −Δt and +Δt. */
+  prediction: SequencePrediction;
+}
+
+export interface ImagePrediction {
+  image: string;
+  checkpointDir: string;
+  step: number;
+  deltaFrames: number;
+  keypointFormat: string;
+  backend: BackendInfo;
+  people: ImagePerson[];
+}
+
+/**
+ * `hmmr predict --image`: people detected by pose2d, each cropped as a tube frame would be (box
+ * diagonal → 150 px of the 224 crop, spec B4), then the present and ±Δt poses from a single frame
+ * through the hallucinator (the paper's "dynamics from a single image").
+ */
+export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string }): Promise<ImagePrediction> {
+  const backend = await initBackend(options.backend);
+  const model = loadPredictionModel(options.checkpoint);
+  const body = loadTrainingBodyModel(model.config.bodyModel);
+  const extractor = await createFeatureExtractor(model.config.features, { visibilityThreshold: model.config.data.visibilityThreshold });
+  try {
+    const { people, format } = await detectPeopleInImage(options.image, options);
+    const results: ImagePerson[] = [];
+    for (const person of people) {
+      const crop = cropOfPerson(person);
+      if (!crop) continue;
+      const frame = { frameIndex: 0, keypoints: person.keypoints, box: { x: 0, y: 0, width: 0, height: 0 }, crop };
+      const keypoints = normaliseTubeKeypoints([frame], format.name);
+      const features = await extractor.extract({ tubeId: `image:${options.image}`, videoPath: options.image, frames: [frame], keypoints });
+      results.push({ score: person.score, keypoints: person.keypoints, crop, prediction: predictFrames(model.network, body, features.original) });
+    }
+    return { image: options.image, checkpointDir: model.checkpointDir, step: model.step, deltaFrames: model.config.model.deltaFrames, keypointFormat: format.name, backend, people: results };
+  } finally {
+    await extractor.close();
+    body.dispose();
+    model.dispose();
+  }
+}
+
+/** The training crop of one detection: centred on its keypoint box, diagonal scaled to 150 px. */
+export function cropOfPerson(person: Person2D): CropParams | undefined {
+  const box = boxFromVisibleKeypoints(person.keypoints);
+  if (!box || boxDiagonal(box) < DEFAULT_TUBE_BOX_OPTIONS.minDiagonalPx) return undefined;
+  const [centerX, centerY] = boxCenter(box);
+  return { centerX, centerY, scale: DEFAULT_TUBE_BOX_OPTIONS.targetDiagonalPx / boxDiagonal(box) };
+}
