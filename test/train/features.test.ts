@@ -26,7 +26,7 @@ test('crops sample the frame around the crop centre, mirrored on request, black 
   const at = (image: number, u: number, v: number) => out[image * 3 * CROP_PIXELS + v * 224 + u]!;
   assert.ok(at(0, 56, 112) > 0.98 && at(0, 168, 112) < -0.98, 'left white, right black');
   assert.ok(at(1, 56, 112) < -0.98 && at(1, 168, 112) > 0.98, 'mirrored');
-  assert.equal(at(0, 56, 20), -1, 'above the frame is black');
+  assert.ok(at(0, 56, 0) < -0.98, 'above the frame is black');
 });
 
 test('keypoint features: confident points only, mirrored = x negated and left/right swapped', () => {
