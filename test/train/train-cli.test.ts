@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { readCheckpointInfo } from '../../src/train/checkpoint.js';
+import { projectPath } from '../../src/util/project-root.js';
+import { cliInvocation, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const dir = tempDir('hmmr-train-cli-');
+const db = join(dir, 't.db');
+
+before(async () => {
+  const synth = await runCli(['synth', '--db', db, '--out', join(dir, 'synth'), '--sequences', '3', '--frames', '30', '--seed', '2', '--backend', 'wasm']);
+  assert.equal(synth.code, 0, synth.stderr);
+});
+
+test('hmmr train prints the backend, Ctrl-C saves a checkpoint and exits resumable, --resume finishes the run', async () => {
+  const out = join(dir, 'run');
+  const args = [...cliInvocation(), 'train', '--db', db, '--out', out, '--config', 'tiny', '--steps', '1000', '--threads', '1'];
+  const child = spawn(process.execPath, args, { cwd: projectPath(), env: { ...process.env, HMMR_PLAIN_PROGRESS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  // Interrupt once the first metrics line (step 10 of the tiny schedule) is on disk.
+  const metrics = join(out, 'metrics.jsonl');
+  // Once: a second Ctrl-C means "quit now" to the CLI.
+  const timer = setInterval(() => {
+    if (!existsSync(metrics)) return;
+    clearInterval(timer);
+    child.kill('SIGINT');
+  }, 100);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(timer);
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /backend: wasm/);
+  assert.match(stdout, /interrupted at step (\d+) of 1000/);
+  assert.match(stdout, /resume with: hmmr train --out .* --resume/);
+  const stoppedAt = Number(/interrupted at step (\d+)/.exec(stdout)![1]);
+  assert.equal(readCheckpointInfo(out).step, stoppedAt);
+
+  const resumed = await runCli(['train', '--db', db, '--out', out, '--resume', '--steps', String(stoppedAt + 5), '--threads', '1', '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const summary = JSON.parse(resumed.stdout) as { startStep: number; endStep: number; interrupted: boolean };
+  assert.deepEqual([summary.startStep, summary.endStep, summary.interrupted], [stoppedAt, stoppedAt + 5, false]);
+  const steps = readFileSync(metrics, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { step: number }).step);
+  assert.deepEqual(steps, [...new Set(steps)].sort((a, b) => a - b), 'one line per logged step, in order');
+  assert.equal(steps.at(-1), stoppedAt + 5);
+});
+
+test('hmmr train refuses a bad config file with the file and the key', async () => {
+  const config = join(dir, 'bad.json');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(config, JSON.stringify({ extends: 'tiny', model: { widht: 8 } }));
+  const result = await runCli(['train', '--db', db, '--out', join(dir, 'bad-run'), '--config', config, '--steps', '1']);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, new RegExp(`hmmr: ${config}: unknown key 'model.widht'`));
+});
