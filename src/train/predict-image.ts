@@ -1,4 +1,5 @@
 import type { CropParams, Person2D } from '../domain.js';
+import { UsageError } from '../errors.js';
 import { boxCenter, boxDiagonal, boxFromVisibleKeypoints } from '../tracker/keypoint-box.js';
 import { DEFAULT_TUBE_BOX_OPTIONS } from '../tracker/tube.js';
 import { initBackend, type BackendInfo } from './backend.js';
@@ -35,6 +36,10 @@ export interface ImagePrediction {
 export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string }): Promise<ImagePrediction> {
   const backend = await initBackend(options.backend);
   const model = loadPredictionModel(options.checkpoint);
+  if (!model.network.hasHallucinator) {
+    model.dispose();
+    throw new UsageError(`${model.checkpointDir} was trained without the hallucinator (config '${model.config.name}'), which single-image prediction needs`);
+  }
   const body = loadTrainingBodyModel(model.config.bodyModel);
   const extractor = await createFeatureExtractor(model.config.features, { visibilityThreshold: model.config.data.visibilityThreshold });
   try {

@@ -26,7 +26,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   builder: (yargs) =>
     yargs
       .option('out', { type: 'string', demandOption: true, describe: 'run folder: checkpoints (ckpt-*/), latest.json, metrics.jsonl' })
-      .option('config', { type: 'string', default: 'cpu', describe: `preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or a JSON file ({"extends": "cpu", ...})` })
+      .option('config', { type: 'string', default: 'cpu', describe: `preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or a JSON file ({"extends": "cpu", ...}); with --resume the run's own config is used` })
       .option('steps', { type: 'number', describe: 'total optimiser steps the run should reach (default: the config\'s schedule.steps)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its latest checkpoint (same step count, data order and RNG)' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto: tfjs-node-gpu, tfjs-node, wasm, cpu)' })
