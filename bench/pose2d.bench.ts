@@ -45,7 +45,7 @@ export default async function pose2dBench(): Promise<BenchTable> {
     if (wrestling.path) {
       clip = cut(wrestling.path, join(dir, 'wrestling-4s.mp4'), 4);
     } else {
-      clip = projectPath('test', 'fixtures', 'S02_tabletennis.mp4');
+      clip = projectPath('media', 'S02_tabletennis.mp4');
       notes.push(`throughput on the table-tennis fixture instead of a 720p clip: ${wrestling.skipReason}`);
     }
     rows.push(...(await throughputRows(clip, dir)));

@@ -34,7 +34,7 @@ export interface DemoOptions {
   backend?: string;
 }
 
-export const DEMO_CLIP = projectPath('test', 'fixtures', 'S02_tabletennis.mp4');
+export const DEMO_CLIP = projectPath('media', 'S02_tabletennis.mp4');
 
 export const DEMO_DEFAULTS = {
   outDir: 'hmmr-demo',

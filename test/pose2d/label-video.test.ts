@@ -19,7 +19,7 @@ import { projectPath } from '../../src/util/project-root.js';
 import { cliInvocation, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const FIXTURE = projectPath('test', 'fixtures', 'S02_tabletennis.mp4');
+const FIXTURE = projectPath('media', 'S02_tabletennis.mp4');
 const FPS = 4;
 const dir = tempDir('hmmr-label-');
 const descriptor = loadDescriptor(DEFAULT_DESCRIPTOR_PATH);

@@ -9,7 +9,7 @@ import { openPoseSession } from '../../src/pose2d/session.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { readFrames } from '../../src/video/frame-source.js';
 
-const FIXTURE = projectPath('test', 'fixtures', 'S02_tabletennis.mp4');
+const FIXTURE = projectPath('media', 'S02_tabletennis.mp4');
 const descriptor = loadDescriptor(DEFAULT_DESCRIPTOR_PATH);
 
 test('the shipped model finds the table-tennis player: one person, ≥ 12 keypoints on most sampled frames', async () => {
