@@ -73,7 +73,7 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
       body,
       features: { extractor: extractor.id, dims: extractor.dims, sha: extractor.sha },
       signal: options.signal,
-      threads: options.threads ?? defaultThreads(backend),
+      threads: options.threads ?? defaultThreads(backend, config),
       backend: backend.name,
       onStep: options.onStep,
       onNote: options.onNote,
@@ -89,8 +89,10 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
  * tfjs's wasm backend computes on one thread in Node, so a second thread (a second backend in a
  * worker) nearly halves a step there (1.6× measured at the cpu preset on 2 cores). Native backends
  * already use every core. Two, not more, by default: each thread holds a model and its own
- * activations (about 2.5 GB of wasm heap at the paper's width).
+ * activations (about 2.5 GB of wasm heap at the paper's width). Small models (the tiny preset)
+ * stay on one thread: starting a worker costs more than it saves.
  */
-export function defaultThreads(backend: BackendInfo): number {
-  return backend.name === 'wasm' ? Math.max(1, Math.min(2, availableParallelism())) : 1;
+export function defaultThreads(backend: BackendInfo, config: TrainConfig): number {
+  if (backend.name !== 'wasm' || config.model.width < 256) return 1;
+  return Math.max(1, Math.min(2, availableParallelism()));
 }
