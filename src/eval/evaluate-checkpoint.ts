@@ -43,7 +43,8 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   if (options.signal?.aborted) throw new InterruptedError();
   const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, report: evaluatePredictions(pred, gt) };
   if (options.dynamics ?? true) {
-    options.onStage?.(`dynamics: hallucinating ±${info.config.model.deltaFrames}-frame poses from single frames`);
+    const { hallucinator, deltaHeads, deltaFrames } = info.config.model;
+    if (hallucinator && deltaHeads) options.onStage?.(`dynamics: hallucinating ±${deltaFrames}-frame poses from single frames`);
     evaluation.dynamics = await evaluateCheckpointDynamics(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal });
     if (options.signal?.aborted) throw new InterruptedError();
   }
