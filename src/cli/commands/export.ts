@@ -4,7 +4,8 @@ import { UsageError } from '../../errors.js';
 import { exportOpenPose } from '../../pose2d/export-openpose.js';
 import type { Db } from '../../store/database.js';
 import { writeTrackedExports, type TrackedExportFormat } from '../../tracker/export-tracks.js';
-import { findVideo, listVideos, type VideoRecord } from '../../store/videos.js';
+import type { VideoRecord } from '../../store/videos.js';
+import { selectVideos } from '../select-videos.js';
 import type { Logger } from '../../util/log.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -68,14 +69,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       const format = EXPORT_FORMATS[args.format];
       if (!format) throw new UsageError(`unknown export format "${args.format}"`);
       const db = ctx.openDb();
-      let videos: VideoRecord[];
-      if (args.video !== undefined) {
-        const video = findVideo(db, args.video, (p) => resolve(p));
-        if (!video) throw new UsageError(`no ingested video "${args.video}"; run hmmr ingest first`);
-        videos = [video];
-      } else {
-        videos = listVideos(db);
-      }
+      const videos = selectVideos(db, args.video);
       return format.write({ db, videos, outDir: resolve(args.out), log: ctx.log });
     }),
 };

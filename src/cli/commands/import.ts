@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { importOpenPoseFolder } from '../../tracker/import-openpose.js';
-import { requireVideo } from '../../tracker/select-video.js';
+import { requireVideo } from '../select-videos.js';
 import { trackLabelRun } from '../../tracker/track-video.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';

@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { envConfig } from '../../config.js';
 import { InterruptedError, UsageError } from '../../errors.js';
@@ -7,7 +7,7 @@ import { labelVideo, type LabelVideoResult } from '../../pose2d/label-video.js';
 import { resolveModelFiles } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
 import { openWorkerPoseSession } from '../../pose2d/worker-session.js';
-import { findVideo, listVideos, type VideoRecord } from '../../store/videos.js';
+import { selectVideos } from '../select-videos.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -76,14 +76,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       });
 
       const db = ctx.openDb();
-      let videos: VideoRecord[];
-      if (args.video !== undefined) {
-        const video = findVideo(db, args.video, (p) => resolve(p));
-        if (!video) throw new UsageError(`no ingested video "${args.video}"; run hmmr ingest first`);
-        videos = [video];
-      } else {
-        videos = listVideos(db);
-      }
+      const videos = selectVideos(db, args.video);
       if (videos.length === 0) return { summary: 'no ingested videos; run hmmr ingest <folder> first', data: { videos: [] } };
 
       // The model is opened and checked before any video is touched.

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { renderVideo } from '../../render/render-video.js';
-import { requireVideo } from '../../tracker/select-video.js';
+import { requireVideo } from '../select-videos.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 

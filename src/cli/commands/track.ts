@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { listLabelRuns } from '../../store/detections.js';
-import { requireVideo } from '../../tracker/select-video.js';
+import { requireVideo } from '../select-videos.js';
 import { DEFAULT_TRACK_VIDEO_OPTIONS, trackLabelRun, type TrackVideoResult } from '../../tracker/track-video.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
