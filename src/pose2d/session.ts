@@ -49,37 +49,53 @@ const CUDA_HELP =
   '`npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` ' +
   '(see node_modules/onnxruntime-node/script/install.js), or use --device cpu';
 
-export async function openPoseSession(
-  descriptor: PoseModelDescriptor,
-  modelPath: string,
-  options: PoseSessionOptions = {},
-): Promise<PoseSession> {
+/** Reads a model file whole (it is hashed for provenance and handed to onnxruntime as bytes). */
+function readModelFile(modelPath: string): { path: string; bytes: Buffer; modelSha256: string } {
   const path = resolve(modelPath);
   if (!existsSync(path)) throw new ModelMismatchError(path, 'model file not found');
   const bytes = readFileSync(path);
-  const modelSha256 = createHash('sha256').update(bytes).digest('hex');
-  const expectedSha = descriptor.model.sha256;
-  if (expectedSha !== null && descriptorModelPath(descriptor) === path && expectedSha !== modelSha256) {
-    throw new ModelMismatchError(path, `sha256 ${modelSha256} differs from ${expectedSha} in ${descriptor.path}: the file is damaged or replaced`);
-  }
+  return { path, bytes, modelSha256: createHash('sha256').update(bytes).digest('hex') };
+}
 
-  const device = options.device ?? 'cpu';
+/**
+ * One InferenceSession on the chosen execution provider, intra-op threads = cores. A load failure
+ * is the model's fault (ModelMismatchError) unless it is the CUDA provider that is missing.
+ */
+async function createSession(
+  path: string,
+  bytes: Buffer,
+  device: InferenceDevice,
+  options: PoseSessionOptions,
+  extra: Pick<ort.InferenceSession.SessionOptions, 'interOpNumThreads' | 'executionMode'>,
+): Promise<ort.InferenceSession> {
   if (device === 'cuda' && !cudaProviderInstalled()) throw new UsageError(`--device cuda: ${CUDA_HELP}`);
-  let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    return await ort.InferenceSession.create(bytes, {
       executionProviders: [device],
       intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      ...extra,
     });
   } catch (error) {
     const reason = firstLine(error);
     if (device === 'cuda' && /cuda|provider|shared librar/i.test(reason)) throw new UsageError(`--device cuda: ${reason}; ${CUDA_HELP}`);
     throw new ModelMismatchError(path, `not a loadable ONNX model: ${reason}`);
   }
+}
+
+export async function openPoseSession(
+  descriptor: PoseModelDescriptor,
+  modelPath: string,
+  options: PoseSessionOptions = {},
+): Promise<PoseSession> {
+  const { path, bytes, modelSha256 } = readModelFile(modelPath);
+  const expectedSha = descriptor.model.sha256;
+  if (expectedSha !== null && descriptorModelPath(descriptor) === path && expectedSha !== modelSha256) {
+    throw new ModelMismatchError(path, `sha256 ${modelSha256} differs from ${expectedSha} in ${descriptor.path}: the file is damaged or replaced`);
+  }
+  const device = options.device ?? 'cpu';
+  const session = await createSession(path, bytes, device, options, { interOpNumThreads: 1, executionMode: 'sequential' });
 
   const adapter = new OnnxPoseSession(session, descriptor, path, modelSha256, device);
   try {
@@ -212,23 +228,8 @@ export interface ImageModelSession {
 }
 
 export async function openImageModelSession(modelPath: string, options: PoseSessionOptions = {}): Promise<ImageModelSession> {
-  const path = resolve(modelPath);
-  if (!existsSync(path)) throw new ModelMismatchError(path, 'model file not found');
-  const bytes = readFileSync(path);
-  const modelSha256 = createHash('sha256').update(bytes).digest('hex');
-  const device = options.device ?? 'cpu';
-  if (device === 'cuda' && !cudaProviderInstalled()) throw new UsageError(`--device cuda: ${CUDA_HELP}`);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: [device],
-      intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-    });
-  } catch (error) {
-    throw new ModelMismatchError(path, `not a loadable ONNX model: ${firstLine(error)}`);
-  }
+  const { path, bytes, modelSha256 } = readModelFile(modelPath);
+  const session = await createSession(path, bytes, options.device ?? 'cpu', options, {});
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
   if (session.inputNames.length !== 1 || !inputName || !outputName) {
