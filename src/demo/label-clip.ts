@@ -55,6 +55,7 @@ export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: num
   if (result.status === 'failed') throw new HmmrError(path, result.error ?? 'labelling failed');
   const tracking = trackAfterLabelling(db, result.runId, result.status);
   if (tracking) ctx.log.info(`  ${tracking.frames} frames, ${tracking.detections} detections, ${tracking.tracks} tracks → ${tracking.tubes.length} tubes`);
+  else if (result.status === 'already-done') ctx.log.info(`  already labelled and tracked (label run ${result.runId})`);
   const trackRun = findTrackRun(db, result.runId);
   const tubes = trackRun ? listTubes(db, { trackRunId: trackRun.id }).sort((a, b) => b.frameCount - a.frameCount) : [];
   return { video, labelRunId: result.runId, tubes, labelling: result.status === 'already-done' ? 'reused' : 'labelled' };

@@ -38,7 +38,7 @@ export const DEMO_CLIP = projectPath('media', 'S02_tabletennis.mp4');
 
 export const DEMO_DEFAULTS = {
   outDir: 'hmmr-demo',
-  steps: 150,
+  steps: 100,
   sequences: 24,
   frames: 100,
   seed: 1,
