@@ -34,7 +34,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'train' as const, describe: 'which tubes to train on' })
       .option('tier', { type: 'string', array: true, choices: ['mocap3d', 'human2d', 'pseudo2d'], describe: 'only tubes of these tiers (default: all)' })
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
-      .option('threads', { type: 'number', describe: 'gradient threads, each with its own backend and model copy (default: 2 on wasm with ≥ 2 cores and width ≥ 256, else 1)' })
+      .option('threads', { type: 'number', describe: 'gradient threads, each with its own backend and model copy (default: 2 on wasm with ≥ 2 cores for widths 256–1024, else 1)' })
       .example('$0 train --out runs/cpu1 --steps 2000', 'train the cpu preset on every train tube')
       .example('$0 train --out runs/cpu1 --resume', 'continue an interrupted run') as never,
   handler: (args) =>
