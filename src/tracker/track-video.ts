@@ -94,13 +94,14 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
   const tubeOptions = defaultTubeOptions(format);
   tubeOptions.cleaning = { ...tubeOptions.cleaning, minTubeFrames: settings.minTubeFrames, maxTubeFrames: settings.maxTubeFrames };
   const videoName = basename(video.path, extname(video.path));
+  const fps = labelledFrameRate(video.fps, run.paramsJson);
   const tubes: TubeToStore[] = tracks.flatMap((track) =>
     buildTubes(track, format, tubeOptions, (hit) => keys.detectionIdOf(hit.frameIndex, hit.personIndex)).map((tube, part) => ({
       ...tube,
       name: `${videoName}/track${track.trackId}/part${part}`,
       tier: 'pseudo2d' as const,
       split: 'train' as const,
-      fps: video.fps,
+      fps,
     })),
   );
   const params = { ...settings, keypointFormat: format.name };
@@ -121,4 +122,14 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
       frameCount: tube.frames.length,
     })),
   };
+}
+
+/**
+ * The rate of the frames a label run saw: the video's, or lower when it was labelled with --fps
+ * (the frame source keeps one frame per 1/fps seconds). A tube's consecutive frames are this far
+ * apart, which is what the ±5-frame dynamics and accelerations in mm/s² are measured in.
+ */
+export function labelledFrameRate(videoFps: number, paramsJson: string): number {
+  const requested = (JSON.parse(paramsJson) as { fps?: number | null }).fps;
+  return typeof requested === 'number' && requested > 0 && requested < videoFps ? requested : videoFps;
 }

@@ -14,7 +14,7 @@ import { listVideos, type VideoRecord } from '../../src/store/videos.js';
 import { openPoseFileName, writeOpenPoseFrames } from '../../src/pose2d/export-openpose.js';
 import { buildTrackedExport } from '../../src/tracker/export-tracks.js';
 import { importOpenPoseFolder } from '../../src/tracker/import-openpose.js';
-import { trackLabelRun } from '../../src/tracker/track-video.js';
+import { labelledFrameRate, trackLabelRun } from '../../src/tracker/track-video.js';
 import { makeVideo } from '../helpers/make-video.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { syntheticStream, walker } from './synthetic-poses.js';
@@ -153,4 +153,11 @@ test('coco, posetrack and tube-json exports describe the stored detections and t
   } finally {
     db.close();
   }
+});
+
+test('tubes of a run labelled with --fps carry the labelled frame rate, not the video rate', () => {
+  assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 5 })), 5);
+  assert.equal(labelledFrameRate(25, JSON.stringify({ fps: null })), 25);
+  assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 50 })), 25, 'asking for more than the video has keeps every frame');
+  assert.equal(labelledFrameRate(24, JSON.stringify({})), 24, 'imports record no fps');
 });
