@@ -1,14 +1,11 @@
 import { extname, resolve } from 'node:path';
 import { BadVideoError, HmmrError, InterruptedError } from '../errors.js';
 import { ingestPaths } from '../ingest/ingest.js';
+import { labelAndTrackVideos } from '../pipeline/label-and-track.js';
 import { resolveDecodeOptions } from '../pose2d/decode.js';
-import { labelVideo } from '../pose2d/label-video.js';
-import { resolveModelFiles } from '../pose2d/model-files.js';
-import { openWorkerPoseSession } from '../pose2d/worker-session.js';
 import type { Db } from '../store/database.js';
 import { findTrackRun, listTubes, type StoredTubeInfo } from '../store/tubes.js';
 import { getVideo, type VideoRecord } from '../store/videos.js';
-import { trackAfterLabelling } from '../tracker/track-video.js';
 import type { DemoContext } from './demo-context.js';
 
 export interface LabelledClip {
@@ -33,27 +30,19 @@ export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: num
   const video = getVideo(db, file.videoId)!;
   ctx.log.info(`  ${file.outcome}: ${path} (${video.width}x${video.height}, ${video.fps.toFixed(2)} fps, ${video.frameCount} frames)`);
 
-  const { descriptor, modelPath } = resolveModelFiles({});
-  const session = await openWorkerPoseSession(descriptor, modelPath, { device: 'cpu' });
-  let result;
-  try {
-    const progress = ctx.progress('label', undefined, 'frames');
-    result = await labelVideo(db, video, session, {
-      inputHeight: descriptor.input.defaultHeight,
-      ...(labelFps !== undefined ? { fps: labelFps } : {}),
-      batchSize: 4,
-      chunkFrames: 64,
-      decode: resolveDecodeOptions(),
-      signal: ctx.signal,
-      progress,
-    });
-    if (result.status !== 'already-done') progress.done();
-  } finally {
-    await session.close();
-  }
-  if (result.status === 'interrupted') throw new InterruptedError();
+  const { results } = await labelAndTrackVideos(db, [video], {
+    device: 'cpu',
+    ...(labelFps !== undefined ? { fps: labelFps } : {}),
+    batchSize: 4,
+    chunkFrames: 64,
+    decode: resolveDecodeOptions(),
+    signal: ctx.signal,
+    progressFor: () => ctx.progress('label', undefined, 'frames'),
+  });
+  const result = results[0];
+  if (!result || result.status === 'interrupted') throw new InterruptedError();
   if (result.status === 'failed') throw new HmmrError(path, result.error ?? 'labelling failed');
-  const tracking = trackAfterLabelling(db, result.runId, result.status);
+  const tracking = result.tracking;
   if (tracking) ctx.log.info(`  ${tracking.frames} frames, ${tracking.detections} detections, ${tracking.tracks} tracks → ${tracking.tubes.length} tubes`);
   else if (result.status === 'already-done') ctx.log.info(`  already labelled and tracked (label run ${result.runId})`);
   const trackRun = findTrackRun(db, result.runId);

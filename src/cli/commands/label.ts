@@ -1,17 +1,14 @@
-import { basename } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { envConfig } from '../../config.js';
 import { InterruptedError, UsageError } from '../../errors.js';
+import { labelAndTrackVideos, labelProgressLabel } from '../../pipeline/label-and-track.js';
 import { OPENPOSE_DECODE_DEFAULTS, resolveDecodeOptions } from '../../pose2d/decode.js';
-import { labelVideo, type LabelVideoResult } from '../../pose2d/label-video.js';
 import { resolveModelFiles } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
-import { openWorkerPoseSession } from '../../pose2d/worker-session.js';
-import { selectVideos } from '../select-videos.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
-import { trackAfterLabelling } from '../../tracker/track-video.js';
+import { selectVideos } from '../select-videos.js';
 import { describeTracking } from './track.js';
 
 interface LabelArgs extends GlobalArgs {
@@ -63,7 +60,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       const device = (args.device ?? envConfig.onnxDevice ?? 'cpu') as InferenceDevice;
       if (device !== 'cpu' && device !== 'cuda') throw new UsageError(`device "${device}" is not cpu or cuda`);
 
-      const { descriptor, modelPath } = resolveModelFiles(args);
+      const { descriptor } = resolveModelFiles(args);
       const inputHeight = args.inputHeight ?? descriptor.input.defaultHeight;
       if (!Number.isInteger(inputHeight) || inputHeight < descriptor.stride) throw new UsageError(`--input-height must be an integer of at least ${descriptor.stride}`);
       const decode = resolveDecodeOptions({
@@ -79,37 +76,27 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       const videos = selectVideos(db, args.video);
       if (videos.length === 0) return { summary: 'no ingested videos; run hmmr ingest <folder> first', data: { videos: [] } };
 
-      // The model is opened and checked before any video is touched.
-      const session = await openWorkerPoseSession(descriptor, modelPath, { device });
-      const results: (LabelVideoResult & { videoId: number; path: string })[] = [];
-      try {
-        for (const video of videos) {
-          if (ctx.signal.aborted) break;
-          const progress = ctx.progress(`label ${basename(video.path)}`, undefined, 'frames');
-          const result = await labelVideo(db, video, session, {
-            inputHeight,
-            fps: args.fps,
-            batchSize: args.batch,
-            chunkFrames: args.chunkFrames,
-            decode,
-            signal: ctx.signal,
-            progress,
-          });
-          if (result.status !== 'already-done') progress.done();
+      const { modelPath, results } = await labelAndTrackVideos(db, videos, {
+        model: args.model,
+        descriptor: args.descriptor,
+        device,
+        inputHeight,
+        fps: args.fps,
+        batchSize: args.batch,
+        chunkFrames: args.chunkFrames,
+        decode,
+        signal: ctx.signal,
+        progressFor: (video) => ctx.progress(labelProgressLabel(video), undefined, 'frames'),
+        onVideo: (result) => {
           if (result.error) ctx.log.error(`hmmr: ${result.error}`);
-          // Seam for tracking: result.runId names the detections of this video (label_runs.id).
-          const tracking = trackAfterLabelling(db, result.runId, result.status);
-          if (tracking) ctx.log.info(describeTracking(tracking));
-          results.push({ ...result, videoId: video.id, path: video.path });
-        }
-      } finally {
-        await session.close();
-      }
+          if (result.tracking) ctx.log.info(describeTracking(result.tracking));
+        },
+      });
       if (ctx.signal.aborted) throw new InterruptedError();
 
       const lines = results.map((r) => {
         const what = r.status === 'already-done' ? 'already labelled' : r.status === 'failed' ? `failed after ${r.framesLabelled} frames` : `${r.framesLabelled} frames labelled`;
-        return `${String(r.videoId).padStart(3)}  ${what}  ${r.path}  (label run ${r.runId})`;
+        return `${String(r.video.id).padStart(3)}  ${what}  ${r.video.path}  (label run ${r.runId})`;
       });
       const failed = results.filter((r) => r.status === 'failed').length;
       return {
@@ -117,7 +104,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
         data: {
           model: modelPath,
           params: results[0]?.params,
-          videos: results.map(({ params: _params, ...rest }) => rest),
+          videos: results.map(({ params: _params, video, tracking: _tracking, ...rest }) => ({ ...rest, videoId: video.id, path: video.path })),
         },
         exitCode: failed > 0 ? ExitCode.partial : ExitCode.ok,
       };

@@ -1,0 +1,77 @@
+import { basename } from 'node:path';
+import type { DecodeOptions } from '../pose2d/decode.js';
+import { labelVideo, type LabelVideoResult } from '../pose2d/label-video.js';
+import { resolveModelFiles } from '../pose2d/model-files.js';
+import type { InferenceDevice } from '../pose2d/session.js';
+import { openWorkerPoseSession } from '../pose2d/worker-session.js';
+import type { Db } from '../store/database.js';
+import type { VideoRecord } from '../store/videos.js';
+import { trackAfterLabelling, type TrackVideoResult } from '../tracker/track-video.js';
+import type { Progress } from '../util/progress.js';
+
+export interface LabelAndTrackOptions {
+  /** The ONNX model and its descriptor; the shipped ones when absent. */
+  model?: string;
+  descriptor?: string;
+  device: InferenceDevice;
+  /** Network input height; the descriptor's default when absent. */
+  inputHeight?: number;
+  fps?: number;
+  batchSize: number;
+  chunkFrames: number;
+  decode: DecodeOptions;
+  signal?: AbortSignal;
+  /** A progress display per video. */
+  progressFor(video: VideoRecord): Progress;
+  /** Called after each video (for per-video messages). */
+  onVideo?(result: LabelledVideo): void;
+}
+
+export interface LabelledVideo extends LabelVideoResult {
+  video: VideoRecord;
+  /** Present when this call tracked the run (a fresh run, or a finished one never tracked). */
+  tracking?: TrackVideoResult;
+}
+
+/**
+ * The `hmmr label` stage: one pose session (opened and checked against its descriptor before any
+ * video is touched), then per video detection (resumable) followed by tracking into tubes.
+ * Stops between videos when the signal aborts.
+ */
+export async function labelAndTrackVideos(
+  db: Db,
+  videos: readonly VideoRecord[],
+  options: LabelAndTrackOptions,
+): Promise<{ modelPath: string; results: LabelledVideo[] }> {
+  const { descriptor, modelPath } = resolveModelFiles(options);
+  const session = await openWorkerPoseSession(descriptor, modelPath, { device: options.device });
+  const results: LabelledVideo[] = [];
+  try {
+    for (const video of videos) {
+      if (options.signal?.aborted) break;
+      const progress = options.progressFor(video);
+      const labelled = await labelVideo(db, video, session, {
+        inputHeight: options.inputHeight ?? descriptor.input.defaultHeight,
+        fps: options.fps,
+        batchSize: options.batchSize,
+        chunkFrames: options.chunkFrames,
+        decode: options.decode,
+        signal: options.signal,
+        progress,
+      });
+      if (labelled.status !== 'already-done') progress.done();
+      const tracking = trackAfterLabelling(db, labelled.runId, labelled.status);
+      const result: LabelledVideo = { ...labelled, video, ...(tracking ? { tracking } : {}) };
+      results.push(result);
+      options.onVideo?.(result);
+    }
+  } finally {
+    await session.close();
+  }
+  return { modelPath, results };
+}
+
+/** A progress label naming the video. */
+export function labelProgressLabel(video: VideoRecord): string {
+  return `label ${basename(video.path)}`;
+}
