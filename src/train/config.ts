@@ -265,6 +265,10 @@ export function validateTrainConfig(config: TrainConfig, fail: (reason: string) 
   }
   for (const key of ['windowFrames', 'batchSize', 'microBatch'] as const) positiveInt(data[key], `data.${key}`);
   if (data.batchSize % data.microBatch !== 0) fail(`'data.batchSize' (${data.batchSize}) must be a multiple of 'data.microBatch' (${data.microBatch})`);
+  // Prediction slides windows whose middle frames are kept: a window must outreach the encoder's
+  // receptive field (4·blocks + 1 frames) or no frame of it is free of padding.
+  const receptiveField = 4 * model.encoderBlocks + 1;
+  if (model.temporal && data.windowFrames <= receptiveField) fail(`'data.windowFrames' (${data.windowFrames}) must exceed the temporal encoder's receptive field (${receptiveField} frames)`);
   if (model.deltaHeads && data.windowFrames <= model.deltaFrames) fail(`'data.windowFrames' (${data.windowFrames}) must exceed 'model.deltaFrames' (${model.deltaFrames})`);
   if (!(data.flipProbability >= 0 && data.flipProbability <= 1)) fail(`'data.flipProbability' must be in [0, 1]`);
   nonNegative(data.visibilityThreshold, 'data.visibilityThreshold');

@@ -26,7 +26,7 @@ export interface TrainCommandOptions {
   split: 'train' | 'val' | 'test';
   tiers?: readonly TubeTier[];
   featureCacheDir?: string;
-  /** Gradient threads; default: 2 on the wasm backend when the machine has 2 cores or more, else 1. */
+  /** Gradient threads; default: see defaultThreads (2 on wasm for widths 256–1024 with 2+ cores, else 1). */
   threads?: number;
   signal?: AbortSignal;
   onBackend?: (info: BackendInfo) => void;

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BadInputFileError } from '../../src/errors.js';
-import { CONFIG_PRESETS, loadTrainConfig, validateTrainConfig } from '../../src/train/config.js';
+import { CONFIG_PRESETS, loadTrainConfig, parseTrainConfig, validateTrainConfig } from '../../src/train/config.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 test('presets carry the paper numbers and validate', () => {
@@ -47,4 +47,12 @@ test('bad config files are BadInputFileErrors that name the key', () => {
   writeFileSync(broken, '{ "model": ');
   assert.throws(() => loadTrainConfig(broken), /not valid JSON/);
   assert.throws(() => loadTrainConfig(join(dir, 'missing.json')), /no such config file or preset/);
+});
+
+test('a window no longer than the temporal receptive field is refused', () => {
+  assert.throws(
+    () => parseTrainConfig({ extends: 'cpu', data: { windowFrames: 13 } }, 'short.json'),
+    (error: unknown) => error instanceof BadInputFileError && /short\.json: .*receptive field \(13 frames\)/.test(error.message),
+  );
+  assert.doesNotThrow(() => parseTrainConfig({ extends: 'single-frame', data: { windowFrames: 13 } }, 'single.json'));
 });
