@@ -18,7 +18,8 @@ import { projectPath } from '../src/util/project-root.js';
 import { ffmpegPath } from '../src/video/ffmpeg-binaries.js';
 import { readFrames } from '../src/video/frame-source.js';
 import { cliInvocation } from '../test/helpers/run-cli.js';
-import { coco18Person, inputGeometry, renderMaps, seededRandom } from '../test/pose2d/synthetic-maps.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
+import { coco18Person, inputGeometry, renderMaps } from '../test/pose2d/synthetic-maps.js';
 import type { BenchTable } from './bench-table.js';
 import { sharedVideo } from './shared-assets.js';
 

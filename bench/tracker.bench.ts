@@ -14,7 +14,8 @@ import { trackLabelRun } from '../src/tracker/track-video.js';
 import { PoseTracker } from '../src/tracker/tracker.js';
 import { buildTubes, defaultTubeOptions } from '../src/tracker/tube.js';
 import { countIdentityErrors, countImpureTubes, syntheticDetectionId } from '../test/tracker/identity-metrics.js';
-import { pacer, seededRandom, syntheticStream } from '../test/tracker/synthetic-poses.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
+import { pacer, syntheticStream } from '../test/tracker/synthetic-poses.js';
 import type { BenchTable } from './bench-table.js';
 import { sharedVideo } from './shared-assets.js';
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { PoseDecoder } from '../../src/pose2d/decode.js';
 import { assertMatchesTruth } from './person-matching.js';
-import { coco18Person, inputGeometry, renderMaps, seededRandom, type RenderOptions, type TruePerson } from './synthetic-maps.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { coco18Person, inputGeometry, renderMaps, type RenderOptions, type TruePerson } from './synthetic-maps.js';
 
 const descriptor = loadDescriptor(DEFAULT_DESCRIPTOR_PATH);
 const WIDTH = 1280;

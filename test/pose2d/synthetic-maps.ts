@@ -6,6 +6,7 @@
  */
 import type { PoseModelDescriptor } from '../../src/pose2d/descriptor.js';
 import { originalPxToCell, type FrameGeometry, type PoseMaps } from '../../src/pose2d/maps.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /** One ground-truth person: keypoint positions in original pixels, null where the keypoint is absent. */
 export type TruePerson = ([number, number] | null)[];
@@ -151,17 +152,6 @@ const COCO18_CHAINS: readonly { parent: number; joints: number[]; maxDeg: number
   { parent: 12, joints: [13], maxDeg: 30 },
 ];
 
-/** Deterministic 32-bit PRNG (mulberry32), so every synthetic scene is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A COCO-18 person: the template scaled to heightPx with its top (nose) at (x, topY), optionally a random pose. */
 export function coco18Person(x: number, topY: number, heightPx: number, random?: () => number, mirrored = false): TruePerson {

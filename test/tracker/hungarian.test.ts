@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { solveAssignment } from '../../src/tracker/hungarian.js';
-import { seededRandom } from './synthetic-poses.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * Exhaustive search. Without `unassignedRowCost`: maximum number of allowed pairs, then minimum total

@@ -4,18 +4,8 @@
  */
 import type { KeypointFormat, Person2D, PoseFrame } from '../../src/domain.js';
 import { canonicalKeypointKey } from '../../src/tracker/keypoint-roles.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
-/** mulberry32: a small deterministic PRNG, so every test stream is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

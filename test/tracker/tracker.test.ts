@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { trackPoseFrames, type TrackPosesOptions } from '../../src/tracker/track-poses.js';
 import { countIdentityErrors } from './identity-metrics.js';
-import { seededRandom, syntheticStream, walker, type LabelledFrame, type SyntheticPerson } from './synthetic-poses.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { syntheticStream, walker, type LabelledFrame, type SyntheticPerson } from './synthetic-poses.js';
 
 const format = loadDescriptor(DEFAULT_DESCRIPTOR_PATH).keypointFormat;
 
