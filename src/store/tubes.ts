@@ -19,16 +19,11 @@ export interface TubeToStore {
   frames: TubeFrame[];
 }
 
-export interface StoredTubeInfo {
+/** A stored tube's row, without its frames. */
+export interface StoredTubeInfo extends Omit<TubeToStore, 'frames'> {
   id: number;
   trackRunId: number | null;
   videoId: number | null;
-  name: string;
-  trackId: number;
-  keypointFormat: string;
-  tier: TubeTier;
-  split: TubeSplit;
-  fps: number;
   firstFrame: number;
   frameCount: number;
   createdAt: string;
