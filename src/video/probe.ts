@@ -86,10 +86,11 @@ export async function probeVideo(path: string, options: { allowTruncated?: boole
   if (!rate) throw new BadVideoError(path, 'video stream has no frame rate');
   const average = parseRational(stream.avg_frame_rate);
   const fps = rate.num / rate.den;
-  const durationSec = positive(stream.duration) ?? positive(data.format.duration);
-  if (!durationSec) throw new BadVideoError(path, 'video has no duration');
   const promised = positive(stream.nb_frames);
   const counted = positive(stream.nb_read_packets);
+  // A still image (png, jpeg) has frames but no duration: it lasts its frames at the nominal rate.
+  const durationSec = positive(stream.duration) ?? positive(data.format.duration) ?? (counted !== undefined ? counted / fps : undefined);
+  if (!durationSec) throw new BadVideoError(path, 'video has no duration');
   if (counted === undefined && promised === undefined && Number(stream.nb_read_packets) === 0) {
     throw new BadVideoError(path, 'video stream holds no frames');
   }

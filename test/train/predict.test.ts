@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
+import { HmmrError } from '../../src/errors.js';
 import { evaluatePredictions } from '../../src/eval/evaluate.js';
 import { readGroundTruthEvalSet } from '../../src/eval/ground-truth-set.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -12,11 +14,14 @@ import { loadTrainingBodyModel } from '../../src/train/body-model.js';
 import { presetConfig } from '../../src/train/config.js';
 import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-network.js';
 import { planWindows, predictSequence } from '../../src/train/predict.js';
+import { predictImage } from '../../src/train/predict-image.js';
 import { writePredictionFile } from '../../src/train/prediction-file.js';
 import { predictEvalSet, predictTubes } from '../../src/train/run-predict.js';
 import { trainFromDatabase } from '../../src/train/run-train.js';
 import * as tf from '../../src/train/tf.js';
 import { readNpz } from '../../src/util/npz.js';
+import { projectPath } from '../../src/util/project-root.js';
+import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { syntheticSequences } from './synthetic-sequences.js';
 
@@ -110,6 +115,21 @@ test('train from the database, predict its tubes to .json and .npz, and score th
     const predicted = await predictEvalSet(db, dbPath, join(dir, 'run'), 'test', { backend: 'wasm' });
     const report = evaluatePredictions(predicted, readGroundTruthEvalSet(db, dbPath, 'test'));
     assert.deepEqual([report.sequenceCount, report.frameCount, report.frames3dCounted], [1, 24, 24]);
+
+    // The paper's Figure 1 path: one still photo (a frame of the shipped clip) → each person's present
+    // pose and its ±5-frame past and future through the hallucinator.
+    const photo = join(dir, 'player.png');
+    execFileSync(ffmpegPath(), ['-loglevel', 'error', '-y', '-ss', '8', '-i', projectPath('media', 'S02_tabletennis.mp4'), '-frames:v', '1', photo]);
+    const image = await predictImage({ image: photo, checkpoint: join(dir, 'run'), backend: 'wasm' });
+    assert.ok(image.people.length >= 1, 'the table-tennis player is found');
+    const person = image.people[0]!.prediction;
+    assert.deepEqual([person.theta.length, person.pastPose!.length, person.futurePose!.length], [85, 72, 72]);
+    assert.ok(Array.from(person.theta).every(Number.isFinite));
+
+    const garbage = join(dir, 'not-a-photo.jpg');
+    writeFileSync(garbage, 'this is text, not a JPEG');
+    await assert.rejects(predictImage({ image: garbage, checkpoint: join(dir, 'run'), backend: 'wasm' }), (error: unknown) =>
+      error instanceof HmmrError && error.message.startsWith(garbage));
   } finally {
     db.close();
   }
