@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
 import { BadInputFileError } from '../../src/errors.js';
-import { initBackend } from '../../src/train/backend.js';
-import { loadTrainingBodyModel } from '../../src/train/body-model.js';
 import { latestCheckpointDir, readCheckpoint, writeCheckpoint } from '../../src/train/checkpoint.js';
 import { presetConfig } from '../../src/train/config.js';
 import { PoseBank, WindowSampler } from '../../src/train/data/windows.js';
@@ -16,13 +14,10 @@ import { Rng } from '../../src/train/rng.js';
 import { Trainer } from '../../src/train/train-step.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { syntheticSequences } from './synthetic-sequences.js';
+import { useStandinBody } from './standin-body.js';
 
 let body: LbsBodyModel;
-before(async () => {
-  await initBackend('wasm');
-  body = loadTrainingBodyModel('standin');
-});
-after(() => body.dispose());
+useStandinBody((loaded) => (body = loaded));
 
 const features = { extractor: 'keypoints', dims: 75, sha: 'keypoints-v1-vis0.1' };
 

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { COCO18_NAMES, HMMR25_NAMES } from '../../src/body/joint-sets.js';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
-import { initBackend } from '../../src/train/backend.js';
-import { loadTrainingBodyModel } from '../../src/train/body-model.js';
 import { normaliseTubeKeypoints, type TrainingSequence } from '../../src/train/data/sequence.js';
 import { assembleBatch, PoseBank, WindowSampler } from '../../src/train/data/windows.js';
 import { keypointFeatures } from '../../src/train/features/keypoint-features.js';
@@ -12,13 +10,10 @@ import { batchToTensors } from '../../src/train/objective.js';
 import { Rng } from '../../src/train/rng.js';
 import * as tf from '../../src/train/tf.js';
 import { syntheticSequences } from './synthetic-sequences.js';
+import { useStandinBody } from './standin-body.js';
 
 let body: LbsBodyModel;
-before(async () => {
-  await initBackend('wasm');
-  body = loadTrainingBodyModel('standin');
-});
-after(() => body.dispose());
+useStandinBody((loaded) => (body = loaded));
 
 test('detector keypoints map onto the canonical 25 by name, normalised to the 224 crop', () => {
   const keypoints = new Float32Array(COCO18_NAMES.length * 3);

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
-import { initBackend } from '../../src/train/backend.js';
-import { loadTrainingBodyModel } from '../../src/train/body-model.js';
 import { presetConfig } from '../../src/train/config.js';
 import { assembleBatch, PoseBank } from '../../src/train/data/windows.js';
 import { matMulFast } from '../../src/train/nn/dense.js';
@@ -15,13 +13,10 @@ import { batchToTensors, discriminatorObjective, encoderObjective } from '../../
 import { Rng } from '../../src/train/rng.js';
 import * as tf from '../../src/train/tf.js';
 import { syntheticSequences } from './synthetic-sequences.js';
+import { useStandinBody } from './standin-body.js';
 
 let body: LbsBodyModel;
-before(async () => {
-  await initBackend('wasm');
-  body = loadTrainingBodyModel('standin');
-});
-after(() => body.dispose());
+useStandinBody((loaded) => (body = loaded));
 
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
 

@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
 import { HmmrError } from '../../src/errors.js';
 import { evaluatePredictions } from '../../src/eval/evaluate.js';
 import { readGroundTruthEvalSet } from '../../src/eval/ground-truth-set.js';
 import { openDatabase } from '../../src/store/database.js';
 import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../../src/store/ground-truth.js';
-import { initBackend } from '../../src/train/backend.js';
-import { loadTrainingBodyModel } from '../../src/train/body-model.js';
 import { presetConfig } from '../../src/train/config.js';
 import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-network.js';
 import { planWindows, predictSequence } from '../../src/train/predict.js';
@@ -24,13 +22,10 @@ import { projectPath } from '../../src/util/project-root.js';
 import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { syntheticSequences } from './synthetic-sequences.js';
+import { useStandinBody } from './standin-body.js';
 
 let body: LbsBodyModel;
-before(async () => {
-  await initBackend('wasm');
-  body = loadTrainingBodyModel('standin');
-});
-after(() => body.dispose());
+useStandinBody((loaded) => (body = loaded));
 
 test('test-time windows: T = 20 moving 8 frames with a 6-frame margin covers any length', () => {
   assert.deepEqual(planWindows(23, 20, 13), { margin: 6, stride: 8, windowCount: 3 });
