@@ -7,7 +7,8 @@ both sides, batch 8 x 20 frames). The body model is a fixed random linear map fr
 to the 25 keypoints plus Rodrigues for the rotations, the same surrogate the bench's
 "linear body" row uses on our side, so both sides do the same arithmetic.
 
-Prints one JSON line: {"msPerStep": ..., "threads": ..., "torch": "..."}.
+Prints one JSON line: {"msPerStep": ..., "cpuMsPerStep": ..., "threads": ..., "torch": "...", "blas": "..."}
+(cpuMsPerStep: process CPU time, all threads, a steadier figure than wall time on a shared machine).
 """
 import argparse
 import json
@@ -230,11 +231,13 @@ def main():
     encoder.train()
     for _ in range(2):
         step()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(args.steps):
         step()
     ms = (time.perf_counter() - started) * 1000 / args.steps
-    print(json.dumps({'msPerStep': ms, 'threads': torch.get_num_threads(), 'torch': torch.__version__}))
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / args.steps
+    blas = next((line.split('=', 1)[1].split(',')[0] for line in torch.__config__.show().split('\n') if 'BLAS_INFO' in line), 'unknown')
+    print(json.dumps({'msPerStep': ms, 'cpuMsPerStep': cpu_ms, 'threads': torch.get_num_threads(), 'torch': torch.__version__, 'blas': blas}))
 
 
 if __name__ == '__main__':

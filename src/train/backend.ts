@@ -3,11 +3,13 @@
  * whatever was chosen here.
  *
  * Preference for `auto`: tfjs-node-gpu (installed AND an NVIDIA driver present) → tfjs-node →
- * wasm (SIMD; Node has no wasm threads here) → cpu (pure JS). The two native packages are
+ * wasm-mlas (tfjs-wasm with its matMuls on onnxruntime's native MLAS GEMM, src/tf) → wasm (SIMD;
+ * Node has no wasm threads here) → cpu (pure JS). The two native packages are
  * optionalDependencies that fail to install where libtensorflow cannot be downloaded, so they are
  * loaded by dynamic import inside try/catch and their absence is a normal outcome, not an error.
  * `--backend NAME` (or HMMR_BACKEND) forces one; a forced backend that cannot start is a UsageError
- * naming why.
+ * naming why. `wasm-mlas` starts only when the native GEMM loads and agrees with tfjs-wasm's own
+ * kernels on a self-test; otherwise `auto` runs plain `wasm` and its description says why.
  *
  * Known limits of the wasm backend (measured, tfjs 4.22): no Conv2DBackpropFilter, so tf.conv1d
  * cannot be trained there; no UnsortedSegmentSum, so tf.gather has no gradient there; matMul with
@@ -16,12 +18,16 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { envConfig } from '../config.js';
 import { UsageError } from '../errors.js';
+import { selfTestGemm } from '../tf/gemm-self-test.js';
+import { MlasGemm } from '../tf/mlas-gemm.js';
+import { useGemmEngine, type GemmEngine } from '../tf/mlas-kernels.js';
 import * as tf from './tf.js';
 
-export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm-mlas', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
@@ -31,7 +37,7 @@ export interface BackendInfo {
   name: BackendName;
   /** tfjs's registry name ('tensorflow' for both native packages). */
   tfBackend: string;
-  /** One line for logs, e.g. "wasm (SIMD, 1 thread)". */
+  /** One line for logs, e.g. "wasm + mlas (SIMD, 1 thread; matMul on onnxruntime MLAS, 2 threads)". */
   description: string;
   /** Backends `auto` tried before this one and why each was skipped. */
   skipped: readonly { name: BackendName; reason: string }[];
@@ -44,6 +50,13 @@ export interface BackendProbes {
   /** Loads a package for its side effect (registering a backend); throws when it cannot load. */
   load(packageName: string): Promise<void>;
   hasNvidiaGpu(): boolean;
+  /** The native GEMM for wasm-mlas with this many threads, or why there is none. */
+  openGemm(threads: number): GemmEngine | string;
+}
+
+export interface BackendOptions {
+  /** Threads of each native GEMM call (wasm-mlas); default: every core. */
+  gemmThreads?: number;
 }
 
 const NATIVE_PACKAGES = {
@@ -78,6 +91,7 @@ export const defaultProbes: BackendProbes = {
       return false;
     }
   },
+  openGemm: (threads) => MlasGemm.open(threads),
 };
 
 /** Validates a --backend / HMMR_BACKEND value. */
@@ -87,7 +101,7 @@ export function parseBackendChoice(value: string): BackendChoice {
   return choice;
 }
 
-let current: { choice: BackendChoice; probes: BackendProbes; info: BackendInfo } | undefined;
+let current: { choice: BackendChoice; probes: BackendProbes; gemmThreads: number; info: BackendInfo } | undefined;
 
 /** The backend initBackend chose, or undefined before the first call. */
 export function currentBackend(): BackendInfo | undefined {
@@ -102,25 +116,40 @@ export function currentBackend(): BackendInfo | undefined {
 export async function initBackend(
   choice: BackendChoice | string = envConfig.tfBackend ?? 'auto',
   probes: BackendProbes = defaultProbes,
+  options: BackendOptions = {},
 ): Promise<BackendInfo> {
   const wanted = parseBackendChoice(choice);
-  if (current?.choice === wanted && current.probes === probes && tf.getBackend() === current.info.tfBackend) return current.info;
-  const info = wanted === 'auto' ? await startFirstAvailable(probes) : await startForced(wanted, probes);
-  current = { choice: wanted, probes, info };
+  const gemmThreads = Math.max(1, options.gemmThreads ?? availableParallelism());
+  if (current?.choice === wanted && current.probes === probes && current.gemmThreads === gemmThreads && tf.getBackend() === current.info.tfBackend) {
+    return current.info;
+  }
+  const start = { probes, gemmThreads };
+  const info = wanted === 'auto' ? await startFirstAvailable(start) : await startForced(wanted, start);
+  current = { choice: wanted, probes, gemmThreads, info };
   return info;
 }
 
-async function startForced(name: BackendName, probes: BackendProbes): Promise<BackendInfo> {
-  const outcome = await tryStart(name, probes, true);
+interface StartContext {
+  probes: BackendProbes;
+  gemmThreads: number;
+}
+
+async function startForced(name: BackendName, start: StartContext): Promise<BackendInfo> {
+  const outcome = await tryStart(name, start, true);
   if (typeof outcome === 'string') throw new UsageError(`backend '${name}' is not available: ${outcome}`);
   return outcome;
 }
 
-async function startFirstAvailable(probes: BackendProbes): Promise<BackendInfo> {
+async function startFirstAvailable(start: StartContext): Promise<BackendInfo> {
   const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of BACKEND_NAMES) {
-    const outcome = await tryStart(name, probes, false);
-    if (typeof outcome !== 'string') return { ...outcome, skipped };
+    const outcome = await tryStart(name, start, false);
+    if (typeof outcome !== 'string') {
+      // The one case worth a word in the backend line: the fast path exists but could not be used.
+      const gemmSkipped = name === 'wasm' ? skipped.find((s) => s.name === 'wasm-mlas') : undefined;
+      const description = gemmSkipped ? `${outcome.description.slice(0, -1)}; native GEMM off: ${gemmSkipped.reason})` : outcome.description;
+      return { ...outcome, description, skipped };
+    }
     skipped.push({ name, reason: outcome });
   }
   // Unreachable in practice: the cpu backend ships with tfjs itself.
@@ -128,7 +157,9 @@ async function startFirstAvailable(probes: BackendProbes): Promise<BackendInfo> 
 }
 
 /** Starts one backend; returns its info, or the reason it cannot run. */
-async function tryStart(name: BackendName, probes: BackendProbes, forced: boolean): Promise<BackendInfo | string> {
+async function tryStart(name: BackendName, { probes, gemmThreads }: StartContext, forced: boolean): Promise<BackendInfo | string> {
+  // Only wasm-mlas routes matMuls to the native GEMM; every other choice runs the backend's own.
+  useGemmEngine(undefined);
   switch (name) {
     case 'tfjs-node-gpu':
     case 'tfjs-node': {
@@ -148,27 +179,44 @@ async function tryStart(name: BackendName, probes: BackendProbes, forced: boolea
         ? describe(name, 'tensorflow', name === 'tfjs-node-gpu' ? 'libtensorflow, CUDA' : 'libtensorflow, CPU')
         : `${packageName} loaded but its 'tensorflow' backend did not start`;
     }
+    case 'wasm-mlas': {
+      const started = await startWasm();
+      if (typeof started === 'string') return started;
+      const gemm = probes.openGemm(gemmThreads);
+      if (typeof gemm === 'string') return gemm;
+      const disagreement = selfTestGemm(gemm);
+      if (disagreement) return `self-test failed: ${disagreement}`;
+      useGemmEngine(gemm);
+      const detail = `${started.detail}; matMul on onnxruntime MLAS, ${gemm.threads} thread${gemm.threads > 1 ? 's' : ''}`;
+      return { ...describe(name, 'wasm', detail), description: `wasm + mlas (${detail})` };
+    }
     case 'wasm': {
-      const restoreListeners = snapshotProcessErrorListeners();
-      try {
-        const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        // The .wasm binaries sit next to the package's Node entry point (dist/). Its loader finds them
-        // through its own __dirname, which stops being true once hmmr is bundled; naming the folder
-        // resolved from node_modules keeps both cases working.
-        wasm.setWasmPaths(dirname(require.resolve(WASM_PACKAGE)) + '/');
-      } catch (error) {
-        return `${WASM_PACKAGE} failed to load: ${firstLine(error)}`;
-      }
-      const started = await activate('wasm');
-      restoreListeners();
-      if (!started) return 'the wasm backend did not start';
-      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-      const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-      return describe(name, 'wasm', `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : '1 thread'}`);
+      const started = await startWasm();
+      return typeof started === 'string' ? started : describe(name, 'wasm', started.detail);
     }
     case 'cpu':
       return (await activate('cpu')) ? describe(name, 'cpu', 'plain JavaScript, slowest') : 'the cpu backend did not start';
   }
+}
+
+/** Starts tfjs-wasm; returns its threading detail ("SIMD, 1 thread"), or why it cannot start. */
+async function startWasm(): Promise<{ detail: string } | string> {
+  const restoreListeners = snapshotProcessErrorListeners();
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // The .wasm binaries sit next to the package's Node entry point (dist/). Its loader finds them
+    // through its own __dirname, which stops being true once hmmr is bundled; naming the folder
+    // resolved from node_modules keeps both cases working.
+    wasm.setWasmPaths(dirname(require.resolve(WASM_PACKAGE)) + '/');
+  } catch (error) {
+    return `${WASM_PACKAGE} failed to load: ${firstLine(error)}`;
+  }
+  const started = await activate('wasm');
+  restoreListeners();
+  if (!started) return 'the wasm backend did not start';
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  return { detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : '1 thread'}` };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { BodyModel } from '../body/types.js';
+import { readFloat32 } from '../tf/heap-view.js';
 import * as tf from './tf.js';
 import type { TrainConfig } from './config.js';
 import { assembleBatch, type PoseBank, type WindowSample, type WindowSampler } from './data/windows.js';
@@ -206,13 +207,15 @@ export function accumulateGradients(f: () => tf.Scalar, params: ParameterSet, in
   try {
     for (const [tfName, grad] of Object.entries(grads)) {
       const name = nameOf.get(tfName)!;
-      const data = grad.dataSync() as Float32Array;
-      let sum = into.get(name);
+      const data = readFloat32(grad);
+      const sum = into.get(name);
       if (!sum) {
-        sum = new Float32Array(data.length);
-        into.set(name, sum);
+        const scaled = new Float32Array(data.length);
+        for (let i = 0; i < data.length; i++) scaled[i] = scale * data[i]!;
+        into.set(name, scaled);
+      } else {
+        for (let i = 0; i < data.length; i++) sum[i] += scale * data[i]!;
       }
-      for (let i = 0; i < data.length; i++) sum[i] += scale * data[i]!;
     }
     return value.dataSync()[0]!;
   } finally {

@@ -4,55 +4,8 @@
  * ones in onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto,
  * TypeProto, TensorShapeProto, OperatorSetIdProto).
  */
+import { ONNX_FLOAT as FLOAT, ProtoWriter, writeFloatTensorType as tensorType } from '../../src/util/onnx-proto.js';
 
-/** Minimal protobuf writer: varint and length-delimited fields, all ONNX needs here. */
-class ProtoWriter {
-  private readonly bytes: number[] = [];
-
-  private varint(value: number): void {
-    let v = BigInt(value);
-    if (v < 0n) v += 1n << 64n; // negative int64 values are 10-byte two's complement varints
-    do {
-      let byte = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v > 0n) byte |= 0x80;
-      this.bytes.push(byte);
-    } while (v > 0n);
-  }
-
-  private tag(field: number, wireType: 0 | 2 | 5): void {
-    this.varint((field << 3) | wireType);
-  }
-
-  int(field: number, value: number): this {
-    this.tag(field, 0);
-    this.varint(value);
-    return this;
-  }
-
-  bytesField(field: number, value: Uint8Array): this {
-    this.tag(field, 2);
-    this.varint(value.length);
-    for (const byte of value) this.bytes.push(byte);
-    return this;
-  }
-
-  string(field: number, value: string): this {
-    return this.bytesField(field, new TextEncoder().encode(value));
-  }
-
-  message(field: number, build: (writer: ProtoWriter) => void): this {
-    const inner = new ProtoWriter();
-    build(inner);
-    return this.bytesField(field, inner.finish());
-  }
-
-  finish(): Uint8Array {
-    return Uint8Array.from(this.bytes);
-  }
-}
-
-const FLOAT = 1;
 const ATTRIBUTE_INTS = 7;
 
 export interface ConvOutput {
@@ -68,15 +21,6 @@ export interface ConvModelSpec {
   /** Stride of every 1×1 convolution, i.e. the model's output stride. */
   stride: number;
   outputs: ConvOutput[];
-}
-
-function tensorType(writer: ProtoWriter, dims: (number | string)[]): void {
-  writer.message(1, (tensor) => {
-    tensor.int(1, FLOAT);
-    tensor.message(2, (shape) => {
-      for (const dim of dims) shape.message(1, (d) => (typeof dim === 'number' ? d.int(1, dim) : d.string(2, dim)));
-    });
-  });
 }
 
 function floatTensor(writer: ProtoWriter, name: string, dims: number[], values: Float32Array): void {

@@ -13,12 +13,12 @@ const withoutNativePackages: BackendProbes = {
   isInstalled: (name) => !name.startsWith('@tensorflow/tfjs-node') && defaultProbes.isInstalled(name),
 };
 
-test('auto picks wasm when tfjs-node is absent, and says why it skipped the native backends', async () => {
+test('auto picks wasm with the native GEMM when tfjs-node is absent, and says why it skipped the native backends', async () => {
   const listenersBefore = [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')];
   const info = await initBackend('auto', withoutNativePackages);
   // The wasm runtime's rethrowing crash handlers are removed (they dump the whole runtime on a crash).
   assert.deepEqual([process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')], listenersBefore);
-  assert.equal(info.name, 'wasm');
+  assert.equal(info.name, 'wasm-mlas');
   assert.equal(tf.getBackend(), 'wasm');
   assert.deepEqual(
     info.skipped.map((s) => s.name),
@@ -31,7 +31,7 @@ test('auto picks wasm when tfjs-node is absent, and says why it skipped the nati
 });
 
 test('auto on this machine', { skip: nativeInstalled ? 'a tfjs-node package is installed here' : false }, async () => {
-  assert.equal((await initBackend('auto')).name, 'wasm');
+  assert.equal((await initBackend('auto')).name, 'wasm-mlas');
 });
 
 test('--backend cpu forces the cpu backend, without tfjs\'s "install tfjs-node" banner', async () => {
@@ -66,14 +66,15 @@ test('a native package that fails to load is skipped by auto and reported when f
       throw new Error('libcudart.so.11.0: cannot open shared object file\nmore detail');
     },
     hasNvidiaGpu: () => true,
+    openGemm: defaultProbes.openGemm,
   };
   const info = await initBackend('auto', broken);
-  assert.equal(info.name, 'wasm');
+  assert.equal(info.name, 'wasm-mlas');
   assert.match(info.skipped[0]!.reason, /failed to load: libcudart\.so\.11\.0: cannot open shared object file$/);
   await assert.rejects(initBackend('tfjs-node-gpu', broken), /backend 'tfjs-node-gpu' is not available: .*libcudart/);
 });
 
 test('unknown backend names are rejected', () => {
-  assert.throws(() => parseBackendChoice('webgpu'), /unknown backend 'webgpu'; choose one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu/);
+  assert.throws(() => parseBackendChoice('webgpu'), /unknown backend 'webgpu'; choose one of auto, tfjs-node-gpu, tfjs-node, wasm-mlas, wasm, cpu/);
   assert.equal(parseBackendChoice('cpu'), 'cpu');
 });

@@ -1,3 +1,4 @@
+import { activeGemmEngine } from '../../tf/mlas-kernels.js';
 import * as tf from '../tf.js';
 import type { ParameterScope } from './parameters.js';
 import { varianceScaling, zeros, type Initializer } from './parameters.js';
@@ -13,6 +14,8 @@ import { varianceScaling, zeros, type Initializer } from './parameters.js';
  *   calls the closures of inputs that lead to what is being differentiated: the encoder's step
  *   never computes the discriminator's weight gradients, the discriminator's step never computes
  *   gradients with respect to its input poses, and the first layer never computes dX.
+ * - With the native GEMM (wasm-mlas, src/tf) transposed operands cost nothing, and the plain
+ *   transposed products dX = dY·Wᵀ and dW = Xᵀ·dY skip the two batch-sized transposes.
  * The kernel itself forwards to the backend's own (fused) matMul kernel, so it runs on every backend.
  */
 const DENSE_KERNEL = 'HmmrDense';
@@ -25,6 +28,13 @@ tf.registerGradient({
     const dy2d = tf.squeeze(dy as tf.Tensor, [0]) as tf.Tensor2D;
     const x2d = tf.squeeze(x, [0]) as tf.Tensor2D;
     const w2d = tf.squeeze(w, [0]) as tf.Tensor2D;
+    if (activeGemmEngine()) {
+      return {
+        x: () => tf.expandDims(tf.matMul(dy2d, w2d, false, true), 0),
+        w: () => tf.expandDims(tf.matMul(x2d, dy2d, true, false), 0),
+        b: () => tf.sum(dy2d, 0),
+      };
+    }
     return {
       x: () => tf.expandDims(tf.transpose(tf.matMul(w2d, tf.transpose(dy2d))), 0),
       w: () => tf.expandDims(tf.matMul(tf.transpose(x2d), dy2d), 0),
@@ -41,18 +51,17 @@ function ensureKernel(): void {
   if (registeredBackends.has(backendName)) return;
   registeredBackends.add(backendName);
   if (tf.getKernel(DENSE_KERNEL, backendName)) return;
-  const fused = tf.getKernel('_FusedMatMul', backendName);
-  const plain = tf.getKernel('BatchMatMul', backendName);
-  if (!fused || !plain) throw new Error(`backend '${backendName}' lacks matMul kernels`);
+  if (!tf.getKernel('_FusedMatMul', backendName) || !tf.getKernel('BatchMatMul', backendName)) throw new Error(`backend '${backendName}' lacks matMul kernels`);
   tf.registerKernel({
     kernelName: DENSE_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend }) => {
       const { x, w, b } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo; b?: tf.TensorInfo };
       const attrs = { transposeA: false, transposeB: false };
+      // Looked up per call: the native GEMM (src/tf) may replace the backend's matMul kernels later.
       return b
-        ? fused.kernelFunc({ inputs: { a: x, b: w, bias: b }, backend, attrs: { ...attrs, activation: 'linear' } })
-        : plain.kernelFunc({ inputs: { a: x, b: w }, backend, attrs });
+        ? tf.getKernel('_FusedMatMul', backendName)!.kernelFunc({ inputs: { a: x, b: w, bias: b }, backend, attrs: { ...attrs, activation: 'linear' } })
+        : tf.getKernel('BatchMatMul', backendName)!.kernelFunc({ inputs: { a: x, b: w }, backend, attrs });
     },
   });
 }
