@@ -162,6 +162,13 @@ def project(points, cams):
     return cams[:, None, 0:1] * (points[..., :2] + cams[:, None, 1:3])
 
 
+def loaded_blas():
+    """The BLAS library this process actually mapped (Debian's torch links libblas.so.3, an alternative)."""
+    with open('/proc/self/maps') as maps:
+        paths = {line.split()[-1] for line in maps if 'blas' in line.lower() and '/' in line}
+    return ', '.join(sorted(paths)) or 'none mapped'
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--width', type=int, default=512)
@@ -236,7 +243,7 @@ def main():
         step()
     ms = (time.perf_counter() - started) * 1000 / args.steps
     cpu_ms = (time.process_time() - cpu_started) * 1000 / args.steps
-    blas = next((line.split('=', 1)[1].split(',')[0] for line in torch.__config__.show().split('\n') if 'BLAS_INFO' in line), 'unknown')
+    blas = loaded_blas()
     print(json.dumps({'msPerStep': ms, 'cpuMsPerStep': cpu_ms, 'threads': torch.get_num_threads(), 'torch': torch.__version__, 'blas': blas}))
 
 

@@ -1,155 +1,103 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { poseRotations } from '../src/body/rodrigues.js';
-import type { BodyModel } from '../src/body/types.js';
-import { initBackend, type BackendName } from '../src/train/backend.js';
-import { loadTrainingBodyModel } from '../src/train/body-model.js';
-import { presetConfig } from '../src/train/config.js';
-import { PoseBank, WindowSampler } from '../src/train/data/windows.js';
-import { createHmmrModel, disposeHmmrModel } from '../src/train/nn/hmmr-network.js';
-import { Rng } from '../src/train/rng.js';
-import * as tf from '../src/train/tf.js';
-import { ParallelTrainer } from '../src/train/parallel/parallel-trainer.js';
-import { Trainer, type StepTrainer } from '../src/train/train-step.js';
+import { fileURLToPath } from 'node:url';
 import { projectPath } from '../src/util/project-root.js';
-import { syntheticSequences } from '../test/train/synthetic-sequences.js';
 import type { BenchTable } from './bench-table.js';
+import type { TrainCase, TrainCaseResult } from './train-case.js';
 
-/** Reference from the task: PyTorch 1.13, CPU, 2 threads, width 512, batch 8×20. */
-const REFERENCE_PYTORCH_MS = 181;
-
-interface Case {
-  backend: BackendName;
-  preset: 'cpu' | 'paper';
-  body: 'stand-in LBS' | 'linear';
-  threads: number;
-  warmup: number;
-  timed: number;
+interface TorchResult {
+  msPerStep: number;
+  cpuMsPerStep: number;
+  blas: string;
 }
 
 /**
- * ms per training step (batch 8 × 20 frames, the whole step: both optimisers, every branch) and
- * frames/s for the cpu (width 512) and paper (width 2048) presets on each available tfjs backend,
- * beside the same network in PyTorch (bench/pytorch_step.py) when torch is installed. The
- * "linear" body rows replace the LBS body model by the linear surrogate pytorch_step.py uses, so
- * that comparison is like for like. Target: cpu preset ≤ 1.5× PyTorch.
+ * ms per training step (batch 8 × 20 frames, the whole step: both optimisers, every branch),
+ * frames/s, native-GEMM GFLOP/s, peak memory and prediction throughput, for the cpu (width 512) and
+ * paper (width 2048) presets: plain tfjs-wasm against wasm + MLAS in both thread layouts on this
+ * machine's cores (one trainer whose GEMMs use 2 threads, or 2 data-parallel workers of 1 GEMM
+ * thread each), beside the same network in PyTorch (bench/pytorch_step.py) at the same thread
+ * count, in the same run. Each row runs in its own process (bench/train-case.ts).
+ * Targets (issue 9): cpu preset ≤ 1.5× PyTorch's step time, paper preset ≤ 2×.
  */
 export default async function trainBench(): Promise<BenchTable> {
   const notes: string[] = [];
-  const cases: Case[] = [
-    { backend: 'wasm', preset: 'cpu', body: 'stand-in LBS', threads: 1, warmup: 1, timed: 3 },
-    { backend: 'wasm', preset: 'cpu', body: 'stand-in LBS', threads: 2, warmup: 1, timed: 3 },
-    { backend: 'wasm', preset: 'cpu', body: 'linear', threads: 1, warmup: 1, timed: 3 },
-    { backend: 'wasm', preset: 'paper', body: 'stand-in LBS', threads: 1, warmup: 1, timed: 2 },
-    { backend: 'wasm', preset: 'paper', body: 'stand-in LBS', threads: 2, warmup: 1, timed: 2 },
-    { backend: 'cpu', preset: 'cpu', body: 'stand-in LBS', threads: 1, warmup: 0, timed: 1 },
+  const cpuPreset = { preset: 'cpu', body: 'stand-in LBS', warmup: 1, timed: 3 } as const;
+  const paperPreset = { preset: 'paper', body: 'stand-in LBS', warmup: 1, timed: 2 } as const;
+  const cases: TrainCase[] = [
+    { ...cpuPreset, backend: 'wasm', threads: 1, gemmThreads: 1, predict: true },
+    { ...cpuPreset, backend: 'wasm', threads: 2, gemmThreads: 1, predict: false },
+    { ...cpuPreset, backend: 'wasm-mlas', threads: 1, gemmThreads: 1, predict: true },
+    { ...cpuPreset, backend: 'wasm-mlas', threads: 1, gemmThreads: 2, predict: true },
+    { ...cpuPreset, backend: 'wasm-mlas', threads: 2, gemmThreads: 1, predict: false },
+    { ...cpuPreset, backend: 'wasm-mlas', body: 'linear', threads: 1, gemmThreads: 1, predict: false },
+    { ...paperPreset, backend: 'wasm', threads: 1, gemmThreads: 1, predict: false },
+    { ...paperPreset, backend: 'wasm-mlas', threads: 1, gemmThreads: 1, predict: false },
+    { ...paperPreset, backend: 'wasm-mlas', threads: 1, gemmThreads: 2, predict: true },
+    { ...paperPreset, backend: 'wasm-mlas', threads: 2, gemmThreads: 1, predict: false },
   ];
-  for (const native of ['tfjs-node-gpu', 'tfjs-node'] as const) {
-    try {
-      await initBackend(native);
-      cases.unshift({ backend: native, preset: 'paper', body: 'stand-in LBS', threads: 1, warmup: 1, timed: 3 }, { backend: native, preset: 'cpu', body: 'stand-in LBS', threads: 1, warmup: 1, timed: 3 });
-    } catch (error) {
-      notes.push(`${native}: skipped (${(error as Error).message})`);
-    }
-  }
-  notes.push('cpu backend (pure JavaScript): paper preset not run (minutes per step)');
-
   const torch = pytorchTimes(notes);
   const rows: (string | number)[][] = [];
   for (const c of cases) {
-    const { msPerStep, peakHeapMb } = await timeSteps(c);
-    const reference = c.preset === 'cpu' ? torch.cpu : torch.paper;
+    const result = runCase(c);
+    const cores = c.threads * c.gemmThreads;
+    const reference = torch.get(`${c.preset}/${cores}`);
     const frames = 8 * 20;
     rows.push([
-      c.backend,
+      c.backend === 'wasm-mlas' ? 'wasm + mlas' : c.backend,
       c.preset,
       c.body,
-      c.threads,
-      msPerStep,
-      (frames * 1000) / msPerStep,
-      reference ?? '—',
-      reference ? `${(msPerStep / reference).toFixed(2)}×` : c.preset === 'cpu' ? `${(msPerStep / REFERENCE_PYTORCH_MS).toFixed(2)}× ref` : '—',
-      peakHeapMb ?? '—',
+      `${c.threads} × ${c.backend === 'wasm-mlas' ? c.gemmThreads : '—'}`,
+      result.msPerStep,
+      result.cpuMsPerStep,
+      (frames * 1000) / result.msPerStep,
+      result.gemmFlopsPerStep ? (result.gemmFlopsPerStep / result.msPerStep / 1e6).toFixed(0) : '—',
+      reference ? `${reference.msPerStep.toFixed(0)} (${reference.cpuMsPerStep.toFixed(0)} cpu)` : '—',
+      reference ? `${(result.msPerStep / reference.msPerStep).toFixed(2)}×` : '—',
+      result.maxRssMb,
+      result.predictFramesPerSecond ?? '—',
     ]);
   }
   notes.push(
-    `target: cpu preset ≤ 1.5× PyTorch's step time; "ref" = against the task's reference PyTorch 1.13 CPU 2 threads ${REFERENCE_PYTORCH_MS} ms/step (other hardware), used when torch is not installed here`,
-    'the wasm backend runs one thread in Node (tfjs disables wasm threads there); PyTorch uses 2',
+    'threads: "gradient workers × GEMM threads per worker"; PyTorch runs with torch.set_num_threads(workers × GEMM threads) and is compared at that count',
+    'cpu ms/step: process CPU time of all threads; it moves less than wall time when other work shares the machine',
+    'GFLOP/s: 2·m·k·n of the products the native GEMM ran in a step, over the whole step\'s wall time (the products\' own rate is higher)',
+    'predict frames/s: predictSequence over 4 × 200 frames (sliding windows, every head, the stand-in body model)',
+    'targets (issue 9): cpu preset ≤ 1.5× PyTorch, paper preset ≤ 2×',
   );
   return {
     title: 'hmmr train: one optimiser step, batch 8 × 20 frames',
-    columns: ['backend', 'preset', 'body model', 'threads', 'ms/step', 'frames/s', 'PyTorch ms/step', 'ours / PyTorch', 'peak wasm heap MB'],
+    columns: ['backend', 'preset', 'body model', 'threads', 'ms/step', 'cpu ms/step', 'frames/s', 'GEMM GFLOP/s', 'PyTorch ms/step', 'ours / PyTorch', 'peak RSS MB', 'predict frames/s'],
     rows,
     notes,
   };
 }
 
-async function timeSteps(c: Case): Promise<{ msPerStep: number; peakHeapMb?: number }> {
-  await initBackend(c.backend);
-  const config = presetConfig(c.preset)!;
-  const standin = loadTrainingBodyModel('standin');
-  const body = c.body === 'linear' ? linearBody() : standin;
-  const sequences = syntheticSequences(standin, { count: 8, frames: 40, seed: 1 });
-  const model = createHmmrModel(config.model, 75, 1);
-  const sampler = new WindowSampler(sequences, { windowFrames: 20, flipProbability: 0.5, balanceTiers: true });
-  const trainer: StepTrainer =
-    c.threads > 1
-      ? await ParallelTrainer.start({ threads: c.threads, backend: c.backend, config, seed: 1, featureDims: 75, sequences, initial: model, sampler, poseBank: new PoseBank(sequences), rng: new Rng(2) })
-      : new Trainer(model, body, config, sampler, new PoseBank(sequences), new Rng(2));
-  for (let i = 0; i < c.warmup; i++) await trainer.step();
-  const times: number[] = [];
-  for (let i = 0; i < c.timed; i++) {
-    const started = performance.now();
-    await trainer.step();
-    times.push(performance.now() - started);
-  }
-  await trainer.close();
-  disposeHmmrModel(model);
-  standin.dispose();
-  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength;
-  // Worker threads' heaps are not visible here; the column shows this thread's wasm heap.
-  // The median: this machine is shared, and single slow steps are other people's work.
-  times.sort((a, b) => a - b);
-  return { msPerStep: times[Math.floor(times.length / 2)]!, peakHeapMb: c.backend === 'wasm' && c.threads === 1 && heap ? Math.round(heap / 1e6) : undefined };
+function runCase(c: TrainCase): TrainCaseResult {
+  const script = fileURLToPath(new URL('./train-case.js', import.meta.url));
+  const output = execFileSync(process.execPath, [script, JSON.stringify(c)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as TrainCaseResult;
 }
 
-/** The body surrogate bench/pytorch_step.py uses: a fixed linear map to 25 keypoints, Rodrigues rotations. */
-function linearBody(): BodyModel {
-  const weights = tf.keep(tf.tensor2d(new Rng(3).uniformArray(82 * 75, -0.1, 0.1), [82, 75]));
-  const unsupported = () => {
-    throw new Error('the linear bench body has keypoints only');
-  };
-  return {
-    name: 'linear-bench-body',
-    vertexCount: 0,
-    jointCount: 24,
-    keypointSets: ['hmmr25'],
-    forward: unsupported,
-    keypoints: unsupported,
-    posedKeypoints: (pose, shape) => {
-      const n = pose.shape[0];
-      return {
-        keypoints: tf.reshape(tf.matMul(tf.concat([pose, shape], 1), weights), [n, 25, 3]),
-        joints: tf.zeros([n, 24, 3]),
-        rotations: poseRotations(pose),
-      };
-    },
-  };
-}
-
-function pytorchTimes(notes: string[]): { cpu?: number; paper?: number } {
+/** PyTorch's ms/step by preset and thread count ('cpu/2'), when /usr/bin/python3 has torch. */
+function pytorchTimes(notes: string[]): Map<string, TorchResult> {
+  const times = new Map<string, TorchResult>();
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
-    notes.push('PyTorch column skipped: `/usr/bin/python3 -c "import torch"` fails on this machine');
-    return {};
+    notes.push('PyTorch column skipped: `/usr/bin/python3 -c "import torch"` fails on this machine (apt-get install python3-torch libopenblas0-openmp)');
+    return times;
   }
-  const run = (width: number) => {
-    const result = spawnSync('/usr/bin/python3', [projectPath('bench', 'pytorch_step.py'), '--width', String(width), '--threads', '2', '--steps', '5'], { encoding: 'utf8' });
-    if (result.status !== 0) {
-      notes.push(`pytorch_step.py --width ${width} failed: ${result.stderr.split('\n').filter(Boolean).at(-1)}`);
-      return undefined;
+  for (const [preset, width] of [['cpu', 512], ['paper', 2048]] as const) {
+    for (const threads of [1, 2]) {
+      const result = spawnSync('/usr/bin/python3', [projectPath('bench', 'pytorch_step.py'), '--width', String(width), '--threads', String(threads), '--steps', '3'], { encoding: 'utf8' });
+      if (result.status !== 0) {
+        notes.push(`pytorch_step.py --width ${width} --threads ${threads} failed: ${result.stderr.split('\n').filter(Boolean).at(-1)}`);
+        continue;
+      }
+      times.set(`${preset}/${threads}`, JSON.parse(result.stdout.trim().split('\n').at(-1)!) as TorchResult);
     }
-    return (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { msPerStep: number }).msPerStep;
-  };
-  return { cpu: run(512), paper: run(2048) };
+  }
+  const blas = [...times.values()][0]?.blas;
+  if (blas) notes.push(`PyTorch's BLAS at run time: ${blas}${/openblas/i.test(blas) ? '' : ' (not OpenBLAS: install libopenblas0-openmp, or PyTorch runs ~100× slow)'}`);
+  return times;
 }

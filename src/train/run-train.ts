@@ -88,6 +88,9 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
 /**
  * tfjs's wasm backend computes on one thread in Node, so a second thread (a second backend in a
  * worker) nearly halves a step there: 1.7× measured at the cpu preset (width 512) on 2 cores.
+ * With the native GEMM (wasm-mlas) the products can use every core within one thread, but only
+ * they do; two workers of one GEMM thread each still parallelise the whole step (the bench rows
+ * "threads 1 × GEMM 2" vs "threads 2 × GEMM 1" measure both layouts).
  * Not at the paper's width 2048 (measured: no gain), where per-step costs that grow with the
  * parameter count and do not split across threads dominate: XNNPACK repacks every weight after
  * each update, each thread loads 100M parameters and hands back as many gradients, and Adam runs
@@ -96,6 +99,6 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
  */
 export function defaultThreads(backend: BackendInfo, config: TrainConfig): number {
   const width = config.model.width;
-  if (backend.name !== 'wasm' || width < 256 || width > 1024) return 1;
+  if ((backend.name !== 'wasm' && backend.name !== 'wasm-mlas') || width < 256 || width > 1024) return 1;
   return Math.max(1, Math.min(2, availableParallelism()));
 }

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HmmrError } from '../../errors.js';
-import { initBackend } from '../backend.js';
+import { defaultProbes, initBackend } from '../backend.js';
 import { loadTrainingBodyModel } from '../body-model.js';
 import { PoseBank } from '../data/windows.js';
 import { createHmmrModel } from '../nn/hmmr-network.js';
@@ -18,7 +18,7 @@ const port = parentPort!;
 const reply = (message: WorkerReply) => port.postMessage(message);
 
 try {
-  await initBackend(init.backend);
+  await initBackend(init.backend, defaultProbes, { gemmThreads: init.gemmThreads });
   const body = loadTrainingBodyModel(init.config.bodyModel);
   const model = createHmmrModel(init.config.model, init.featureDims, init.seed);
   const computer = new GradientComputer(model, body, init.config, new PoseBank(init.sequences), init.adversarial);

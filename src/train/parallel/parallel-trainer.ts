@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { HmmrError } from '../../errors.js';
 import type { TrainConfig } from '../config.js';
@@ -73,6 +74,8 @@ export class ParallelTrainer implements StepTrainer {
         const grads = new Float32Array(new SharedArrayBuffer(trainer.values.byteLength));
         const init: WorkerInit = {
           backend: options.backend,
+          // Workers already keep every core busy; more GEMM threads than cores only contend.
+          gemmThreads: Math.max(1, Math.floor(availableParallelism() / options.threads)),
           config: options.config,
           seed: options.seed,
           featureDims: options.featureDims,

@@ -12,6 +12,8 @@ export interface ParameterSlot {
 
 export interface WorkerInit {
   backend: string;
+  /** Threads of each native GEMM call in this worker (wasm-mlas): the cores divided among the workers. */
+  gemmThreads: number;
   config: TrainConfig;
   seed: number;
   featureDims: number;
