@@ -19,17 +19,24 @@ export interface GemmEngine {
   run(call: GemmCall): void;
 }
 
-/**
- * Multiply-adds below which XNNPACK is as fast as MLAS or faster (a native call costs ~10–20 µs);
- * measured in bench/gemm.bench.ts.
- */
+/** Multiply-adds below which XNNPACK is as fast as MLAS or faster (a native call costs ~10–20 µs). */
 export const MIN_MLAS_MULTIPLY_ADDS = 1 << 16;
+
+/**
+ * Inner dimension below which XNNPACK wins. onnxruntime-node's binding returns every output as a
+ * fresh copy (a new ArrayBuffer, even for a preallocated output), so a product costs MLAS's
+ * arithmetic plus an allocation and copy of its whole output: for a short inner dimension (a
+ * weight gradient Xᵀ·dY over a micro-batch of 80 frames, 6144 × 2048 outputs at the paper width)
+ * the copy dominates and MLAS fell to ~7 GFLOP/s against XNNPACK's ~28 (measured).
+ */
+export const MIN_MLAS_INNER = 128;
 
 /** The slice of tfjs-wasm's backend object these kernels use. */
 interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
   incRef(dataId: tf.DataId): void;
+  disposeData(dataId: tf.DataId): boolean;
 }
 
 interface MatMulAttrs {
@@ -89,9 +96,36 @@ export function runWasmKernel(kernelName: 'BatchMatMul' | '_FusedMatMul', args: 
 }
 
 function matMulKernel(kernelName: string, args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
-  const plan = engine && planGemm(args);
-  if (!engine || !plan) return wasmKernels.get(kernelName)!(args);
-  return runPlanned(engine, plan, args.backend as unknown as WasmBackend);
+  if (!engine) return wasmKernels.get(kernelName)!(args);
+  const plan = planGemm(args);
+  if (plan) return runPlanned(engine, plan, args.backend as unknown as WasmBackend);
+  return runUntransposed(kernelName, args);
+}
+
+/**
+ * The backend's own kernel, with transposed operands transposed first: XNNPACK's transposed GEMM
+ * runs at 1–3.5 GFLOP/s against ~30 untransposed, and callers that know MLAS is active (dense
+ * layers' gradients) ask for transposed products freely.
+ */
+function runUntransposed(kernelName: string, args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
+  const { transposeA, transposeB } = args.attrs as unknown as MatMulAttrs;
+  const inputs = args.inputs as Record<string, tf.TensorInfo>;
+  if ((!transposeA && !transposeB) || inputs.a!.dtype !== 'float32' || inputs.b!.dtype !== 'float32') return wasmKernels.get(kernelName)!(args);
+  const transpose = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
+  const swapLastTwo = (x: tf.TensorInfo) => {
+    const perm = x.shape.map((_, i) => i);
+    [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1]!, perm[perm.length - 2]!];
+    return transpose({ inputs: { x }, backend: args.backend, attrs: { perm } }) as tf.TensorInfo;
+  };
+  const a = transposeA ? swapLastTwo(inputs.a!) : inputs.a!;
+  const b = transposeB ? swapLastTwo(inputs.b!) : inputs.b!;
+  const backend = args.backend as unknown as WasmBackend;
+  try {
+    return wasmKernels.get(kernelName)!({ ...args, inputs: { ...inputs, a, b }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+  } finally {
+    if (a !== inputs.a) backend.disposeData(a.dataId);
+    if (b !== inputs.b) backend.disposeData(b.dataId);
+  }
 }
 
 interface GemmPlan {
@@ -119,7 +153,7 @@ function planGemm({ inputs, attrs }: Parameters<tf.KernelFunc>[0]): GemmPlan | u
   const m = a.shape.at(transposeA ? -1 : -2)!;
   const k = a.shape.at(transposeA ? -2 : -1)!;
   const n = b.shape.at(transposeB ? -2 : -1)!;
-  if (b.shape.at(transposeB ? -1 : -2) !== k) return undefined; // let the backend report the mismatch
+  if (b.shape.at(transposeB ? -1 : -2) !== k || k < MIN_MLAS_INNER) return undefined; // the backend reports mismatches
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== n)) return undefined;
   const batchDimsA = a.shape.slice(0, -2);
   const batchDimsB = b.shape.slice(0, -2);

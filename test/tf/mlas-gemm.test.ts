@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../src/errors.js';
 import { MlasGemm } from '../../src/tf/mlas-gemm.js';
-import { activeGemmEngine, MIN_MLAS_MULTIPLY_ADDS, type GemmEngine } from '../../src/tf/mlas-kernels.js';
+import { activeGemmEngine, MIN_MLAS_INNER, MIN_MLAS_MULTIPLY_ADDS, type GemmEngine } from '../../src/tf/mlas-kernels.js';
 import { defaultProbes, initBackend, type BackendProbes } from '../../src/train/backend.js';
 import { Rng } from '../../src/train/rng.js';
 import * as tf from '../../src/train/tf.js';
@@ -76,8 +76,8 @@ test('wasm-mlas: tf.matMul, fused matMul and batched products route to MLAS and 
   (await import('../../src/tf/mlas-kernels.js')).useGemmEngine(counting);
   try {
     const rng = new Rng(11);
-    const [m, k, n] = [48, 64, 40];
-    assert.ok(m * k * n >= MIN_MLAS_MULTIPLY_ADDS);
+    const [m, k, n] = [48, 160, 40];
+    assert.ok(m * k * n >= MIN_MLAS_MULTIPLY_ADDS && k >= MIN_MLAS_INNER);
     const a = rng.uniformArray(m * k, -1, 1);
     const b = rng.uniformArray(k * n, -1, 1);
     const bias = rng.uniformArray(n, -1, 1);
@@ -98,6 +98,11 @@ test('wasm-mlas: tf.matMul, fused matMul and batched products route to MLAS and 
     // Tiny products stay on tfjs-wasm's kernel (a native call would cost more than the product).
     const tiny = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2]));
     assert.deepEqual(Array.from(tiny.dataSync()), [19, 22, 43, 50]);
+    // So do products over a short inner dimension; transposed ones are transposed first, exactly.
+    const shortA = rng.uniformArray(96 * 300, -1, 1);
+    const shortB = rng.uniformArray(96 * 200, -1, 1);
+    const short = tf.matMul(tf.tensor2d(shortA, [96, 300]), tf.tensor2d(shortB, [200, 96]), true, true).dataSync();
+    assert.ok(maxAbsDiff(short, naiveProduct(shortA, shortB, 300, 96, 200, true, true)) < 1e-4);
     assert.equal(calls, 5);
     // Gradients (through the shared-buffer Identity that saves tensors for backprop) are exact.
     const x = tf.tensor2d(a, [m, k]);
@@ -138,7 +143,7 @@ test('a native GEMM that disagrees with tfjs-wasm is not used: auto falls back t
   assert.match(info.description, /^wasm \(SIMD, 1 thread; native GEMM off: self-test failed: matMul A·B differs from the wasm kernel by 1\.\d+e-2 \(relative\)\)$/);
   // Products still come out right, on the wasm kernels.
   const rng = new Rng(3);
-  const [m, k, n] = [48, 64, 40];
+  const [m, k, n] = [48, 160, 40];
   const a = rng.uniformArray(m * k, -1, 1);
   const b = rng.uniformArray(k * n, -1, 1);
   assert.ok(maxAbsDiff(tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])).dataSync(), naiveProduct(a, b, m, k, n, false, false)) < 1e-4);
