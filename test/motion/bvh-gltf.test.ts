@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validateBytes } from 'gltf-validator';
-import { Vector3, type Bone, type QuaternionKeyframeTrack, type SkinnedMesh, type VectorKeyframeTrack } from 'three';
+import { Vector3, type SkinnedMesh } from 'three';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
-import { BVHLoader } from 'three/examples/jsm/loaders/BVHLoader.js';
 import { SMPL_JOINT_NAMES } from '../../src/body/joint-sets.js';
 import { LbsBodyModel } from '../../src/body/lbs.js';
 import { loadBodyModelFile } from '../../src/body/load.js';
@@ -15,6 +14,7 @@ import { tubeMotion, type TubeMotion } from '../../src/motion/tube-motion.js';
 import * as tf from '../../src/train/tf.js';
 import { useStandinBody } from '../train/standin-body.js';
 import { syntheticTubePrediction } from './motion-fixture.js';
+import { bvhJointPositions, modelJoints, turnToExportFrame, worstDistance } from './reference-poses.js';
 
 let body: LbsBodyModel;
 useStandinBody((loaded) => (body = loaded));
@@ -23,54 +23,16 @@ const FRAMES = 40;
 const crops = Array.from({ length: FRAMES }, (_, f) => ({ centerX: 300 + 3 * f, centerY: 260, scale: 0.9 }));
 
 /**
- * The expected joint positions come from the body model's own forward kinematics in tfjs (the
- * training code path): pose and the tube's mean shape → posed joints in the camera frame, moved by
- * the frame's camera translation, then turned half a turn about x (y up, camera looking down −z).
+ * Expected joint positions: the body model's forward kinematics (reference-poses.ts) moved by each
+ * frame's camera translation and turned into the export frame (y up, camera looking down −z).
  */
 function expectedJoints(motion: TubeMotion): Float32Array {
-  const theta = motion.prediction.theta;
-  const pose = Float32Array.from({ length: FRAMES * 72 }, (_, i) => theta[Math.floor(i / 72) * 85 + 3 + (i % 72)]!);
-  const shape = Float32Array.from({ length: FRAMES * 10 }, (_, i) => motion.betas[i % 10]!);
-  const joints = tf.tidy(() => body.posedKeypoints(tf.tensor2d(pose, [FRAMES, 72]), tf.tensor2d(shape, [FRAMES, 10]), 'lsp14').joints.dataSync() as Float32Array);
-  for (let f = 0; f < FRAMES; f++) {
-    const t = motion.translations?.[f] ?? [0, 0, 0];
-    for (let j = 0; j < 24; j++) {
-      const i = (f * 24 + j) * 3;
-      const [x, y, z] = [joints[i]! + t[0], joints[i + 1]! + t[1], joints[i + 2]! + t[2]];
-      joints.set([x, -y, -z], i);
-    }
-  }
-  return joints;
+  const joints = modelJoints(body, motion.prediction.theta, motion.betas);
+  motion.translations?.forEach((t, f) => {
+    for (let i = f * 72; i < (f + 1) * 72; i++) joints[i]! += t[i % 3]!;
+  });
+  return turnToExportFrame(joints);
 }
-
-/** Joint world positions per frame from three.js's BVH parser: each track's keyframe f applied to its bone. */
-function bvhJointPositions(text: string): { positions: Float32Array; frameTime: number; names: string[] } {
-  const { skeleton, clip } = new BVHLoader().parse(text);
-  const bones = new Map(skeleton.bones.map((bone) => [bone.name, bone]));
-  const frames = (clip.tracks[0] as QuaternionKeyframeTrack).times.length;
-  const names = SMPL_JOINT_NAMES.filter((name) => bones.has(name));
-  const positions = new Float32Array(frames * names.length * 3);
-  for (let f = 0; f < frames; f++) {
-    for (const track of clip.tracks) {
-      const [boneName, property] = track.name.split('.') as [string, string];
-      const bone = bones.get(boneName)!;
-      if (property === 'quaternion') bone.quaternion.fromArray((track as QuaternionKeyframeTrack).values, f * 4);
-      else bone.position.fromArray((track as VectorKeyframeTrack).values, f * 3);
-    }
-    skeleton.bones[0]!.updateMatrixWorld(true);
-    names.forEach((name, j) => {
-      const p = (bones.get(name) as Bone).getWorldPosition(bones.get(name)!.position.clone());
-      positions.set([p.x, p.y, p.z], (f * names.length + j) * 3);
-    });
-  }
-  return { positions, frameTime: (clip.tracks[0] as QuaternionKeyframeTrack).times[1]!, names };
-}
-
-const worstDistance = (a: Float32Array, b: Float32Array) => {
-  let worst = 0;
-  for (let i = 0; i < a.length; i += 3) worst = Math.max(worst, Math.hypot(a[i]! - b[i]!, a[i + 1]! - b[i + 1]!, a[i + 2]! - b[i + 2]!));
-  return worst;
-};
 
 for (const withCamera of [true, false]) {
   test(`BVH parsed by three.js's BVHLoader reproduces the body model's joint positions within 1 mm (${withCamera ? 'root moved by the camera translation' : 'no frame size: root at rest'})`, () => {
