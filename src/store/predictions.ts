@@ -115,20 +115,8 @@ export function finishPredictionRun(db: Db, runId: number): void {
   db.prepare("UPDATE prediction_runs SET status = 'done', finished_at = ? WHERE id = ?").run(new Date().toISOString(), runId);
 }
 
-interface RunRow {
-  id: number;
-  checkpoint: string;
-  step: number;
-  configJson: string;
-  settingsJson: string;
-  backend: string;
-  jointSet: string;
-  status: 'running' | 'done';
-  createdAt: string;
-  finishedAt: string | null;
-  tubeCount: number;
-  frameCount: number;
-}
+/** A prediction_runs row with its counts, as selected (JSON columns still text). */
+type RunRow = Omit<PredictionRunRecord, 'config' | 'settings'> & { configJson: string; settingsJson: string };
 
 const RUN_SELECT = `SELECT r.id, r.checkpoint, r.step, r.config_json AS configJson, r.settings_json AS settingsJson, r.backend,
     r.joint_set AS jointSet, r.status, r.created_at AS createdAt, r.finished_at AS finishedAt,
@@ -184,15 +172,13 @@ export function readTubePredictions(db: Db, runId: number, tubeIds?: readonly nu
   }
   return [...byTube.values()].map((frames) => {
     const first = frames[0]!;
-    const concat = (pick: (row: PredictionRow) => Buffer | null): Float32Array | undefined => {
-      if (pick(first) === null) return undefined;
-      const parts = frames.map((row) => blobToFloat32(pick(row)!));
-      const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-      let offset = 0;
-      for (const part of parts) {
-        out.set(part, offset);
-        offset += part.length;
-      }
+    // One row per frame, all of one width: frame f's values go at f × width.
+    const column = (pick: (row: PredictionRow) => Buffer | null): Float32Array | undefined => {
+      const firstBlob = pick(first);
+      if (firstBlob === null) return undefined;
+      const width = firstBlob.byteLength / 4;
+      const out = new Float32Array(frames.length * width);
+      frames.forEach((row, f) => out.set(blobToFloat32(pick(row)!), f * width));
       return out;
     };
     return {
@@ -201,10 +187,10 @@ export function readTubePredictions(db: Db, runId: number, tubeIds?: readonly nu
       videoId: first.videoId,
       fps: first.fps,
       frameIndices: Int32Array.from(frames, (row) => row.frameIndex),
-      theta: concat((row) => row.theta)!,
-      joints3d: concat((row) => row.joints3d)!,
-      pastPose: concat((row) => row.pastPose),
-      futurePose: concat((row) => row.futurePose),
+      theta: column((row) => row.theta)!,
+      joints3d: column((row) => row.joints3d)!,
+      pastPose: column((row) => row.pastPose),
+      futurePose: column((row) => row.futurePose),
     };
   });
 }
