@@ -55,6 +55,8 @@ export interface ExportedTube {
 
 export interface ExportMotionResult {
   runId: number;
+  /** False while the run is still being predicted (interrupted): only its stored tubes are exported. */
+  runComplete: boolean;
   bodyModel: string | null;
   tubes: ExportedTube[];
 }
@@ -83,7 +85,7 @@ export function exportMotion(options: ExportMotionOptions): ExportMotionResult {
     tubes.push({ tubeId: prediction.tubeId, name: prediction.name, path, frames: prediction.frameIndices.length, translated: motion.translations !== null });
     options.onTube?.(tubes.length, predictions.length);
   }
-  return { runId: run.id, bodyModel: bodySpec, tubes };
+  return { runId: run.id, runComplete: run.status === 'done', bodyModel: bodySpec, tubes };
 }
 
 function encode(motion: TubeMotion, format: MotionFormat, body: BodyModelData | null): Uint8Array | string {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { BadInputFileError, UsageError } from '../errors.js';
 import type { LoadedEvalSet } from '../eval/eval-file.js';
 import type { EvalSequence } from '../eval/eval-set.js';
@@ -132,7 +133,8 @@ export function storedTubePredictions(db: Db, runId: number): TubePrediction[] {
 /** Opens (or continues) the database's prediction run for this checkpoint and tube selection. */
 function openStoredRun(db: Db, model: PredictionModel, backend: BackendInfo, settings: object): { runId: number; resumed: boolean; done: Set<number> } {
   const { runId, resumed } = openPredictionRun(db, {
-    checkpoint: model.checkpointDir,
+    // Absolute, so the same checkpoint named from another folder continues the same run.
+    checkpoint: resolve(model.checkpointDir),
     step: model.step,
     config: model.config,
     settings,

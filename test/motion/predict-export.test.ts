@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { validateBytes } from 'gltf-validator';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
+import { exportMotion, type ExportMotionOptions } from '../../src/motion/export-motion.js';
 import { openDatabase } from '../../src/store/database.js';
 import { listPredictionRuns, readTubePredictions } from '../../src/store/predictions.js';
 import { predictTubes } from '../../src/train/run-predict.js';
+import { trainFromDatabase } from '../../src/train/run-train.js';
 import { readNpz } from '../../src/util/npz.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -24,8 +26,12 @@ const FRAMES = 30;
 before(async () => {
   const synth = await runCli(['synth', '--db', db, '--out', join(dir, 'synth'), '--sequences', '3', '--frames', String(FRAMES), '--seed', '4', '--fps', '30', '--backend', 'wasm']);
   assert.equal(synth.code, 0, synth.stderr);
-  const train = await runCli(['train', '--db', db, '--out', checkpoint, '--config', 'tiny', '--steps', '2', '--threads', '1', '--backend', 'wasm']);
-  assert.equal(train.code, 0, train.stderr);
+  const handle = openDatabase(db);
+  try {
+    await trainFromDatabase({ db: handle, dbPath: db, outDir: checkpoint, config: 'tiny', steps: 2, resume: false, backend: 'wasm', seed: 1, split: 'train', threads: 1 });
+  } finally {
+    handle.close();
+  }
 });
 
 test('predict → store (interrupted after one tube, then resumed by the CLI) → export-motion bvh, glb and npz', async () => {
@@ -94,15 +100,20 @@ test('predict → store (interrupted after one tube, then resumed by the CLI) �
   assert.equal(report.issues.numErrors, 0, JSON.stringify(report.issues.messages));
 
   // Smoothing changes the motion; bad selections fail with one line naming the database.
-  const smoothed = await runCli(['export-motion', '--db', db, '--format', 'bvh', '--out', join(dir, 'smooth'), '--tube', String(tube.tubeId), '--smooth', 'savgol', '--window', '7']);
-  assert.equal(smoothed.code, 0, smoothed.stderr);
+  const exportBvh = (options: Partial<ExportMotionOptions>) => {
+    const handle = openDatabase(db);
+    try {
+      return exportMotion({ db: handle, dbPath: db, format: 'bvh', outDir: join(dir, 'smooth'), smoothing: { method: 'none' }, ...options });
+    } finally {
+      handle.close();
+    }
+  };
+  exportBvh({ tubeIds: [tube.tubeId], smoothing: { method: 'savgol', window: 7, order: 2 } });
   assert.notEqual(readFileSync(join(dir, 'smooth', `${stem}.bvh`), 'utf8'), readFileSync(join(dir, 'bvh', `${stem}.bvh`), 'utf8'));
+  assert.throws(() => exportBvh({ tubeIds: [4242] }), /prediction run \d+ has no predictions for tube 4242/);
   const noRun = await runCli(['export-motion', '--db', db, '--format', 'bvh', '--out', join(dir, 'x'), '--run', '999']);
   assert.equal(noRun.code, 1);
   assert.equal(noRun.stderr.trim(), `hmmr: ${db}: no prediction run 999`);
-  const noTube = await runCli(['export-motion', '--db', db, '--format', 'npz', '--out', join(dir, 'x'), '--tube', '4242']);
-  assert.equal(noTube.code, 1);
-  assert.match(noTube.stderr, /prediction run \d+ has no predictions for tube 4242/);
   const evenWindow = await runCli(['export-motion', '--db', db, '--format', 'bvh', '--out', join(dir, 'x'), '--smooth', 'savgol', '--window', '6']);
   assert.equal(evenWindow.code, 1);
   assert.match(evenWindow.stderr, /--window must be an odd number/);

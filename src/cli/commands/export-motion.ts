@@ -62,6 +62,7 @@ export const exportMotionCommand: CommandModule<GlobalArgs, ExportMotionArgs> = 
         },
       });
       progress.done();
+      if (!result.runComplete) ctx.log.warn(`prediction run ${result.runId} is incomplete (hmmr predict was interrupted); exporting the tubes it holds`);
       const frames = result.tubes.reduce((sum, tube) => sum + tube.frames, 0);
       return {
         summary: `${result.tubes.length} ${args.format} files (${frames} frames) from prediction run ${result.runId} in ${args.out}${smoothing.method === 'none' ? '' : `, smoothed (${smoothing.method})`}`,
