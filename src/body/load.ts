@@ -13,6 +13,11 @@ import { KEYPOINT_REGRESSOR_PREFIX, bodyModelFromRaw, bodyModelToRaw, type BodyM
 /** hmmr's own procedurally generated stand-in (scripts/generate-body-model.ts). */
 export const STANDIN_BODY_MODEL_PATH = projectPath('models', 'body', 'hmmr-standin.npz');
 
+/** A body model spec as configs and commands take it: 'standin' (the shipped model) or a file path. */
+export function bodyModelPath(spec: string): string {
+  return spec === 'standin' ? STANDIN_BODY_MODEL_PATH : spec;
+}
+
 /** Loads a .npz or .json body model; the model's name is the file name without extension. */
 export function loadBodyModelFile(path: string = STANDIN_BODY_MODEL_PATH): BodyModelData {
   const extension = extname(path).toLowerCase();

@@ -12,6 +12,8 @@ export interface OverlayPerson {
   trackId?: number;
   /** Smoothed tube box, original pixels. */
   box?: Box;
+  /** Overrides the track's colour (predicted skeletons). */
+  color?: Rgb;
 }
 
 const UNTRACKED: Rgb = [160, 160, 160];
@@ -32,7 +34,7 @@ export function trackColor(trackId: number): Rgb {
 export function drawPoseOverlay(image: RgbImage, people: readonly OverlayPerson[], format: KeypointFormat, scale: number): void {
   const thickness = Math.max(2, Math.round(Math.min(image.width, image.height) / 240));
   for (const person of people) {
-    const color = person.trackId === undefined ? UNTRACKED : trackColor(person.trackId);
+    const color = person.color ?? (person.trackId === undefined ? UNTRACKED : trackColor(person.trackId));
     const kp = person.keypoints;
     for (const [a, b] of format.limbs) {
       if (!(kp[3 * a + 2]! > 0) || !(kp[3 * b + 2]! > 0)) continue;

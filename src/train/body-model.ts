@@ -1,7 +1,7 @@
 import { LbsBodyModel } from '../body/lbs.js';
-import { loadBodyModelFile, STANDIN_BODY_MODEL_PATH } from '../body/load.js';
+import { bodyModelPath, loadBodyModelFile } from '../body/load.js';
 
 /** 'standin' (hmmr's shipped model) or a path to a user-supplied SMPL .npz/.json → a body model on the current backend. */
 export function loadTrainingBodyModel(spec: string): LbsBodyModel {
-  return new LbsBodyModel(loadBodyModelFile(spec === 'standin' ? STANDIN_BODY_MODEL_PATH : spec));
+  return new LbsBodyModel(loadBodyModelFile(bodyModelPath(spec)));
 }

@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { BadInputFileError, UsageError } from '../errors.js';
 import type { LoadedEvalSet } from '../eval/eval-file.js';
 import type { EvalSequence } from '../eval/eval-set.js';
 import { projectToCrop } from '../eval/weak-perspective.js';
 import type { Db } from '../store/database.js';
-import { loadTubes, type TubeFilter } from '../store/tubes.js';
+import { finishPredictionRun, openPredictionRun, predictedTubeIds, readTubePredictions, storeTubePrediction } from '../store/predictions.js';
+import { listTubes, readTubeFrames, type TubeFilter } from '../store/tubes.js';
 import { findVideo } from '../store/videos.js';
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { initBackend, type BackendInfo } from './backend.js';
@@ -11,7 +13,7 @@ import { loadTrainingBodyModel } from './body-model.js';
 import { tubeToSequence } from './data/store-sequences.js';
 import { FeatureCache } from './features/cache.js';
 import { createFeatureExtractor } from './features/create.js';
-import { loadPredictionModel, predictSequence, type SequencePrediction } from './predict.js';
+import { loadPredictionModel, predictSequence, type PredictionModel, type SequencePrediction } from './predict.js';
 import { THETA_SIZE } from './theta.js';
 
 export interface PredictTubesOptions {
@@ -24,6 +26,11 @@ export interface PredictTubesOptions {
   filter?: Omit<TubeFilter, 'videoId'>;
   backend?: string;
   featureCacheDir?: string;
+  /**
+   * Also record the predictions in the database as a prediction run, one committed transaction per
+   * tube; a run with the same checkpoint and settings is continued, skipping the tubes it holds.
+   */
+  store?: boolean;
   signal?: AbortSignal;
   onBackend?: (info: BackendInfo) => void;
   onTube?: (done: number, total: number) => void;
@@ -44,7 +51,10 @@ export interface PredictionRun {
   configName: string;
   deltaFrames: number;
   backend: BackendInfo;
+  /** Tubes predicted by this call (with `store`, not those the continued run already held). */
   tubes: TubePrediction[];
+  /** With `store`: the prediction run, whether it was continued, and whether it is complete. */
+  stored?: { runId: number; resumed: boolean; skippedTubes: number; complete: boolean };
 }
 
 /**
@@ -69,29 +79,69 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       if (!video) throw new UsageError(`no video '${options.video}' in ${options.dbPath}`);
       videoId = video.id;
     }
-    const tubes = loadTubes(options.db, { ...options.filter, videoId });
+    const tubes = listTubes(options.db, { ...options.filter, videoId });
+    const stored = options.store ? openStoredRun(options.db, model, backend, { videoId: videoId ?? null, split: options.filter?.split ?? null, tier: options.filter?.tier ?? null }) : undefined;
     const cache = new FeatureCache(options.featureCacheDir ?? `${options.dbPath}.features`);
     const predictions: TubePrediction[] = [];
-    for (const tube of tubes) {
+    let skippedTubes = 0;
+    for (const info of tubes) {
       if (options.signal?.aborted) break;
+      if (stored?.done.has(info.id)) {
+        skippedTubes++;
+        options.onTube?.(predictions.length + skippedTubes, tubes.length);
+        continue;
+      }
+      const tube = { ...info, frames: readTubeFrames(options.db, info.id) };
       const sequence = await tubeToSequence(options.db, options.dbPath, tube, { extractor, cache, signal: options.signal });
+      if (options.signal?.aborted) break;
       const prediction = predictSequence(model.network, body, sequence.features.original, extractor.blank(), config.data.windowFrames);
-      predictions.push({
+      const tubePrediction: TubePrediction = {
         ...prediction,
         tubeId: tube.id,
         name: tube.name,
         videoId: tube.videoId,
         fps: tube.fps,
         frameIndices: Int32Array.from(tube.frames, (frame) => frame.frameIndex),
-      });
-      options.onTube?.(predictions.length, tubes.length);
+      };
+      if (stored) storeTubePrediction(options.db, stored.runId, tubePrediction);
+      predictions.push(tubePrediction);
+      options.onTube?.(predictions.length + skippedTubes, tubes.length);
     }
-    return { checkpointDir: model.checkpointDir, step: model.step, configName: config.name, deltaFrames: config.model.deltaFrames, backend, tubes: predictions };
+    const complete = predictions.length + skippedTubes === tubes.length;
+    if (stored && complete) finishPredictionRun(options.db, stored.runId);
+    return {
+      checkpointDir: model.checkpointDir,
+      step: model.step,
+      configName: config.name,
+      deltaFrames: config.model.deltaFrames,
+      backend,
+      tubes: predictions,
+      stored: stored && { runId: stored.runId, resumed: stored.resumed, skippedTubes, complete },
+    };
   } finally {
     await extractor.close();
     body.dispose();
     model.dispose();
   }
+}
+
+/** Every tube prediction a stored run holds, in the shape predictTubes returns (for prediction files). */
+export function storedTubePredictions(db: Db, runId: number): TubePrediction[] {
+  return readTubePredictions(db, runId).map((tube) => ({ ...tube, frameCount: tube.frameIndices.length }));
+}
+
+/** Opens (or continues) the database's prediction run for this checkpoint and tube selection. */
+function openStoredRun(db: Db, model: PredictionModel, backend: BackendInfo, settings: object): { runId: number; resumed: boolean; done: Set<number> } {
+  const { runId, resumed } = openPredictionRun(db, {
+    // Absolute, so the same checkpoint named from another folder continues the same run.
+    checkpoint: resolve(model.checkpointDir),
+    step: model.step,
+    config: model.config,
+    settings,
+    backend: backend.name,
+    jointSet: 'lsp14',
+  });
+  return { runId, resumed, done: predictedTubeIds(db, runId) };
 }
 
 /**

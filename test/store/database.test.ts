@@ -12,18 +12,21 @@ const dir = tempDir();
 
 test('a new database gets every migration, WAL and foreign keys', () => {
   const db = openDatabase(join(dir, 'new.db'));
+  const appliedCount = () => (db.prepare('SELECT count(*) AS n FROM schema_version').get() as { n: number }).n;
+  let applied: number;
   try {
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
     const version = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number };
     assert.equal(version.v, latestSchemaVersion());
     assert.ok(latestSchemaVersion() >= 1);
+    applied = appliedCount();
   } finally {
     db.close();
   }
-  // Opening again applies nothing twice.
+  // Opening again applies nothing twice (migration numbers need not be contiguous: branches take numbers).
   const again = openDatabase(join(dir, 'new.db'));
-  assert.equal((again.prepare('SELECT count(*) AS n FROM schema_version').get() as { n: number }).n, latestSchemaVersion());
+  assert.equal((again.prepare('SELECT count(*) AS n FROM schema_version').get() as { n: number }).n, applied);
   again.close();
 });
 

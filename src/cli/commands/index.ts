@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../global-options.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
+import { exportMotionCommand } from './export-motion.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { labelCommand } from './label.js';
@@ -33,5 +34,6 @@ export const commands: readonly HmmrCommand[] = [
   { module: exportCommand as never, example: ['$0 export --format openpose --out ./json', 'every labelled video as OpenPose per-frame JSON'] },
   { module: trainCommand as never, example: ['$0 train --out runs/cpu1 --steps 2000', 'train HMMR on the stored tubes (checkpoints + metrics.jsonl; --resume continues)'] },
   { module: predictCommand as never, example: ['$0 predict --checkpoint runs/cpu1 --out p.json', 'Θ, 3D joints and ±5-frame poses for every tube'] },
+  { module: exportMotionCommand as never, example: ['$0 export-motion --format bvh --out motion', 'the latest prediction run as one BVH per tube (also glb, npz)'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },
 ];

@@ -2,7 +2,8 @@ import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES } from '../../train/backend.js';
 import { predictImage } from '../../train/predict-image.js';
 import { writeImagePredictionFile, writePredictionFile } from '../../train/prediction-file.js';
-import { predictTubes } from '../../train/run-predict.js';
+import { predictTubes, storedTubePredictions } from '../../train/run-predict.js';
+import { UsageError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -12,28 +13,30 @@ interface PredictArgs extends GlobalArgs {
   video?: string;
   split?: 'train' | 'val' | 'test';
   image?: string;
-  out: string;
+  out?: string;
   backend?: string;
   featureCache?: string;
 }
 
 export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
   command: 'predict',
-  describe: 'run a trained HMMR checkpoint on the database tubes: Θ, 3D joints and ±Δt poses per frame (.json or .npz)',
+  describe: 'run a trained HMMR checkpoint on the database tubes: Θ, 3D joints and ±Δt poses per frame, stored in the database (resumable) and optionally written to .json or .npz',
   builder: (yargs) =>
     yargs
       .option('checkpoint', { type: 'string', demandOption: true, describe: 'checkpoint folder, or a run folder (its latest checkpoint)' })
       .option('video', { type: 'string', describe: 'only the tubes of this video (id or path); default every tube' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'only tubes of this split' })
       .option('image', { type: 'string', describe: 'a still photo instead of the database: people found by pose2d, present and ±Δt poses through the hallucinator' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output file, .json or .npz' })
+      .option('out', { type: 'string', describe: 'also write the run to this file, .json or .npz (required with --image)' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
-      .example('$0 predict --checkpoint runs/cpu1 --video 3 --out pred.json', 'predict every tube of video 3')
+      .example('$0 predict --checkpoint runs/cpu1', 'predict every tube into the database (again: continues where it stopped)')
+      .example('$0 predict --checkpoint runs/cpu1 --video 3 --out pred.json', 'predict every tube of video 3, stored and as JSON')
       .example('$0 predict --checkpoint runs/cpu1 --image photo.jpg --out photo.json', 'past, present and future 3D pose of everyone in a photo') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
       if (args.image !== undefined) {
+        if (args.out === undefined) throw new UsageError('--image needs --out (a photo has no tubes to store)');
         const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend });
         ctx.log.info(`backend: ${result.backend.description}`);
         writeImagePredictionFile(args.out, result);
@@ -42,15 +45,19 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
           data: { checkpoint: result.checkpointDir, step: result.step, people: result.people.length, out: args.out },
         };
       }
+      // Checked before predicting, so a typo costs nothing (the stored run would survive it anyway).
+      if (args.out !== undefined && !/\.(json|npz)$/i.test(args.out)) throw new UsageError(`--out must end in .json or .npz, got '${args.out}'`);
       const progress = ctx.progress('predict', undefined, 'tubes');
+      const db = ctx.openDb();
       const run = await predictTubes({
-        db: ctx.openDb(),
+        db,
         dbPath: ctx.dbPath,
         checkpoint: args.checkpoint,
         video: args.video,
         filter: args.split ? { split: args.split } : {},
         backend: args.backend,
         featureCacheDir: args.featureCache,
+        store: true,
         signal: ctx.signal,
         onBackend: (info) => ctx.log.info(`backend: ${info.description}`),
         onTube: (_done, total) => {
@@ -59,11 +66,16 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
         },
       });
       progress.done();
-      writePredictionFile(args.out, run);
+      const stored = run.stored!;
+      if (args.out !== undefined) writePredictionFile(args.out, { ...run, tubes: storedTubePredictions(db, stored.runId) });
       const frames = run.tubes.reduce((sum, tube) => sum + tube.frameCount, 0);
+      const continued = stored.resumed ? ` (continued: ${stored.skippedTubes} tubes were already stored)` : '';
+      const state = stored.complete ? 'complete' : 'incomplete, run the same command again to resume';
       return {
-        summary: `${run.tubes.length} tubes, ${frames} frames predicted with ${run.checkpointDir} (step ${run.step}) on ${run.backend.description} → ${args.out}`,
-        data: { checkpoint: run.checkpointDir, step: run.step, tubes: run.tubes.length, frames, out: args.out },
+        summary:
+          `${run.tubes.length} tubes, ${frames} frames predicted with ${run.checkpointDir} (step ${run.step}) on ${run.backend.description}${continued}; ` +
+          `prediction run ${stored.runId} ${state}${args.out !== undefined ? ` → ${args.out}` : ''}`,
+        data: { checkpoint: run.checkpointDir, step: run.step, predictionRun: stored.runId, resumed: stored.resumed, complete: stored.complete, tubes: run.tubes.length, skippedTubes: stored.skippedTubes, frames, out: args.out ?? null },
         exitCode: ctx.signal.aborted ? ExitCode.interrupted : ExitCode.ok,
       };
     }),
