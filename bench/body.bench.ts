@@ -1,8 +1,8 @@
 import { LbsBodyModel } from '../src/body/lbs.js';
 import { loadBodyModelFile } from '../src/body/load.js';
 import { UsageError } from '../src/errors.js';
-import { BACKEND_NAMES, initBackend } from '../src/train/backend.js';
-import * as tf from '../src/train/tf.js';
+import { BACKEND_NAMES, initBackend } from '../src/tf/backend.js';
+import * as tf from '../src/tf/tf.js';
 import type { BenchTable } from './bench-table.js';
 
 /** One training step's body evaluations: batch 8 × 20 frames × (present, past, future, hallucinated). */

@@ -7,7 +7,7 @@ import { resourceUsage } from 'node:process';
 import { poseRotations } from '../src/body/rodrigues.js';
 import type { BodyModel } from '../src/body/types.js';
 import { activeGemmEngine, useGemmEngine } from '../src/tf/mlas-kernels.js';
-import { defaultProbes, initBackend, type BackendName } from '../src/train/backend.js';
+import { defaultProbes, initBackend, type BackendName } from '../src/tf/backend.js';
 import { loadTrainingBodyModel } from '../src/train/body-model.js';
 import { presetConfig } from '../src/train/config.js';
 import { PoseBank, WindowSampler } from '../src/train/data/windows.js';
@@ -15,7 +15,7 @@ import { createHmmrModel, disposeHmmrModel } from '../src/train/nn/hmmr-network.
 import { ParallelTrainer } from '../src/train/parallel/parallel-trainer.js';
 import { predictSequence } from '../src/train/predict.js';
 import { Rng } from '../src/train/rng.js';
-import * as tf from '../src/train/tf.js';
+import * as tf from '../src/tf/tf.js';
 import { Trainer, type StepTrainer } from '../src/train/train-step.js';
 import { syntheticSequences } from '../test/train/synthetic-sequences.js';
 

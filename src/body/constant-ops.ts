@@ -8,7 +8,7 @@
  * a small matMul costs tenths. So src/body moves, selects and places values with constant matrices,
  * whose transposes are computed once here and used by a plain-matMul gradient.
  */
-import * as tf from '../train/tf.js';
+import * as tf from '../tf/tf.js';
 
 export class ConstantMatrix {
   readonly rows: number;

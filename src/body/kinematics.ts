@@ -11,7 +11,7 @@
  * contiguous copy, and the 4×4 matrices are assembled by products with constant placement matrices
  * instead of concat/pad (both slow on wasm; see constant-ops.ts).
  */
-import * as tf from '../train/tf.js';
+import * as tf from '../tf/tf.js';
 import { ConstantMatrix, placementMatrix } from './constant-ops.js';
 
 export interface KinematicsResult {

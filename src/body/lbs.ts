@@ -13,7 +13,7 @@
  * Constant operands multiply through ConstantMatrix (fast gradients on wasm), and per-joint work
  * runs joint-major (see kinematics.ts); a few cheap transposes convert to and from sample-major.
  */
-import * as tf from '../train/tf.js';
+import * as tf from '../tf/tf.js';
 import { ConstantMatrix, placementMatrix } from './constant-ops.js';
 import { SMPL_JOINT_COUNT, SMPL_POSE_SIZE, SMPL_SHAPE_SIZE } from './joint-sets.js';
 import { KinematicTree } from './kinematics.js';

@@ -4,7 +4,7 @@
  * The 1e-8 keeps the gradient finite at θ = 0, where HMMR's rest pose and many predictions sit.
  * Matrices are row-major 9-vectors throughout src/body.
  */
-import * as tf from '../train/tf.js';
+import * as tf from '../tf/tf.js';
 import { ConstantMatrix } from './constant-ops.js';
 import { SMPL_JOINT_COUNT } from './joint-sets.js';
 

@@ -8,7 +8,7 @@ import { evaluateCheckpoint, type CheckpointEvaluation } from '../eval/evaluate-
 import { runSynth } from '../eval/synth/run-synth.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { listTubes } from '../store/tubes.js';
-import { initBackend } from '../train/backend.js';
+import { initBackend } from '../tf/backend.js';
 import { latestCheckpointDir, readCheckpointInfo } from '../train/checkpoint.js';
 import { METRICS_FILE } from '../train/metrics-log.js';
 import { trainFromDatabase } from '../train/run-train.js';

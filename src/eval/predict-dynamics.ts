@@ -2,7 +2,7 @@ import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { UsageError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import { loadTubes, type TubeSplit } from '../store/tubes.js';
-import { initBackend } from '../train/backend.js';
+import { initBackend } from '../tf/backend.js';
 import { loadTrainingBodyModel } from '../train/body-model.js';
 import { tubeToSequence } from '../train/data/store-sequences.js';
 import { FeatureCache } from '../train/features/cache.js';

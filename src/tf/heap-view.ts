@@ -1,4 +1,4 @@
-import * as tf from '../train/tf.js';
+import * as tf from './tf.js';
 
 interface HeapBackend {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;

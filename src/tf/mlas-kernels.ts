@@ -10,7 +10,7 @@
  * more than one thread. Every matMul of hmmr's networks (dense layers, temporal convolutions as
  * one matMul, IEF, the discriminator) and every gradient matMul goes through these two kernels.
  */
-import * as tf from '../train/tf.js';
+import * as tf from './tf.js';
 import type { GemmCall } from './mlas-gemm.js';
 
 /** What runs a GEMM; MlasGemm, or a test's stand-in. */

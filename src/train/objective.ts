@@ -1,7 +1,7 @@
 import type { BodyModel } from '../body/types.js';
 import { CANONICAL_SET, LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { poseRotations } from '../body/rodrigues.js';
-import * as tf from './tf.js';
+import * as tf from '../tf/tf.js';
 import type { LossWeights, TrainConfig } from './config.js';
 import { KEYPOINT_COUNT } from './data/sequence.js';
 import type { TrainingBatch } from './data/windows.js';

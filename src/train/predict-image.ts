@@ -2,7 +2,7 @@ import type { CropParams, Person2D } from '../domain.js';
 import { UsageError } from '../errors.js';
 import { boxCenter, boxDiagonal, boxFromVisibleKeypoints } from '../tracker/keypoint-box.js';
 import { DEFAULT_TUBE_BOX_OPTIONS } from '../tracker/tube.js';
-import { initBackend, type BackendInfo } from './backend.js';
+import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from './body-model.js';
 import { normaliseTubeKeypoints } from './data/sequence.js';
 import { createFeatureExtractor } from './features/create.js';

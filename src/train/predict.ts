@@ -1,7 +1,7 @@
 import type { BodyModel } from '../body/types.js';
 import { CANONICAL_SET, LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { BadInputFileError } from '../errors.js';
-import * as tf from './tf.js';
+import * as tf from '../tf/tf.js';
 import { readCheckpoint, resolveCheckpointDir, type FeatureIdentity } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { FramePredictions } from './nn/hmmr-network.js';

@@ -8,7 +8,7 @@ import { finishPredictionRun, openPredictionRun, predictedTubeIds, readTubePredi
 import { listTubes, readTubeFrames, type TubeFilter } from '../store/tubes.js';
 import { findVideo } from '../store/videos.js';
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
-import { initBackend, type BackendInfo } from './backend.js';
+import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from './body-model.js';
 import { tubeToSequence } from './data/store-sequences.js';
 import { FeatureCache } from './features/cache.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import type { TubeTier } from '../store/tubes.js';
-import { initBackend, type BackendInfo } from './backend.js';
+import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from './body-model.js';
 import { latestCheckpointDir, readCheckpointInfo } from './checkpoint.js';
 import { loadTrainConfig, type TrainConfig } from './config.js';

@@ -1,6 +1,6 @@
 import type { BodyModel } from '../body/types.js';
 import { readFloat32 } from '../tf/heap-view.js';
-import * as tf from './tf.js';
+import * as tf from '../tf/tf.js';
 import type { TrainConfig } from './config.js';
 import { assembleBatch, type PoseBank, type WindowSample, type WindowSampler } from './data/windows.js';
 import { Dropout } from './nn/dropout.js';

@@ -4,8 +4,8 @@ import { HMMR25_NAMES, SMPL_FLIP_PERMUTATION, SMPL_PARENTS, flipSmplPose, keypoi
 import { LbsBodyModel } from '../../src/body/lbs.js';
 import { loadBodyModelFile } from '../../src/body/load.js';
 import type { BodyModelData } from '../../src/body/model-data.js';
-import { initBackend } from '../../src/train/backend.js';
-import * as tf from '../../src/train/tf.js';
+import { initBackend } from '../../src/tf/backend.js';
+import * as tf from '../../src/tf/tf.js';
 import { tinyModel } from './tiny-model.js';
 
 /** A deterministic pseudo-random sequence (the tests must not depend on Math.random). */

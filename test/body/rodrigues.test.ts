@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { poseRotations, rodrigues, rotationsMinusIdentity } from '../../src/body/rodrigues.js';
-import { initBackend } from '../../src/train/backend.js';
-import * as tf from '../../src/train/tf.js';
+import { initBackend } from '../../src/tf/backend.js';
+import * as tf from '../../src/tf/tf.js';
 
 before(async () => {
   await initBackend('wasm');

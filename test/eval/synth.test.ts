@@ -11,7 +11,7 @@ import { runSynth } from '../../src/eval/synth/run-synth.js';
 import { openDatabase } from '../../src/store/database.js';
 import { loadTubes } from '../../src/store/tubes.js';
 import { boxDiagonal } from '../../src/tracker/keypoint-box.js';
-import { initBackend } from '../../src/train/backend.js';
+import { initBackend } from '../../src/tf/backend.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('hmmr-synth-');

@@ -11,7 +11,7 @@ import { writeGlb } from '../../src/motion/gltf.js';
 import { restBody } from '../../src/motion/rest-body.js';
 import { skeletonAnimation } from '../../src/motion/skeleton-animation.js';
 import { tubeMotion, type TubeMotion } from '../../src/motion/tube-motion.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import { useStandinBody } from '../train/standin-body.js';
 import { syntheticTubePrediction } from './motion-fixture.js';
 import { bvhJointPositions, modelJoints, turnToExportFrame, worstDistance } from './reference-poses.js';

@@ -2,7 +2,7 @@ import type { Bone, QuaternionKeyframeTrack, VectorKeyframeTrack } from 'three';
 import { BVHLoader } from 'three/examples/jsm/loaders/BVHLoader.js';
 import { SMPL_JOINT_NAMES } from '../../src/body/joint-sets.js';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 
 /**
  * The reference joint positions for exported motion: the body model's own forward kinematics in

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { UsageError } from '../../src/errors.js';
 import { MlasGemm } from '../../src/tf/mlas-gemm.js';
 import { activeGemmEngine, MIN_MLAS_INNER, MIN_MLAS_MULTIPLY_ADDS, type GemmEngine } from '../../src/tf/mlas-kernels.js';
-import { defaultProbes, initBackend, type BackendProbes } from '../../src/train/backend.js';
+import { defaultProbes, initBackend, type BackendProbes } from '../../src/tf/backend.js';
 import { Rng } from '../../src/train/rng.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 
 /** The textbook triple loop, written here: the reference every native result is held to. */
 function naiveProduct(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Float64Array {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../src/errors.js';
-import { defaultProbes, initBackend, parseBackendChoice, type BackendProbes } from '../../src/train/backend.js';
-import * as tf from '../../src/train/tf.js';
+import { defaultProbes, initBackend, parseBackendChoice, type BackendProbes } from '../../src/tf/backend.js';
+import * as tf from '../../src/tf/tf.js';
 
 const nativeInstalled =
   defaultProbes.isInstalled('@tensorflow/tfjs-node') || defaultProbes.isInstalled('@tensorflow/tfjs-node-gpu');

@@ -8,7 +8,7 @@ import { keypointFeatures } from '../../src/train/features/keypoint-features.js'
 import { branchLosses } from '../../src/train/losses/branch.js';
 import { batchToTensors } from '../../src/train/objective.js';
 import { Rng } from '../../src/train/rng.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import { syntheticSequences } from './synthetic-sequences.js';
 import { useStandinBody } from './standin-body.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
 import { activeGemmEngine, useGemmEngine, type GemmEngine } from '../../src/tf/mlas-kernels.js';
-import { initBackend } from '../../src/train/backend.js';
+import { initBackend } from '../../src/tf/backend.js';
 import { presetConfig, type TrainConfig } from '../../src/train/config.js';
 import { PoseBank, WindowSampler } from '../../src/train/data/windows.js';
 import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-network.js';

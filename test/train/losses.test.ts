@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { initBackend } from '../../src/train/backend.js';
+import { initBackend } from '../../src/tf/backend.js';
 import { discriminatorLoss, encoderAdversarialLoss } from '../../src/train/losses/adversarial.js';
 import { projectWeakPerspective, solveWeakPerspectiveCameras } from '../../src/train/losses/camera.js';
 import { keypointLoss } from '../../src/train/losses/keypoints.js';
@@ -8,7 +8,7 @@ import { constantShapeLoss, hallucinationLoss, shapePriorLoss } from '../../src/
 import { jointsLoss, smplLoss } from '../../src/train/losses/supervised-3d.js';
 import { weightedMean } from '../../src/train/losses/weighted-mean.js';
 import { Rng } from '../../src/train/rng.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 
 before(async () => {
   await initBackend('wasm');

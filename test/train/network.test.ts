@@ -11,7 +11,7 @@ import { TemporalConv3 } from '../../src/train/nn/temporal-conv.js';
 import { TemporalEncoder } from '../../src/train/nn/temporal-encoder.js';
 import { batchToTensors, discriminatorObjective, encoderObjective } from '../../src/train/objective.js';
 import { Rng } from '../../src/train/rng.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import { syntheticSequences } from './synthetic-sequences.js';
 import { useStandinBody } from './standin-body.js';
 

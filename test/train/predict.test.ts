@@ -16,7 +16,7 @@ import { predictImage } from '../../src/train/predict-image.js';
 import { writePredictionFile } from '../../src/train/prediction-file.js';
 import { predictEvalSet, predictTubes } from '../../src/train/run-predict.js';
 import { trainFromDatabase } from '../../src/train/run-train.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import { readNpz } from '../../src/util/npz.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';

@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
-import { initBackend } from '../../src/train/backend.js';
+import { initBackend } from '../../src/tf/backend.js';
 import { loadTrainingBodyModel } from '../../src/train/body-model.js';
 
 /**

@@ -1,6 +1,6 @@
 import { HMMR25_NAMES, LSP_JOINT_COUNT } from '../../src/body/joint-sets.js';
 import type { BodyModel } from '../../src/body/types.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import type { TrainingSequence, TrainingTier } from '../../src/train/data/sequence.js';
 import { keypointFeatures } from '../../src/train/features/keypoint-features.js';
 import { Rng } from '../../src/train/rng.js';

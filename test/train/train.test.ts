@@ -12,7 +12,7 @@ import { runTraining } from '../../src/train/loop.js';
 import type { MetricsLine } from '../../src/train/metrics-log.js';
 import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-network.js';
 import { Rng } from '../../src/train/rng.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import { Trainer } from '../../src/train/train-step.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { syntheticSequences } from './synthetic-sequences.js';

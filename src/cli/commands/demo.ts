@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { formatDemoResult } from '../../demo/format-demo.js';
 import { DEMO_CLIP, DEMO_DEFAULTS, runDemo } from '../../demo/run-demo.js';
-import { BACKEND_CHOICES } from '../../train/backend.js';
+import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';

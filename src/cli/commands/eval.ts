@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { evaluateCheckpoint, formatCheckpointEvaluation } from '../../eval/evaluate-checkpoint.js';
 import { evaluateFiles } from '../../eval/evaluate.js';
 import { formatEvalReport } from '../../eval/format-report.js';
-import { BACKEND_CHOICES } from '../../train/backend.js';
+import { BACKEND_CHOICES } from '../../tf/backend.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { BACKEND_CHOICES } from '../../train/backend.js';
+import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { predictImage } from '../../train/predict-image.js';
 import { writeImagePredictionFile, writePredictionFile } from '../../train/prediction-file.js';
 import { predictTubes, storedTubePredictions } from '../../train/run-predict.js';

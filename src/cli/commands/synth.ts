@@ -4,7 +4,7 @@ import { LbsBodyModel } from '../../body/lbs.js';
 import { loadBodyModelFile, STANDIN_BODY_MODEL_PATH } from '../../body/load.js';
 import { UsageError } from '../../errors.js';
 import { runSynth } from '../../eval/synth/run-synth.js';
-import { initBackend } from '../../train/backend.js';
+import { initBackend } from '../../tf/backend.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { BACKEND_CHOICES } from '../../train/backend.js';
+import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
 import { trainFromDatabase } from '../../train/run-train.js';
 import type { TubeTier } from '../../store/tubes.js';

@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 
 /*
  * LSGAN losses on the discriminator's 24 logits per pose (HD ops.py): sum over the logits, mean

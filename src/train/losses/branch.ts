@@ -1,5 +1,5 @@
 import { LSP_JOINT_COUNT } from '../../body/joint-sets.js';
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import { KEYPOINT_COUNT } from '../data/sequence.js';
 import { projectWeakPerspective, solveWeakPerspectiveCameras } from './camera.js';
 import { keypointLoss } from './keypoints.js';

@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 
 /** Weak-perspective projection x̂ = s·(X_xy + t): points [N, K, ≥2], cameras [N, 3] → [N, K, 2]. */
 export function projectWeakPerspective(points: tf.Tensor3D, cameras: tf.Tensor2D): tf.Tensor3D {

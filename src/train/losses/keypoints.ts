@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import { weightedMean } from './weighted-mean.js';
 
 /**

@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 
 /**
  * Σ w·x / Σ w over the elements with a nonzero weight, and 0 when every weight is 0: what TF1's

@@ -1,5 +1,5 @@
 import { activeGemmEngine } from '../../tf/mlas-kernels.js';
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import type { ParameterScope } from './parameters.js';
 import { varianceScaling, zeros, type Initializer } from './parameters.js';
 

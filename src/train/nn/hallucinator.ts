@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import { Dense } from './dense.js';
 import { varianceScaling, type ParameterScope } from './parameters.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import type { ModelConfig } from '../config.js';
 import { Rng } from '../rng.js';
 import { initialTheta, POSE_OFFSET, POSE_SIZE, THETA_SIZE } from '../theta.js';

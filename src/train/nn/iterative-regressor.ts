@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import { Dense, matMulFast } from './dense.js';
 import type { Dropout } from './dropout.js';
 import { varianceScaling, zeros, type ParameterScope } from './parameters.js';

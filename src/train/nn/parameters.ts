@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import type { Rng } from '../rng.js';
 import { writeVariable } from './write-variable.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import { matMulFast } from './dense.js';
 import { varianceScaling, zeros, type ParameterScope } from './parameters.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 import { GroupNorm } from './group-norm.js';
 import type { ParameterScope } from './parameters.js';
 import { TemporalConv3 } from './temporal-conv.js';

@@ -1,4 +1,4 @@
-import * as tf from '../tf.js';
+import * as tf from '../../tf/tf.js';
 
 /**
  * Overwrites a variable's values with a fresh tensor (the old buffer is freed).

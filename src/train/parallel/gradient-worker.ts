@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HmmrError } from '../../errors.js';
-import { defaultProbes, initBackend } from '../backend.js';
+import { defaultProbes, initBackend } from '../../tf/backend.js';
 import { loadTrainingBodyModel } from '../body-model.js';
 import { PoseBank } from '../data/windows.js';
 import { createHmmrModel } from '../nn/hmmr-network.js';

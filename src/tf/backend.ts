@@ -22,9 +22,9 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { envConfig } from '../config.js';
 import { UsageError } from '../errors.js';
-import { selfTestGemm } from '../tf/gemm-self-test.js';
-import { MlasGemm } from '../tf/mlas-gemm.js';
-import { useGemmEngine, type GemmEngine } from '../tf/mlas-kernels.js';
+import { selfTestGemm } from './gemm-self-test.js';
+import { MlasGemm } from './mlas-gemm.js';
+import { useGemmEngine, type GemmEngine } from './mlas-kernels.js';
 import * as tf from './tf.js';
 
 export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm-mlas', 'wasm', 'cpu'] as const;

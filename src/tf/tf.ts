@@ -1,5 +1,5 @@
 /**
- * The one tfjs namespace hmmr imports (`import * as tf from '../train/tf.js'`).
+ * The one tfjs namespace hmmr imports (`import * as tf from './tf.js'`).
  *
  * Why '@tensorflow/tfjs' and not '@tensorflow/tfjs-core': in Node the core package's entry point
  * registers no gradients (its bundle leaves them to the umbrella package), so `tf.grad` on a
@@ -13,7 +13,7 @@
  * hmmr targets, and backend.ts already reports which backend runs) and other console chatter.
  * It does not change results.
  *
- * Nothing here picks a backend: that is src/train/backend.ts's job.
+ * Nothing here picks a backend: that is src/tf/backend.ts's job.
  */
 import * as tf from '@tensorflow/tfjs';
 
