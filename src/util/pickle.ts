@@ -103,7 +103,8 @@ function latin1Bytes(text: string): Uint8Array {
   return Uint8Array.from(Buffer.from(text, 'latin1'));
 }
 
-function decodeStrings(kind: 'S' | 'U', width: number, shape: number[], bytes: Uint8Array): PyStringArray {
+/** numpy 'S' (bytes, latin1) or 'U' (UCS-4) items of `width` characters, trailing NULs dropped. */
+export function decodeStrings(kind: 'S' | 'U', width: number, shape: number[], bytes: Uint8Array): PyStringArray {
   const count = elementCount(shape);
   const itemBytes = kind === 'S' ? width : width * 4;
   const items = Array.from({ length: count }, (_, i) => {

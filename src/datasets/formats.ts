@@ -1,0 +1,7 @@
+/** Every dataset `hmmr import` reads, by name. Add a dataset with one entry here. */
+import type { DatasetFormat } from './dataset-format.js';
+import { threeDpwFormat } from './threedpw.js';
+
+export const DATASET_FORMATS: Readonly<Record<string, DatasetFormat>> = {
+  '3dpw': threeDpwFormat,
+};
