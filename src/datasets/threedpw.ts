@@ -68,11 +68,10 @@ export function readThreeDpwSequence(file: string): ImportedSequence {
       const isValid = valid[f]! > 0;
       const [rotation, translation] = cameraPose(camPoses.values, f);
       const points = new Float32Array(COCO18_COUNT * 3);
-      for (let k = 0; k < COCO18_COUNT; k++) {
-        points[k * 3] = poses2d[(f * 3 + 0) * COCO18_COUNT + k]!;
-        points[k * 3 + 1] = poses2d[(f * 3 + 1) * COCO18_COUNT + k]!;
-        // An invalid camera pose makes the frame's 2D and 3D unusable: keep the points, drop their confidence.
-        points[k * 3 + 2] = isValid ? poses2d[(f * 3 + 2) * COCO18_COUNT + k]! : 0;
+      // An invalid camera pose makes the frame's 2D and 3D unusable: no keypoints there (x = y = c = 0).
+      for (let k = 0; k < COCO18_COUNT && isValid; k++) {
+        const confidence = poses2d[(f * 3 + 2) * COCO18_COUNT + k]!;
+        if (confidence > 0) points.set([poses2d[f * 3 * COCO18_COUNT + k]!, poses2d[(f * 3 + 1) * COCO18_COUNT + k]!, confidence], k * 3);
       }
       keypoints.push(points);
       const joints3d = new Float32Array(LSP14_FROM_SMPL24.length * 3);

@@ -66,8 +66,9 @@ test('import 3dpw → export eval-gt: camera-frame LSP-14, campose_valid frames 
     const frames = readTubeFrames(store, tube!.id);
     const [x, y, c] = TDPW.keypoint2d(0, 1, 4);
     assert.deepEqual(Array.from(frames[1]!.keypoints.subarray(12, 15)), [x, y, c]);
-    // campose_valid 0 (actor 0, frame 2): its 2D points are kept but carry no confidence.
-    assert.deepEqual(Array.from(frames[2]!.keypoints.filter((_, i) => i % 3 === 2)), new Array(18).fill(0));
+    // campose_valid 0 (actor 0, frame 2): no keypoints; a point with confidence 0 (COCO-18 point 17) is x = y = 0.
+    assert.deepEqual(Array.from(frames[2]!.keypoints), new Array(54).fill(0));
+    assert.deepEqual(Array.from(frames[1]!.keypoints.subarray(51, 54)), [0, 0, 0]);
   } finally {
     store.close();
   }
