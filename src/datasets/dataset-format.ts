@@ -6,6 +6,7 @@
 import { HmmrError, InterruptedError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../store/ground-truth.js';
+import { replacePoseBankClip, type PoseBankClip } from '../store/pose-bank.js';
 import type { TubeSplit, TubeTier } from '../store/tubes.js';
 
 /** One sequence read from a dataset file, ready to store; its tubes' names start with `name` + '/'. */
@@ -13,6 +14,8 @@ export interface ImportedSequence {
   name: string;
   split: TubeSplit;
   tubes: GroundTruthTubeToStore[];
+  /** MoCap without images (AMASS): poses for the pose bank instead of tubes. */
+  poseBankClip?: PoseBankClip;
 }
 
 export interface DatasetImportOptions {
@@ -20,13 +23,17 @@ export interface DatasetImportOptions {
   split?: TubeSplit;
   /** Format-specific extra file (e.g. H36M camera parameters). */
   cameras?: string;
+  /** Pose-bank rate that MoCap clips are resampled to (AMASS). */
+  fps?: number;
+  /** The path given to the import; file names below it name sequences (set by importDataset). */
+  root?: string;
   /** VideoPose3D 2D source name: data_2d_h36m_<detector>.npz. */
   detector?: string;
 }
 
 export interface DatasetFormat {
   name: string;
-  tier: TubeTier;
+  tier: TubeTier | 'pose-bank';
   /** Joint-set caveat every report of this format repeats (e.g. approximate 3DPW joints). */
   caveat?: string;
   /** The files to read below `path` (a dataset folder or one file); a UsageError/BadInputFileError when none. */
@@ -49,6 +56,7 @@ export interface DatasetImportHooks {
 /** Imports every file of `path` with `format` into the store. */
 export function importDataset(db: Db, format: DatasetFormat, path: string, options: DatasetImportOptions, hooks: DatasetImportHooks = {}): DatasetImportResult {
   const result: DatasetImportResult = { dataset: format.name, sequences: [], failures: [] };
+  options = { ...options, root: path };
   for (const file of format.findFiles(path, options)) {
     if (hooks.signal?.aborted) throw new InterruptedError();
     let sequences: ImportedSequence[];
@@ -61,8 +69,9 @@ export function importDataset(db: Db, format: DatasetFormat, path: string, optio
       continue;
     }
     for (const sequence of sequences) {
-      replaceSyntheticTubes(db, `${sequence.name}/`, sequence.tubes);
-      const frames = sequence.tubes.reduce((sum, tube) => sum + tube.frames.length, 0);
+      if (sequence.poseBankClip) replacePoseBankClip(db, sequence.poseBankClip);
+      else replaceSyntheticTubes(db, `${sequence.name}/`, sequence.tubes);
+      const frames = sequence.poseBankClip ? sequence.poseBankClip.poses.length / 72 : sequence.tubes.reduce((sum, tube) => sum + tube.frames.length, 0);
       result.sequences.push({ name: sequence.name, split: sequence.split, tubes: sequence.tubes.length, frames });
     }
     hooks.onFile?.(file);

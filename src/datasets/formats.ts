@@ -1,4 +1,5 @@
 /** Every dataset `hmmr import` reads, by name. Add a dataset with one entry here. */
+import { amassFormat } from './amass.js';
 import type { DatasetFormat } from './dataset-format.js';
 import { h36mFormat } from './h36m.js';
 import { pennActionFormat } from './pennaction.js';
@@ -10,4 +11,5 @@ export const DATASET_FORMATS: Readonly<Record<string, DatasetFormat>> = {
   h36m: h36mFormat,
   pennaction: pennActionFormat,
   posetrack: poseTrackFormat,
+  amass: amassFormat,
 };

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { DEFAULT_POSE_BANK_FPS } from '../../datasets/amass.js';
 import { importDataset, type DatasetImportResult } from '../../datasets/dataset-format.js';
 import { DATASET_FORMATS } from '../../datasets/formats.js';
 import { UsageError } from '../../errors.js';
@@ -18,9 +19,10 @@ interface ImportArgs extends GlobalArgs {
   split?: TubeSplit;
   cameras?: string;
   detector: string;
+  fps: number;
 }
 
-const DATASET_HELP = '3dpw: sequenceFiles/<split>/*.pkl → mocap3d tubes; h36m: VideoPose3D or SPIN npz → mocap3d; pennaction: labels/*.mat → human2d; posetrack: PoseTrack 2018 JSON → human2d (docs/datasets.md)';
+const DATASET_HELP = '3dpw: sequenceFiles/<split>/*.pkl → mocap3d tubes; h36m: VideoPose3D or SPIN npz → mocap3d; pennaction: labels/*.mat → human2d; posetrack: PoseTrack 2018 JSON → human2d; amass: *_poses.npz → the pose bank (docs/datasets.md)';
 
 export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'import <kind> <dir>',
@@ -33,6 +35,7 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'datasets: only this split (3DPW validation = val)' })
       .option('cameras', { type: 'string', describe: 'h36m (VideoPose3D): camera extrinsics JSON (docs/datasets.md; default <dir>/cameras.json)' })
       .option('detector', { type: 'string', default: 'gt', describe: 'h36m (VideoPose3D): 2D source, read from data_2d_h36m_<detector>.npz' })
+      .option('fps', { type: 'number', default: DEFAULT_POSE_BANK_FPS, describe: 'amass: pose-bank rate the clips are resampled to' })
       .example('$0 import openpose ./json --video clip.mp4', 'import OpenPose output for clip.mp4 and build its tubes')
       .example('$0 import 3dpw ~/data/3DPW --split test', "3DPW's test sequences as mocap3d tubes with camera-frame ground truth") as never,
   handler: (args) =>
@@ -40,7 +43,8 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       if (args.kind === 'openpose') return importOpenPose(ctx, args);
       const format = DATASET_FORMATS[args.kind];
       if (!format) throw new UsageError(`unknown import kind '${args.kind}'`);
-      const options = { split: args.split, cameras: args.cameras, detector: args.detector };
+      if (!(args.fps > 0)) throw new UsageError('--fps must be a positive number');
+      const options = { split: args.split, cameras: args.cameras, detector: args.detector, fps: args.fps };
       const progress = ctx.progress(`import ${format.name}`, undefined, 'files');
       const result = importDataset(ctx.openDb(), format, args.dir, options, { onFile: () => progress.tick(), signal: ctx.signal });
       progress.done();
@@ -71,7 +75,9 @@ function describeDatasetImport(result: DatasetImportResult, tier: string, caveat
     total.frames += sequence.frames;
     bySplit.set(sequence.split, total);
   }
-  const lines = [...bySplit].map(([split, t]) => `${split}: ${t.sequences} sequences, ${t.tubes} ${tier} tubes, ${t.frames} frames`);
+  const lines = [...bySplit].map(([split, t]) =>
+    tier === 'pose-bank' ? `${t.sequences} clips, ${t.frames} poses in the pose bank` : `${split}: ${t.sequences} sequences, ${t.tubes} ${tier} tubes, ${t.frames} frames`,
+  );
   if (lines.length === 0) lines.push('nothing imported');
   if (result.failures.length > 0) lines.push(`${result.failures.length} file(s) failed and were not imported (see above)`);
   if (caveat && result.sequences.length > 0) lines.push(caveat);
