@@ -1,13 +1,10 @@
 import { BadInputFileError } from '../errors.js';
 import type { Db } from '../store/database.js';
-import { readTubeGroundTruth } from '../store/ground-truth.js';
+import { LSP14_JOINT_SETS, readTubeGroundTruth } from '../store/ground-truth.js';
 import { listTubes, type TubeSplit } from '../store/tubes.js';
 import type { LoadedEvalSet } from './eval-file.js';
 import { EVAL_JOINT_COUNT, type EvalSequence } from './eval-set.js';
 import { projectToCrop } from './weak-perspective.js';
-
-/** Joint sets stored for LSP-14 ground truth: exact, or picked from SMPL's skeleton joints (3DPW without a body model). */
-const LSP14_STORED_SETS = new Set(['lsp14', 'lsp14-approx']);
 
 export interface GroundTruthEvalSet extends LoadedEvalSet {
   /** Tubes whose LSP-14 are approximate ('lsp14-approx'); every report says so. */
@@ -42,7 +39,7 @@ export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit,
     let allCameras = true;
     let anyVisibility = false;
     frames.forEach((frame, f) => {
-      if (!LSP14_STORED_SETS.has(frame.jointSet) || frame.joints3d.length !== jointCount * 3) fail(`frame ${frame.frameIndex}: joint set '${frame.jointSet}', expected lsp14`);
+      if (!LSP14_JOINT_SETS.has(frame.jointSet) || frame.joints3d.length !== jointCount * 3) fail(`frame ${frame.frameIndex}: joint set '${frame.jointSet}', expected lsp14`);
       joints3d.set(frame.joints3d, f * jointCount * 3);
       if (frame.camera) cameras.set(frame.camera, f * 3);
       else allCameras = false;

@@ -5,6 +5,12 @@
 import { blobToFloat32, float32ToBlob, type Db } from './database.js';
 import { insertTubes, type TubeToStore } from './tubes.js';
 
+/**
+ * Joint sets of LSP-14 ground truth: exact, or picked from SMPL's 24 skeleton joints (3DPW imported
+ * without a body model: close to, but not, the protocol's mesh-regressed joints).
+ */
+export const LSP14_JOINT_SETS: ReadonlySet<string> = new Set(['lsp14', 'lsp14-approx']);
+
 export interface GroundTruthFrame {
   frameIndex: number;
   /** J × 3, metres, camera frame. */
