@@ -8,6 +8,7 @@ import { listTubes, readTubeFrames } from '../../src/store/tubes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fixture } from './fixture-paths.js';
+import { storedTubeNames } from './stored.js';
 
 interface EvalJson {
   fps: number;
@@ -59,12 +60,7 @@ test('VideoPose3D without camera extrinsics is a clear error naming the missing 
   const result = await runCli(['--db', db, 'import', 'h36m', root]);
   assert.equal(result.code, 3);
   assert.match(result.stderr, /cameras\.json: cannot read \(ENOENT\): VideoPose3D's 3D positions are world coordinates/);
-  const store = openDatabase(db, { readonly: true });
-  try {
-    assert.equal(listTubes(store).length, 0);
-  } finally {
-    store.close();
-  }
+  assert.deepEqual(storedTubeNames(db), []);
 });
 
 test('SPIN-style npz → exact LSP-14 from S, sequences grouped by image name, 2D from part', async () => {

@@ -3,11 +3,11 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PENN, POSETRACK } from '../../scripts/dataset-fixtures/known-values.js';
-import { openDatabase } from '../../src/store/database.js';
 import { listTubes, readTubeFrames } from '../../src/store/tubes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fixture } from './fixture-paths.js';
+import { storedTubeNames, withStore } from './stored.js';
 
 /** hmmr25 slots (docs/body-model.md) this test reads. */
 const SLOT = { rightAnkle: 0, rightShoulder: 8, neck: 12, headTop: 13, nose: 14, leftEar: 17 };
@@ -17,15 +17,6 @@ async function importInto(kind: string, path: string): Promise<string> {
   const result = await runCli(['--db', db, 'import', kind, path]);
   assert.equal(result.code, 0, result.stderr);
   return db;
-}
-
-function withStore<T>(db: string, read: (store: ReturnType<typeof openDatabase>) => T): T {
-  const store = openDatabase(db, { readonly: true });
-  try {
-    return read(store);
-  } finally {
-    store.close();
-  }
 }
 
 const slot = (keypoints: Float32Array, s: number) => Array.from(keypoints.subarray(s * 3, s * 3 + 3));
@@ -74,5 +65,5 @@ test('a PoseTrack file with a bad annotation: named key, exit 3, the good file i
   const result = await runCli(['--db', db, 'import', 'posetrack', root]);
   assert.equal(result.code, 3);
   assert.match(result.stderr, /bad\.json: key 'annotations\[0\]\.keypoints': expected 51 numbers/);
-  withStore(db, (store) => assert.deepEqual(listTubes(store).map((tube) => tube.name), ['posetrack/good/track0', 'posetrack/good/track3']));
+  assert.deepEqual(storedTubeNames(db), ['posetrack/good/track0', 'posetrack/good/track3']);
 });

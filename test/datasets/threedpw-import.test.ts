@@ -11,6 +11,7 @@ import { listTubes, readTubeFrames } from '../../src/store/tubes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fixture } from './fixture-paths.js';
+import { storedTubeNames } from './stored.js';
 
 /** Camera-frame LSP joint j of actor n at frame f, from the fixture's formulas (R·X + t). */
 function expectedJoint(n: number, f: number, j: number): number[] {
@@ -83,24 +84,13 @@ test('a 3DPW file with a bad key fails alone: named file and key, exit 3, nothin
   assert.equal(result.code, 3, result.stderr);
   assert.match(result.stderr, new RegExp(`${badName}\\.pkl: key 'jointPositions\\[0\\]': shape \\(4, 70\\), expected \\(4, 72\\)`));
   assert.match(result.stdout, /test: 1 sequences, 2 mocap3d tubes/);
-  const store = openDatabase(db, { readonly: true });
-  try {
-    const names = listTubes(store).map((tube) => tube.name);
-    assert.deepEqual(names, [0, 1].map((n) => `3dpw/test/${TDPW.sequence}/actor${n}`));
-  } finally {
-    store.close();
-  }
+  assert.deepEqual(storedTubeNames(db), [0, 1].map((n) => `3dpw/test/${TDPW.sequence}/actor${n}`));
 });
 
 test('re-importing a 3DPW sequence replaces its tubes instead of adding a second copy', async () => {
   const db = join(tempDir(), 'hmmr.db');
   for (let run = 0; run < 2; run++) assert.equal((await runCli(['--db', db, 'import', '3dpw', fixture('3dpw')])).code, 0);
-  const store = openDatabase(db, { readonly: true });
-  try {
-    assert.equal(listTubes(store).length, 2);
-  } finally {
-    store.close();
-  }
+  assert.equal(storedTubeNames(db).length, 2);
 });
 
 test('a truncated 3DPW pickle and a missing dataset folder are one-line errors naming the path', async () => {
