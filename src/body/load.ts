@@ -1,12 +1,13 @@
 /**
- * Reads and writes body model files: SMPL-layout .npz (what the 10-line converter in
- * docs/body-model.md produces from the official .pkl) and the same keys as nested JSON arrays.
- * Both go through bodyModelFromRaw, so they are validated identically.
+ * Reads and writes body model files: the official SMPL .pkl (read directly: chumpy arrays and the
+ * sparse J_regressor are mapped to plain arrays, no Python), SMPL-layout .npz, and the same keys as
+ * nested JSON arrays. All go through bodyModelFromRaw, so they are validated identically.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { BadInputFileError } from '../errors.js';
 import { makeNpyArray, readNpz, writeNpz, type NpyArray } from '../util/npz.js';
+import { isNpyArray, isPyDict, parsePickle, sparseToDense, type PyValue } from '../util/pickle.js';
 import { projectPath } from '../util/project-root.js';
 import { KEYPOINT_REGRESSOR_PREFIX, bodyModelFromRaw, bodyModelToRaw, type BodyModelData, type RawArray } from './model-data.js';
 
@@ -24,10 +25,45 @@ export function loadBodyModelFile(path: string = STANDIN_BODY_MODEL_PATH): BodyM
   const name = basename(path, extname(path));
   if (extension === '.npz') return bodyModelFromNpz(readNpz(path), path, name);
   if (extension === '.json') return parseBodyModelJson(readText(path), path, name);
-  if (extension === '.pkl') {
-    throw new BadInputFileError(path, 'SMPL .pkl files must be converted to .npz first (see docs/body-model.md)');
+  if (extension === '.pkl') return bodyModelFromPickle(parsePickle(readBytes(path), path), path, name);
+  throw new BadInputFileError(path, `unknown body model file type '${extension}'; expected .pkl, .npz or .json`);
+}
+
+/** Keys of the official .pkl that hmmr reads; the rest (bs_style, bs_type, …) are ignored. */
+const PICKLE_KEYS = ['v_template', 'shapedirs', 'posedirs', 'J_regressor', 'weights', 'kintree_table', 'f'];
+
+/**
+ * An SMPL .pkl as the authors ship it (basicModel_*, SMPL_NEUTRAL, HMR's neutral model with its
+ * `cocoplus_regressor`: 25 rows → hmmr25, 19 → cocoplus19).
+ */
+export function bodyModelFromPickle(value: PyValue, path: string, name: string): BodyModelData {
+  if (!isPyDict(value)) throw new BadInputFileError(path, 'not an SMPL model pickle (expected a dict at the top level)');
+  const raw = new Map<string, RawArray>();
+  const add = (key: string, as: string) => {
+    const item = value.get(key);
+    if (item === undefined) return;
+    if (isNpyArray(item)) raw.set(as, { shape: item.shape, values: item.data });
+    else if (typeof item === 'object' && item !== null && 'kind' in item && item.kind === 'sparse') raw.set(as, { shape: item.shape, values: sparseToDense(item) });
+    else {
+      const what = typeof item === 'object' && item !== null && 'kind' in item && item.kind === 'unknown-object' ? item.className : typeof item;
+      throw new BadInputFileError(path, `key '${key}': expected an array, found ${what}`);
+    }
+  };
+  for (const key of PICKLE_KEYS) add(key, key);
+  const cocoplus = value.get('cocoplus_regressor');
+  if (cocoplus !== undefined) {
+    const rows = isNpyArray(cocoplus) ? cocoplus.shape[0] : typeof cocoplus === 'object' && cocoplus !== null && 'kind' in cocoplus && cocoplus.kind === 'sparse' ? cocoplus.shape[0] : undefined;
+    add('cocoplus_regressor', rows === 25 ? `${KEYPOINT_REGRESSOR_PREFIX}hmmr25` : `${KEYPOINT_REGRESSOR_PREFIX}cocoplus19`);
   }
-  throw new BadInputFileError(path, `unknown body model file type '${extension}'; expected .npz or .json`);
+  return bodyModelFromRaw(raw, path, name);
+}
+
+function readBytes(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new BadInputFileError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
 }
 
 export function bodyModelFromNpz(arrays: ReadonlyMap<string, NpyArray>, path: string, name: string): BodyModelData {
@@ -88,11 +124,7 @@ function nestedArray(value: unknown, key: string, path: string): RawArray {
 }
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new BadInputFileError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  return readBytes(path).toString('utf8');
 }
 
 /** Writes a model as .npz (compressed), the format hmmr ships. */

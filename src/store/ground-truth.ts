@@ -5,6 +5,12 @@
 import { blobToFloat32, float32ToBlob, type Db } from './database.js';
 import { insertTubes, type TubeToStore } from './tubes.js';
 
+/**
+ * Joint sets of LSP-14 ground truth: exact, or picked from SMPL's 24 skeleton joints (3DPW imported
+ * without a body model: close to, but not, the protocol's mesh-regressed joints).
+ */
+export const LSP14_JOINT_SETS: ReadonlySet<string> = new Set(['lsp14', 'lsp14-approx']);
+
 export interface GroundTruthFrame {
   frameIndex: number;
   /** J × 3, metres, camera frame. */
@@ -15,6 +21,8 @@ export interface GroundTruthFrame {
   shape?: Float32Array;
   /** Weak-perspective [s, tx, ty] of the frame's crop. */
   camera?: Float32Array;
+  /** J flags, 1 = the joint counts for evaluation; absent = all visible. */
+  visible?: Uint8Array;
 }
 
 export interface GroundTruthTubeToStore extends TubeToStore {
@@ -30,12 +38,14 @@ export interface StoredGroundTruthFrame {
   pose: Float32Array | null;
   shape: Float32Array | null;
   camera: Float32Array | null;
+  visible: Uint8Array | null;
 }
 
 /**
- * Writes synthetic tubes (no video, no track run) with their ground truth, replacing every earlier
- * synthetic tube whose name starts with `namePrefix` (frames and ground truth go by cascade), in
- * one transaction: re-running a generation with the same seed never leaves a mixture.
+ * Writes tubes without a video or track run (synthetic, or imported datasets) with their ground
+ * truth, replacing every earlier such tube whose name starts with `namePrefix` (frames and ground
+ * truth go by cascade), in one transaction: re-running a generation with the same seed, or
+ * re-importing a sequence, never leaves a mixture.
  */
 export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonly GroundTruthTubeToStore[]): number[] {
   const write = db.transaction(() => {
@@ -44,12 +54,12 @@ export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonl
     ).run(namePrefix, namePrefix);
     const tubeIds = insertTubes(db, tubes, { trackRunId: null, videoId: null });
     const insert = db.prepare(
-      'INSERT INTO tube_ground_truth (tube_id, frame_index, joints3d, joint_set, pose, shape, camera) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO tube_ground_truth (tube_id, frame_index, joints3d, joint_set, pose, shape, camera, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const optionalBlob = (values: Float32Array | undefined): Buffer | null => (values ? float32ToBlob(values) : null);
     tubes.forEach((tube, t) => {
       for (const frame of tube.groundTruth) {
-        insert.run(tubeIds[t]!, frame.frameIndex, float32ToBlob(frame.joints3d), tube.jointSet, optionalBlob(frame.pose), optionalBlob(frame.shape), optionalBlob(frame.camera));
+        insert.run(tubeIds[t]!, frame.frameIndex, float32ToBlob(frame.joints3d), tube.jointSet, optionalBlob(frame.pose), optionalBlob(frame.shape), optionalBlob(frame.camera), frame.visible ? Buffer.from(frame.visible) : null);
       }
     });
     return tubeIds;
@@ -64,13 +74,14 @@ interface GroundTruthRow {
   pose: Buffer | null;
   shape: Buffer | null;
   camera: Buffer | null;
+  visible: Buffer | null;
 }
 
 /** A tube's ground truth in frame order (empty for tubes without 3D). */
 export function readTubeGroundTruth(db: Db, tubeId: number): StoredGroundTruthFrame[] {
   const rows = db
     .prepare(
-      `SELECT frame_index AS frameIndex, joint_set AS jointSet, joints3d, pose, shape, camera
+      `SELECT frame_index AS frameIndex, joint_set AS jointSet, joints3d, pose, shape, camera, visible
        FROM tube_ground_truth WHERE tube_id = ? ORDER BY frame_index`,
     )
     .all(tubeId) as GroundTruthRow[];
@@ -82,5 +93,6 @@ export function readTubeGroundTruth(db: Db, tubeId: number): StoredGroundTruthFr
     pose: optional(row.pose),
     shape: optional(row.shape),
     camera: optional(row.camera),
+    visible: row.visible ? Uint8Array.from(row.visible) : null,
   }));
 }

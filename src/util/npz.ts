@@ -63,8 +63,17 @@ export function makeNpyArray(dtype: NpyDtype, shape: readonly number[], data: Np
 
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-/** Parses one .npy file. `where` names it in errors (file path, or path + entry). */
-export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
+/** The fields of a .npy header, and where the data starts. */
+export interface NpyHeader {
+  /** numpy's dtype string, e.g. '<f8', '|O', '<U6'. */
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  dataStart: number;
+}
+
+/** Parses a .npy header without interpreting the dtype (object and string arrays need other readers). */
+export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   const fail = (reason: string): never => {
     throw new BadInputFileError(where, reason);
   };
@@ -82,25 +91,38 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) fail(`unreadable .npy header ${header.trim()}`);
-  const dtype = dtypeOfDescr(descr!);
-  if (!dtype) fail(`unsupported dtype '${descr}' (supported: <f4 <f8 <i4 <i8 <u4 |u1 <u8 |b1, little-endian)`);
   const shape = shapeText!
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
     .map((part) => Number(part.replace(/L$/, '')));
   if (shape.some((size) => !Number.isInteger(size) || size < 0)) fail(`bad shape (${shapeText})`);
+  return { descr: descr!, fortranOrder: fortran === 'True', shape, dataStart };
+}
 
-  const info = DTYPES[dtype!];
+/** Parses one .npy file. `where` names it in errors (file path, or path + entry). */
+export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
+  const header = parseNpyHeader(bytes, where);
+  return decodeNpyData(header.descr, header.shape, header.fortranOrder, bytes.subarray(header.dataStart), where);
+}
+
+/**
+ * Raw little-endian array bytes (as .npy files and pickled numpy arrays hold them) → a C-order
+ * NpyArray. Extra bytes after the data are ignored.
+ */
+export function decodeNpyData(descr: string, shape: readonly number[], fortranOrder: boolean, bytes: Uint8Array, where: string): NpyArray {
+  const dtype = dtypeOfDescr(descr);
+  if (!dtype) throw new BadInputFileError(where, `unsupported dtype '${descr}' (supported: <f4 <f8 <i4 <i8 <u4 |u1 <u8 |b1, little-endian)`);
+  const info = DTYPES[dtype];
   const count = elementCount(shape);
   const byteLength = count * info.bytes;
-  if (dataStart + byteLength > bytes.length) fail(`truncated data: shape (${shape.join(', ')}) needs ${byteLength} bytes`);
+  if (byteLength > bytes.length) throw new BadInputFileError(where, `truncated data: shape (${shape.join(', ')}) needs ${byteLength} bytes, has ${bytes.length}`);
   // Copy into a fresh buffer: the data inside a zip entry is rarely aligned for a typed array view.
   const copy = new ArrayBuffer(byteLength);
-  new Uint8Array(copy).set(bytes.subarray(dataStart, dataStart + byteLength));
+  new Uint8Array(copy).set(bytes.subarray(0, byteLength));
   const data = info.make(copy, count);
   // Fortran order is common in practice: scipy's sparse .toarray() returns it and np.save keeps it.
-  return { dtype: dtype!, shape, data: fortran === 'True' ? fortranToC(data, shape) : data };
+  return { dtype, shape: [...shape], data: fortranOrder ? fortranToC(data, shape) : data };
 }
 
 /** Reorders column-major (first index fastest) data into row-major. */
@@ -165,12 +187,18 @@ interface ZipEntry {
 /** Parses an .npz archive into arrays keyed by entry name without '.npy'. */
 export function parseNpz(bytes: Uint8Array, path: string): Map<string, NpyArray> {
   const arrays = new Map<string, NpyArray>();
-  for (const entry of readCentralDirectory(bytes, path)) {
-    if (!entry.name.endsWith('.npy')) continue;
-    const key = entry.name.slice(0, -'.npy'.length);
-    arrays.set(key, parseNpy(entryData(bytes, entry, path), `${path} (${entry.name})`));
+  for (const [name, data] of readZipEntries(bytes, path)) {
+    if (!name.endsWith('.npy')) continue;
+    arrays.set(name.slice(0, -'.npy'.length), parseNpy(data, `${path} (${name})`));
   }
   return arrays;
+}
+
+/** Every entry of a zip archive, uncompressed and CRC-checked, by name in directory order. */
+export function readZipEntries(bytes: Uint8Array, path: string): Map<string, Uint8Array> {
+  const entries = new Map<string, Uint8Array>();
+  for (const entry of readCentralDirectory(bytes, path)) entries.set(entry.name, entryData(bytes, entry, path));
+  return entries;
 }
 
 function readCentralDirectory(bytes: Uint8Array, path: string): ZipEntry[] {
@@ -271,14 +299,18 @@ export interface NpzWriteOptions {
 
 /** Encodes arrays as an .npz archive, entries in iteration order. */
 export function encodeNpz(arrays: ReadonlyMap<string, NpyArray> | Readonly<Record<string, NpyArray>>, options: NpzWriteOptions = {}): Buffer {
-  const compress = options.compress ?? true;
   const pairs = arrays instanceof Map ? [...arrays.entries()] : Object.entries(arrays);
+  return encodeZip(pairs.map(([key, array]) => [`${key}.npy`, encodeNpy(array)] as const), options);
+}
+
+/** Encodes named byte strings as a zip archive (what np.savez writes around its .npy entries). */
+export function encodeZip(entries: readonly (readonly [name: string, data: Uint8Array])[], options: NpzWriteOptions = {}): Buffer {
+  const compress = options.compress ?? true;
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [key, array] of pairs) {
-    const name = Buffer.from(`${key}.npy`, 'utf8');
-    const plain = encodeNpy(array);
+  for (const [entryName, plain] of entries) {
+    const name = Buffer.from(entryName, 'utf8');
     const stored = compress ? deflateRawSync(plain, { level: 9 }) : plain;
     if (offset > 0xfffffffe || stored.length > 0xfffffffe || plain.length > 0xfffffffe) {
       throw new RangeError('npz entries over 4 GiB need zip64, which the writer does not produce');
@@ -305,8 +337,8 @@ export function encodeNpz(arrays: ReadonlyMap<string, NpyArray> | Readonly<Recor
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(SIG_END, 0);
-  end.writeUInt16LE(pairs.length, 8);
-  end.writeUInt16LE(pairs.length, 10);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);

@@ -112,7 +112,7 @@ test('bad model files name the file and the problem', () => {
 
   const pkl = join(dir, 'SMPL_NEUTRAL.pkl');
   writeFileSync(pkl, 'not really');
-  assertBadFile(pkl, /must be converted to \.npz first/);
+  assertBadFile(pkl, /not a readable pickle/);
   const ragged = join(dir, 'ragged.json');
   writeFileSync(ragged, JSON.stringify({ v_template: [[0, 0, 0], [1, 1]] }));
   assertBadFile(ragged, /v_template\[1\] is ragged/);

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
+import { exportGroundTruth } from '../../eval/export-ground-truth.js';
 import { exportOpenPose } from '../../pose2d/export-openpose.js';
 import type { Db } from '../../store/database.js';
 import { writeTrackedExports, type TrackedExportFormat } from '../../tracker/export-tracks.js';
+import type { TubeSplit } from '../../store/tubes.js';
 import type { VideoRecord } from '../../store/videos.js';
 import { selectVideos } from '../select-videos.js';
 import type { Logger } from '../../util/log.js';
@@ -14,14 +16,20 @@ interface ExportArgs extends GlobalArgs {
   format: string;
   out: string;
   video?: string;
+  split: TubeSplit;
+  prefix: string;
 }
 
-/** What every export format receives: the selected videos and the output folder. */
+/** What every export format receives: the selected videos and the output folder (eval-gt: file). */
 export interface ExportRequest {
   db: Db;
+  dbPath: string;
   videos: readonly VideoRecord[];
   outDir: string;
   log: Logger;
+  /** eval-gt: which tubes. */
+  split: TubeSplit;
+  namePrefix: string;
 }
 
 export interface ExportOutcome {
@@ -42,6 +50,14 @@ const EXPORT_FORMATS: Record<string, { describe: string; write: (request: Export
   coco: trackedFormat('COCO keypoints JSON per video: <video>.coco.json (17 COCO points, track_id where tracked)', 'coco'),
   posetrack: trackedFormat('PoseTrack 2018 JSON per video: <video>.posetrack.json (tracked people)', 'posetrack'),
   json: trackedFormat('hmmr tube JSON per video: <video>.tubes.json (keypoints, smoothed boxes, crop parameters; docs/formats.md)', 'json'),
+  'eval-gt': {
+    describe: 'the stored 3D ground truth of --split (mocap3d tubes named --prefix*) as ONE eval file, --out gt.json or gt.npz (docs/eval-format.md)',
+    write: ({ db, dbPath, outDir, log, split, namePrefix }) => {
+      const result = exportGroundTruth(db, dbPath, outDir, split, namePrefix);
+      if (result.caveat) log.warn(result.caveat);
+      return { summary: `${result.sequences} ${split} sequences, ${result.frames} frames of ground truth in ${outDir}`, data: result };
+    },
+  },
 };
 
 function trackedFormat(describe: string, format: TrackedExportFormat): (typeof EXPORT_FORMATS)[string] {
@@ -63,13 +79,16 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       .option('format', { type: 'string', choices: Object.keys(EXPORT_FORMATS), demandOption: true, describe: Object.entries(EXPORT_FORMATS).map(([name, f]) => `${name}: ${f.describe}`).join('; ') })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder (created if needed)' })
       .option('video', { type: 'string', describe: 'only this video: its id or path (default: every ingested video)' })
-      .example('$0 export --format openpose --out ./openpose-json', 'every labelled video as OpenPose JSON') as never,
+      .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'test' as const, describe: 'eval-gt: which split' })
+      .option('prefix', { type: 'string', default: '', describe: "eval-gt: only tubes whose name starts with this, e.g. '3dpw/' (a split mixing datasets of different fps cannot be one file)" })
+      .example('$0 export --format openpose --out ./openpose-json', 'every labelled video as OpenPose JSON')
+      .example('$0 export --format eval-gt --split test --prefix 3dpw/ --out gt.json', "3DPW's imported test ground truth, to score any tool's predictions with hmmr eval") as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
       const format = EXPORT_FORMATS[args.format];
       if (!format) throw new UsageError(`unknown export format "${args.format}"`);
       const db = ctx.openDb();
-      const videos = selectVideos(db, args.video);
-      return format.write({ db, videos, outDir: resolve(args.out), log: ctx.log });
+      const videos = args.format === 'eval-gt' ? [] : selectVideos(db, args.video);
+      return format.write({ db, dbPath: ctx.dbPath, videos, outDir: resolve(args.out), log: ctx.log, split: args.split, namePrefix: args.prefix });
     }),
 };

@@ -1,0 +1,24 @@
+/** The pose bank: real SMPL body poses (imported MoCap) for the adversarial pose prior. */
+import { blobToFloat32, float32ToBlob, type Db } from './database.js';
+
+export interface PoseBankClip {
+  /** Unique name of the clip, e.g. 'amass/CMU/01/01_01_poses'. */
+  source: string;
+  fps: number;
+  /** frames × 72 axis-angle values. */
+  poses: Float32Array;
+}
+
+/** Stores one clip, replacing an earlier import of the same source, in one transaction. */
+export function replacePoseBankClip(db: Db, clip: PoseBankClip): void {
+  db.prepare(
+    `INSERT INTO pose_bank (source, fps, frame_count, poses, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (source) DO UPDATE SET fps = excluded.fps, frame_count = excluded.frame_count, poses = excluded.poses, created_at = excluded.created_at`,
+  ).run(clip.source, clip.fps, clip.poses.length / 72, float32ToBlob(clip.poses), new Date().toISOString());
+}
+
+/** Every stored clip, by source name. */
+export function readPoseBank(db: Db): PoseBankClip[] {
+  const rows = db.prepare('SELECT source, fps, poses FROM pose_bank ORDER BY source').all() as { source: string; fps: number; poses: Buffer }[];
+  return rows.map((row) => ({ source: row.source, fps: row.fps, poses: blobToFloat32(row.poses) }));
+}
