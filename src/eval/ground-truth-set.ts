@@ -12,7 +12,7 @@ import { projectToCrop } from './weak-perspective.js';
  * camera; MoCap truth has no occlusion, so every point is visible.
  */
 export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit): LoadedEvalSet {
-  const tubes = listTubes(db, { tier: 'mocap3d', split });
+  const tubes = listTubes(db, { tier: 'mocap3d', split, withoutRejected: true });
   if (tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes in the ${split} split (hmmr synth makes some)`);
   const fps = tubes[0]!.fps;
   const sequences = tubes.map((tube): EvalSequence => {

@@ -1,0 +1,11 @@
+import type { Db } from '../store/database.js';
+
+/** What every route of one server shares. */
+export interface ServerContext {
+  db: Db;
+  dbPath: string;
+  /** --read-only: the database was opened read-only and every write is refused with 403. */
+  readOnly: boolean;
+  /** --runs: the folder whose training runs (metrics.jsonl) the runs view lists. */
+  runsDir?: string;
+}
