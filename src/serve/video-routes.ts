@@ -22,7 +22,9 @@ function describeLabelRun(run: LabelRun) {
     keypointFormat: run.keypointFormat,
     params: JSON.parse(run.paramsJson) as object,
     status: run.status,
-    framesDone: run.nextFrame,
+    /** First video frame not yet labelled (where an interrupted run resumes). */
+    nextFrame: run.nextFrame,
+    /** Frames the run processed (when done) or expects to. */
     framesTotal: run.framesTotal,
     error: run.error,
     startedAt: run.startedAt,

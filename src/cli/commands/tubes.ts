@@ -16,8 +16,8 @@ interface ListArgs extends GlobalArgs {
 
 interface SetArgs extends GlobalArgs {
   ids: number[];
-  accept: boolean;
-  reject: boolean;
+  accept: boolean | undefined;
+  reject: boolean | undefined;
   split: TubeSplit | undefined;
   note: string | undefined;
 }
@@ -48,8 +48,8 @@ const setCommand: CommandModule<GlobalArgs, SetArgs> = {
   builder: (yargs) =>
     yargs
       .positional('ids', { type: 'number', array: true, demandOption: true, describe: 'tube ids (hmmr tubes list shows them)' })
-      .option('accept', { type: 'boolean', default: false, conflicts: 'reject', describe: 'mark the tubes accepted' })
-      .option('reject', { type: 'boolean', default: false, describe: 'mark the tubes rejected: train, eval and export leave them out' })
+      .option('accept', { type: 'boolean', conflicts: 'reject', describe: 'mark the tubes accepted' })
+      .option('reject', { type: 'boolean', describe: 'mark the tubes rejected: train, eval and export leave them out' })
       .option('split', { type: 'string', choices: TUBE_SPLITS, describe: 'move the tubes to this split' })
       .option('note', { type: 'string', describe: 'replace the tubes\' note ("" clears it)' })
       .example('$0 tubes set 12 14 --reject --note "two people merged"', 'reject two tubes with a reason') as never,
