@@ -88,23 +88,19 @@ function listTubesWithQuality(db: Db, args: ListArgs): ListedTube[] {
   }));
 }
 
+/** Right-aligned numbers, left-aligned words, one width per column for header and rows alike. */
+function tableRow(cells: readonly string[]): string {
+  const widths = [4, 6, 7, 6, 8, 8, -10, -5];
+  return cells.map((cell, i) => (widths[i] === undefined ? cell : widths[i]! > 0 ? cell.padStart(widths[i]!) : cell.padEnd(-widths[i]!))).join(' ');
+}
+
 function formatTubeTable(tubes: readonly ListedTube[]): string {
   const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
-  const header = '  id  video  frames  score  visible  jitter%  status      split  name';
   const rows = tubes.map((tube) => {
     const q = tube.quality;
     const note = tube.review.note ? `  "${tube.review.note}"` : '';
-    return [
-      String(tube.id).padStart(4),
-      String(tube.videoId ?? '-').padStart(6),
-      String(tube.frameCount).padStart(7),
-      fixed(q.meanScore, 2).padStart(6),
-      fixed(q.visibleKeypoints, 1).padStart(8),
-      fixed(q.jitterPct, 2).padStart(8),
-      tube.review.status.padEnd(10),
-      tube.split.padEnd(5),
-      tube.name + note,
-    ].join(' ');
+    return tableRow([String(tube.id), String(tube.videoId ?? '-'), String(tube.frameCount), fixed(q.meanScore, 2), fixed(q.visibleKeypoints, 1), fixed(q.jitterPct, 2), tube.review.status, tube.split, tube.name + note]);
   });
+  const header = tableRow(['id', 'video', 'frames', 'score', 'visible', 'jitter%', 'status', 'split', 'name']);
   return [header, ...rows, `${tubes.length} tubes`].join('\n');
 }
