@@ -1,10 +1,12 @@
 /**
  * /api/runs: the training runs in the --runs folder (that folder itself and each folder directly in
- * it that holds a metrics.jsonl) and their training curves. A run is named by its index in that list,
- * so no request path reaches the file system.
+ * it that holds a metrics.jsonl), their training curves, and the eval reports of their checkpoints
+ * (`hmmr eval --checkpoint --json` output or the demo's eval-report.json, found as *.json in the
+ * --runs folder or the run's folder). A run is named by its index in that list, so no request path
+ * reaches the file system.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { METRICS_FILE, type MetricsLine } from '../train/metrics-log.js';
 import { parseId, RequestError } from './request-error.js';
@@ -33,6 +35,40 @@ function readMetrics(dir: string): MetricsLine[] {
   return rows;
 }
 
+/** The parts of a CheckpointEvaluation (src/eval/evaluate-checkpoint.ts) the page shows. */
+interface EvalReportFile {
+  file: string;
+  checkpoint: string;
+  step: number;
+  split: string;
+  report: { rows: unknown[] };
+  dynamics?: unknown;
+}
+
+function isEvalReport(value: unknown): value is Omit<EvalReportFile, 'file'> {
+  const candidate = value as Partial<EvalReportFile> | null;
+  return typeof candidate?.checkpoint === 'string' && Array.isArray(candidate.report?.rows);
+}
+
+/** Eval reports of this run's checkpoints, from the --runs folder and the run's own folder. */
+function readEvalReports(runsDir: string, runDir: string): EvalReportFile[] {
+  const reports: EvalReportFile[] = [];
+  for (const dir of new Set([runsDir, runDir])) {
+    for (const name of readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      } catch {
+        continue; // not JSON, or not ours
+      }
+      if (isEvalReport(parsed) && dirname(parsed.checkpoint) === runDir) {
+        reports.push({ file: join(dir, name), checkpoint: parsed.checkpoint, step: parsed.step, split: parsed.split, report: parsed.report, dynamics: parsed.dynamics });
+      }
+    }
+  }
+  return reports;
+}
+
 export function registerRunRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/runs', async () => ({
     runs: listRunDirs(context.runsDir).map((dir, id) => ({ id: id + 1, name: basename(dir), dir })),
@@ -42,6 +78,6 @@ export function registerRunRoutes(app: FastifyInstance, context: ServerContext):
     const id = parseId(request.params.id, 'run id');
     const dir = listRunDirs(context.runsDir)[id - 1];
     if (!dir) throw new RequestError(404, `no run ${id}${context.runsDir ? ` in ${context.runsDir}` : ' (start hmmr serve with --runs <folder>)'}`);
-    return { id, name: basename(dir), metrics: readMetrics(dir) };
+    return { id, name: basename(dir), metrics: readMetrics(dir), evaluations: readEvalReports(context.runsDir!, dir) };
   });
 }

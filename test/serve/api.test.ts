@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -294,6 +294,28 @@ test('--read-only: decisions are refused with 403 and the database is not touche
   } finally {
     await server.close();
     readOnlyDb.close();
+  }
+});
+
+test('runs: curves from each run folder\'s metrics.jsonl (a torn last line skipped) and the eval reports of its checkpoints', async () => {
+  const runs = join(dir, 'runs');
+  const run = join(runs, 'cpu1');
+  mkdirSync(join(run, 'ckpt-00000020'), { recursive: true });
+  mkdirSync(join(runs, 'not-a-run'));
+  writeFileSync(join(run, 'metrics.jsonl'), '{"step":10,"encoderLoss":3.5,"terms":{"kp":0.5}}\n{"step":20,"encoderLoss":2.25,"terms":{"kp":0.25}}\n{"step":30,"encoderLo');
+  const report = { checkpoint: join(run, 'ckpt-00000020'), step: 20, config: 'cpu', split: 'test', report: { rows: [{ key: 'mpjpe', label: 'MPJPE', unit: 'mm', perSequence: 101.5, allFrames: 99.5, counted: 24 }] } };
+  writeFileSync(join(runs, 'eval-report.json'), JSON.stringify(report));
+  writeFileSync(join(runs, 'other.json'), '{"checkpoint": 3}');
+  const server = createServer({ db, dbPath, readOnly: false, runsDir: runs, log: quietLog });
+  try {
+    const listed = (await server.inject({ method: 'GET', url: '/api/runs' })).json<{ runs: { id: number; name: string }[] }>();
+    assert.deepEqual(listed.runs.map((r) => [r.id, r.name]), [[1, 'cpu1']]);
+    const curves = (await server.inject({ method: 'GET', url: '/api/runs/1/metrics' })).json<{ metrics: { step: number; encoderLoss: number }[]; evaluations: { file: string; step: number; report: unknown }[] }>();
+    assert.deepEqual(curves.metrics.map((m) => [m.step, m.encoderLoss]), [[10, 3.5], [20, 2.25]]);
+    assert.deepEqual(curves.evaluations.map((e) => [e.file, e.step, e.report]), [[join(runs, 'eval-report.json'), 20, report.report]]);
+    assert.equal((await server.inject({ method: 'GET', url: '/api/runs/2/metrics' })).statusCode, 404);
+  } finally {
+    await server.close();
   }
 });
 
