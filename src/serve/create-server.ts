@@ -6,6 +6,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../util/log.js';
 import { registerAccessControl, type AccessPolicy } from './access-control.js';
+import { registerPredictionRoutes } from './prediction-routes.js';
 import { registerRunRoutes } from './run-routes.js';
 import type { ServerContext } from './server-context.js';
 import { registerTubeRoutes } from './tube-routes.js';
@@ -28,6 +29,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   registerVideoRoutes(app, options);
   registerTubeRoutes(app, options);
   registerRunRoutes(app, options);
+  registerPredictionRoutes(app, options);
   registerWebAppRoutes(app, loadWebApp());
   app.get('/api/server', async () => ({ readOnly: options.readOnly, db: options.dbPath, runs: options.runsDir ?? null }));
   return app;

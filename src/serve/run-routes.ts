@@ -12,7 +12,8 @@ import { METRICS_FILE, type MetricsLine } from '../train/metrics-log.js';
 import { parseId, RequestError } from './request-error.js';
 import type { ServerContext } from './server-context.js';
 
-function listRunDirs(runsDir: string | undefined): string[] {
+/** The --runs folder and each folder directly in it, when they hold a metrics.jsonl. */
+export function listRunDirs(runsDir: string | undefined): string[] {
   if (!runsDir || !existsSync(runsDir)) return [];
   const children = readdirSync(runsDir)
     .sort()

@@ -297,7 +297,7 @@ test('--read-only: decisions are refused with 403 and the database is not touche
   }
 });
 
-test('runs: curves from each run folder\'s metrics.jsonl (a torn last line skipped) and the eval reports of its checkpoints', async () => {
+test('runs: curves from each run folder\'s metrics.jsonl (a torn last line skipped), the eval reports of its checkpoints, and hmmr predict\'s 3D joints per tube', async () => {
   const runs = join(dir, 'runs');
   const run = join(runs, 'cpu1');
   mkdirSync(join(run, 'ckpt-00000020'), { recursive: true });
@@ -314,6 +314,25 @@ test('runs: curves from each run folder\'s metrics.jsonl (a torn last line skipp
     assert.deepEqual(curves.metrics.map((m) => [m.step, m.encoderLoss]), [[10, 3.5], [20, 2.25]]);
     assert.deepEqual(curves.evaluations.map((e) => [e.file, e.step, e.report]), [[join(runs, 'eval-report.json'), 20, report.report]]);
     assert.equal((await server.inject({ method: 'GET', url: '/api/runs/2/metrics' })).statusCode, 404);
+
+    // hmmr predict's JSON in the run folder: shown on the tube with that id AND name only.
+    const joints = (shift: number) => Array.from({ length: 14 }, (_, j) => [j * 0.01 + shift, -j * 0.1, 3]);
+    const [first, second] = tracked as [TrackedTube, TrackedTube];
+    writeFileSync(join(run, 'pred.json'), JSON.stringify({
+      format: 'hmmr-predictions', version: 1, checkpoint: join(run, 'ckpt-00000020'), step: 20, jointSet: 'lsp14',
+      tubes: [
+        { tubeId: first.id, name: first.name, frames: [{ frameIndex: first.firstFrame, joints3d: joints(0) }, { frameIndex: first.firstFrame + 6, joints3d: joints(0.5) }] },
+        { tubeId: second.id, name: 'another-database/track9/part0', frames: [{ frameIndex: 0, joints3d: joints(0) }] },
+      ],
+    }));
+    const shown = (await server.inject({ method: 'GET', url: `/api/tubes/${first.id}/predictions` })).json<{ joints: string[]; bones: number[][]; predictions: { file: string; step: number; frames: { frameIndex: number; joints3d: number[] }[] }[] }>();
+    assert.equal(shown.joints.length, 14);
+    assert.equal(shown.bones.length, 15);
+    assert.deepEqual(shown.predictions.map((p) => [p.file, p.step, p.frames.map((f) => f.frameIndex)]), [[join(run, 'pred.json'), 20, [first.firstFrame, first.firstFrame + 6]]]);
+    assert.deepEqual(shown.predictions[0]!.frames[1]!.joints3d.slice(0, 6), [0.5, 0, 3, 0.51, -0.1, 3]);
+    const other = (await server.inject({ method: 'GET', url: `/api/tubes/${second.id}/predictions` })).json<{ predictions: unknown[] }>();
+    assert.deepEqual(other.predictions, [], 'a prediction of another database\'s tube with the same id is not shown');
+    assert.equal((await app.inject({ method: 'GET', url: `/api/tubes/${first.id}/predictions` })).json<{ predictions: unknown[] }>().predictions.length, 0, 'no --runs, no predictions');
   } finally {
     await server.close();
   }

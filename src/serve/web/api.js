@@ -18,6 +18,7 @@ export const api = {
   timeline: (id) => request('GET', `/api/videos/${id}/timeline`),
   tubes: (query) => request('GET', `/api/tubes${query ? `?${new URLSearchParams(query)}` : ''}`),
   tube: (id) => request('GET', `/api/tubes/${id}`),
+  predictions: (id) => request('GET', `/api/tubes/${id}/predictions`),
   curate: (id, change) => request('PATCH', `/api/tubes/${id}`, change),
   runs: () => request('GET', '/api/runs'),
   metrics: (id) => request('GET', `/api/runs/${id}/metrics`),

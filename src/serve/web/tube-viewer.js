@@ -3,9 +3,10 @@
 // confidence of the frame on screen; a strip to scrub through the tube. The stage's data-tube-id and
 // data-frame-index attributes say what is on screen (the browser test reads them).
 
-import { mediaUrl } from './api.js';
+import { api, mediaUrl } from './api.js';
 import { el } from './dom.js';
 import { confidenceColor, cropRect, drawTubeFrame, frameIndexAt, trackColor } from './draw-pose.js';
+import { Skeleton3DView } from './skeleton-3d-view.js';
 
 const CROP_VIEW_PX = 160;
 
@@ -18,10 +19,12 @@ export class TubeViewer {
     this.confidence = el('div.confidence');
     this.scrub = el('canvas.scrub', { height: 36, onclick: (event) => this.seekToFraction(event.offsetX / this.scrub.clientWidth) });
     this.caption = el('div.caption');
+    this.skeletonBox = el('div.crop-box', { hidden: true });
+    this.skeleton = new Skeleton3DView(this.skeletonBox);
     container.append(
       this.stage,
       this.scrub,
-      el('div.viewer-row', {}, el('div.crop-box', {}, this.cropCanvas, el('div.caption', {}, 'the model\'s crop')), this.confidence),
+      el('div.viewer-row', {}, el('div.crop-box', {}, this.cropCanvas, el('div.caption', {}, 'the model\'s crop')), this.skeletonBox, this.confidence),
       this.caption,
     );
     this.tube = null;
@@ -59,6 +62,7 @@ export class TubeViewer {
     // As wide as the panel, but never taller than most of the window (portrait clips).
     this.stage.style.width = `min(100%, calc(62vh * ${size[0] / size[1]}))`;
     this.renderConfidenceRows(tube.format.keypoints);
+    this.showPrediction(tube.id);
     if (!tube.video) {
       this.video.removeAttribute('src');
       this.clock = { playing: true, startedAt: performance.now(), base: first };
@@ -70,6 +74,15 @@ export class TubeViewer {
     if (this.video.getAttribute('src') !== url) this.video.src = url;
     if (tube.video.playback === 'direct') this.video.currentTime = first;
     this.video.play().catch(() => {});
+  }
+
+  /** The 3D panel appears when a prediction file in the --runs folder covers this tube. */
+  async showPrediction(tubeId) {
+    this.skeletonBox.hidden = true;
+    const data = await api.predictions(tubeId).catch(() => ({ predictions: [] }));
+    if (this.tube?.id !== tubeId || data.predictions.length === 0) return;
+    this.skeleton.show(data);
+    this.skeletonBox.hidden = false;
   }
 
   currentTime() {
@@ -148,6 +161,7 @@ export class TubeViewer {
       this.caption.textContent = row >= 0 ? `frame ${frames[row].frameIndex} · ${frames[row].timeSec.toFixed(2)} s · tube frame ${row + 1}/${frames.length}${frames[row].filled ? ' · filled across a gap' : ''}` : 'outside the tube';
     }
     this.drawCrop(row >= 0 ? frames[row] : null);
+    if (!this.skeletonBox.hidden) this.skeleton.draw(row >= 0 ? frames[row].frameIndex : null);
   }
 
   drawCrop(frame) {
