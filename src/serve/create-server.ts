@@ -4,7 +4,6 @@
  * a client sends can crash the process; a fault of our own is a 500 and is logged.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import type { Logger } from '../util/log.js';
 import { registerAccessControl, type AccessPolicy } from './access-control.js';
 import { registerPredictionRoutes } from './prediction-routes.js';
 import { registerRunRoutes } from './run-routes.js';
@@ -13,9 +12,7 @@ import { registerTubeRoutes } from './tube-routes.js';
 import { registerVideoRoutes } from './video-routes.js';
 import { loadWebApp, registerWebAppRoutes } from './web-app-routes.js';
 
-export interface ServerOptions extends ServerContext, AccessPolicy {
-  log: Logger;
-}
+export type ServerOptions = ServerContext & AccessPolicy;
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });

@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.js';
+import type { Logger } from '../util/log.js';
 
 /** What every route of one server shares. */
 export interface ServerContext {
@@ -8,4 +9,6 @@ export interface ServerContext {
   readOnly: boolean;
   /** --runs: the folder whose training runs (metrics.jsonl) the runs view lists. */
   runsDir?: string;
+  /** Server faults and ffmpeg failures go here (stderr). */
+  log: Logger;
 }

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
 import type { FastifyReply } from 'fastify';
 import type { VideoRecord } from '../store/videos.js';
+import type { Logger } from '../util/log.js';
 import { ffmpegPath } from '../video/ffmpeg-binaries.js';
 import { RequestError } from './request-error.js';
 
@@ -67,14 +68,16 @@ export function sendVideoFile(reply: FastifyReply, video: VideoRecord, rangeHead
  * WebM (VP8, no audio) from `startSec` on, encoded as fast as the machine allows; the stream's time 0
  * is `startSec` in the video. ffmpeg is killed when the browser drops the connection.
  */
-export function sendTranscode(reply: FastifyReply, video: VideoRecord, startSec: number): FastifyReply {
+export function sendTranscode(reply: FastifyReply, video: VideoRecord, startSec: number, log: Logger): FastifyReply {
   statIngestedFile(video);
   const args = ['-v', 'error', '-nostdin', '-ss', startSec.toFixed(3), '-i', video.path, '-an', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '2M', '-f', 'webm', 'pipe:1'];
   const ffmpeg = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   ffmpeg.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
+  // A missing or unrunnable ffmpeg must not take the server down: the stream just ends empty.
+  ffmpeg.on('error', (error) => log.warn(`cannot run ffmpeg to transcode video ${video.id}: ${error.message}`));
   ffmpeg.on('close', (code, signal) => {
-    if (code !== 0 && signal === null) reply.log.warn(`ffmpeg transcode of video ${video.id} exited ${code}: ${stderr.trim().split('\n').pop() ?? ''}`);
+    if (code !== 0 && signal === null) log.warn(`ffmpeg transcode of video ${video.id} exited ${code}: ${stderr.trim().split('\n').pop() ?? ''}`);
   });
   reply.raw.on('close', () => ffmpeg.kill('SIGKILL'));
   return reply.type('video/webm').header('cache-control', 'no-store').send(ffmpeg.stdout);

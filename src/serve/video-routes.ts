@@ -90,6 +90,6 @@ export function registerVideoRoutes(app: FastifyInstance, context: ServerContext
     if (browserPlayback(video) === 'direct') return sendVideoFile(reply, video, request.headers.range);
     const start = request.query.start === undefined ? 0 : Number(request.query.start);
     if (!(start >= 0 && start <= video.durationSec)) throw new RequestError(400, `start must be a time in seconds between 0 and ${video.durationSec}; got ${JSON.stringify(request.query.start)}`);
-    return sendTranscode(reply, video, start);
+    return sendTranscode(reply, video, start, context.log);
   });
 }

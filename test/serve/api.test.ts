@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -336,6 +336,17 @@ test('runs: curves from each run folder\'s metrics.jsonl (a torn last line skipp
   } finally {
     await server.close();
   }
+});
+
+test('hmmr serve refuses a --db that does not exist (it would serve a new empty database) and a bad --port', async () => {
+  const missing = join(dir, 'typo.db');
+  const result = await runCli(['serve', '--db', missing]);
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr.trim(), `hmmr: ${missing}: no database here; hmmr ingest creates one, or pass --db <file>`);
+  assert.ok(!existsSync(missing), 'nothing was created');
+  const port = await runCli(['serve', '--db', dbPath, '--port', '70000']);
+  assert.equal(port.code, 1);
+  assert.match(port.stderr, /--port must be an integer 0\.\.65535, got 70000/);
 });
 
 test('access: a loopback server answers loopback Host names only; elsewhere the token is required (query once → cookie, or Bearer)', async () => {

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { DatabaseError, UsageError } from '../../errors.js';
 import { isLoopbackHost, newAccessToken } from '../../serve/access-control.js';
 import { createServer } from '../../serve/create-server.js';
 import { openDatabase } from '../../store/database.js';
@@ -29,6 +30,8 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
   handler: (args) =>
     runCommand(args, async (ctx) => {
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port must be an integer 0..65535, got ${args.port}`);
+      // Serving an empty new database is never what was meant: a mistyped --db should say so.
+      if (!existsSync(args.db)) throw new DatabaseError(args.db, 'no database here; hmmr ingest creates one, or pass --db <file>');
       const db = args.readOnly ? openDatabase(args.db, { readonly: true }) : ctx.openDb();
       try {
         if (args.readOnly) assertCurationSchema(db, args.db);
