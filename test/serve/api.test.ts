@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { readGroundTruthEvalSet } from '../../src/eval/ground-truth-set.js';
 import { createServer } from '../../src/serve/create-server.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { getCuratedTube } from '../../src/store/tube-reviews.js';
@@ -177,6 +178,23 @@ test('PATCH stores decisions with their time; train, eval\'s selection, export a
   const nothing = await runCli(['tubes', 'set', String(third.id), '--db', dbPath]);
   assert.equal(nothing.code, 1);
   assert.match(nothing.stderr, /say what to record/);
+});
+
+test('eval --checkpoint scores the test split\'s MoCap tubes without the rejected ones (ground truth and predictions select alike)', async () => {
+  const scratch = join(dir, 'synth.db');
+  const synth = await runCli(['synth', '--out', join(dir, 'synth'), '--sequences', '8', '--frames', '12', '--test-fraction', '0.5', '--db', scratch]);
+  assert.equal(synth.code, 0, synth.stderr);
+  const synthDb = openDatabase(scratch);
+  try {
+    const testTubes = listTubes(synthDb, { tier: 'mocap3d', split: 'test' });
+    assert.ok(testTubes.length >= 2, `${testTubes.length} test tubes`);
+    const rejected = testTubes[0]!;
+    assert.equal((await runCli(['tubes', 'set', String(rejected.id), '--reject', '--db', scratch])).code, 0);
+    const evalSet = readGroundTruthEvalSet(synthDb, scratch, 'test');
+    assert.deepEqual(evalSet.sequences.map((sequence) => sequence.name), testTubes.slice(1).map((tube) => tube.name));
+  } finally {
+    synthDb.close();
+  }
 });
 
 test('PATCH refuses each bad field by name with 400, an unknown tube with 404, and stores nothing', async () => {

@@ -64,7 +64,9 @@ export class TubeViewer {
     this.renderConfidenceRows(tube.format.keypoints);
     this.showPrediction(tube.id);
     if (!tube.video) {
+      // No video behind a synthetic tube: unload the last one so the stage is black.
       this.video.removeAttribute('src');
+      this.video.load();
       this.clock = { playing: true, startedAt: performance.now(), base: first };
       return;
     }
