@@ -45,7 +45,7 @@ export async function evaluateCheckpointDynamics(db: Db, dbPath: string, checkpo
         throw new UsageError(`${model.checkpointDir} was trained on features '${model.features.extractor}' (${model.features.sha}); this machine's extractor gives ${extractor.sha}`);
       }
       const cache = new FeatureCache(options.featureCacheDir ?? `${dbPath}.features`);
-      const tubes = loadTubes(db, { tier: 'mocap3d', split });
+      const tubes = loadTubes(db, { tier: 'mocap3d', split, withoutRejected: true });
       const sequences: DynamicsSequence[] = [];
       for (const tube of tubes) {
         if (options.signal?.aborted) break;

@@ -45,6 +45,8 @@ export interface TubeFilter {
   trackRunId?: number;
   tier?: TubeTier;
   split?: TubeSplit;
+  /** Leave out tubes a person rejected (hmmr serve / hmmr tubes set --reject): what train, eval and export use. */
+  withoutRejected?: boolean;
 }
 
 /**
@@ -135,6 +137,7 @@ export function listTubes(db: Db, filter: TubeFilter = {}): StoredTubeInfo[] {
   add('track_run_id', filter.trackRunId);
   add('tier', filter.tier);
   add('split', filter.split);
+  if (filter.withoutRejected) conditions.push("id NOT IN (SELECT tube_id FROM tube_reviews WHERE status = 'rejected')");
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   return db.prepare(`SELECT ${TUBE_COLUMNS} FROM tubes ${where} ORDER BY id`).all(...values) as StoredTubeInfo[];
 }

@@ -52,7 +52,7 @@ export function buildTrackedExport(db: Db, video: VideoRecord, format: TrackedEx
   if (!run) return { skipped: 'not labelled yet (run hmmr label)' };
   const detections = readDetections(db, run.id);
   const trackRun = findTrackRun(db, run.id);
-  const tubes = trackRun ? loadTubes(db, { trackRunId: trackRun.id }) : [];
+  const tubes = trackRun ? loadTubes(db, { trackRunId: trackRun.id, withoutRejected: true }) : [];
   const keypointValues = detections.find((frame) => frame.people.length > 0)?.people[0]?.keypoints.length ?? 0;
   const keypointFormat = keypointFormatFor(run.keypointFormat, keypointValues / 3);
   const exportVideo: ExportVideo = {

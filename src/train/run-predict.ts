@@ -150,7 +150,7 @@ function openStoredRun(db: Db, model: PredictionModel, backend: BackendInfo, set
  * crop pixels through each frame's predicted camera, for PCK.
  */
 export async function predictEvalSet(db: Db, dbPath: string, checkpoint: string, split: 'train' | 'val' | 'test', options: { backend?: string; signal?: AbortSignal } = {}): Promise<LoadedEvalSet> {
-  const run = await predictTubes({ db, dbPath, checkpoint, filter: { tier: 'mocap3d', split }, backend: options.backend, signal: options.signal });
+  const run = await predictTubes({ db, dbPath, checkpoint, filter: { tier: 'mocap3d', split, withoutRejected: true }, backend: options.backend, signal: options.signal });
   if (run.tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes in the ${split} split`);
   const sequences = run.tubes.map((tube): EvalSequence => {
     const cameras = new Float32Array(tube.frameCount * 3);

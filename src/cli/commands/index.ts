@@ -9,10 +9,12 @@ import { ingestCommand } from './ingest.js';
 import { labelCommand } from './label.js';
 import { predictCommand } from './predict.js';
 import { renderCommand } from './render.js';
+import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { synthCommand } from './synth.js';
 import { trackCommand } from './track.js';
 import { trainCommand } from './train.js';
+import { tubesCommand } from './tubes.js';
 
 /** A command plus the one example `hmmr --help` shows for it. */
 export interface HmmrCommand {
@@ -28,6 +30,8 @@ export const commands: readonly HmmrCommand[] = [
   { module: labelCommand as never, example: ['$0 label --fps 5', 'detect every person in the ingested videos, 5 frames per second (resumable)'] },
   { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },
   { module: trackCommand as never, example: ['$0 track --max-gap 20', 'link stored detections into tracks and tubes again'] },
+  { module: tubesCommand as never, example: ['$0 tubes set 12 14 --reject', 'reject tubes 12 and 14: train, eval and export leave them out'] },
+  { module: serveCommand as never, example: ['$0 serve', 'a web app at http://127.0.0.1:8737/ to look at tubes and accept/reject/split them'] },
   { module: renderCommand as never, example: ['$0 render clip.mp4 --out overlay.mp4', 'the video with skeletons, boxes and track ids drawn'] },
   { module: importCommand as never, example: ['$0 import openpose ./json --video clip.mp4', 'store OpenPose JSON output as detections of clip.mp4'] },
   { module: synthCommand as never, example: ['$0 synth --out synth --sequences 40', 'synthetic MoCap tubes with 3D ground truth, and synth/gt.json for hmmr eval'] },

@@ -29,7 +29,7 @@ export interface LoadSequencesOptions {
  */
 export async function loadSequences(db: Db, dbPath: string, selection: SequenceSelection, options: LoadSequencesOptions): Promise<TrainingSequence[]> {
   const { tiers, ...filter } = selection;
-  const tubes = loadTubes(db, filter).filter((tube) => !tiers || tiers.includes(tube.tier));
+  const tubes = loadTubes(db, { ...filter, withoutRejected: true }).filter((tube) => !tiers || tiers.includes(tube.tier));
   const sequences: TrainingSequence[] = [];
   for (const tube of tubes) {
     if (options.signal?.aborted) break;
