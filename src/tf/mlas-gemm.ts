@@ -100,6 +100,9 @@ export class MlasGemm {
         graphOptimizationLevel: 'all',
         // Small per-call allocations only; the arena would hold memory the wasm heap wants.
         enableCpuMemArena: false,
+        // Between two products tfjs runs its own (single-threaded) kernels; pool threads spinning
+        // meanwhile would only take the core from the other worker or process.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       this.sessions.set(key, session);
     }
