@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ingestPaths } from '../src/ingest/ingest.js';
 import { DEFAULT_VIDEO_EXTENSIONS } from '../src/ingest/walk.js';
-import { PoseDecoder, resolveDecodeOptions } from '../src/pose2d/decode.js';
+import { PoseDecoder } from '../src/pose2d/decode.js';
 import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor } from '../src/pose2d/descriptor.js';
 import { labelVideo } from '../src/pose2d/label-video.js';
 import { geometryOfFrame, type FrameGeometry, type PoseMaps } from '../src/pose2d/maps.js';
@@ -102,7 +102,7 @@ async function throughputRows(clip: string, dir: string): Promise<(string | numb
       const db = openDatabase(join(dir, `throughput-${round}.db`));
       await ingestPaths(db, [clip], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
       const labelStarted = performance.now();
-      const result = await labelVideo(db, listVideos(db)[0]!, labelSession, { inputHeight: frameOptions.height, batchSize: BATCH, chunkFrames: 64, decode: resolveDecodeOptions() });
+      const result = await labelVideo(db, listVideos(db)[0]!, labelSession, { inputHeight: frameOptions.height, batchSize: BATCH, chunkFrames: 64 });
       labelBest = Math.min(labelBest, (performance.now() - labelStarted) / 1000);
       db.close();
       if (result.framesLabelled !== frames) throw new Error(`label stage saw ${result.framesLabelled} frames, the bare loop ${frames}`);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../store/detections.js';
-import type { DecodeOptions } from './decode.js';
+import type { DecodeOptions } from './decode-options.js';
 import type { PoseModelDescriptor } from './descriptor.js';
 
 export interface LabelParams {

@@ -17,7 +17,8 @@ import { BadVideoError, describeError } from '../errors.js';
 import { readFrames, type DecodedFrame } from '../video/frame-source.js';
 import { isFrameKept, subsampleRatio } from '../video/frame-geometry.js';
 import { BoundedQueue } from './bounded-queue.js';
-import { PoseDecoder, type DecodeOptions } from './decode.js';
+import { PoseDecoder } from './decode.js';
+import { resolveDecodeOptions, type DecodeOptions } from './decode-options.js';
 import { labelParams, type LabelParams } from './label-params.js';
 import { geometryOfFrame, type PoseMaps } from './maps.js';
 import { normalisationTables, pixelFormatFor, writeFrameTensor } from './preprocess.js';
@@ -31,7 +32,8 @@ export interface LabelVideoOptions {
   batchSize: number;
   /** Frames per transaction, the unit of resumption. */
   chunkFrames: number;
-  decode: DecodeOptions;
+  /** Overrides of the model descriptor's decoding defaults. */
+  decode?: Partial<DecodeOptions>;
   /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
   queueDepth?: number;
   signal?: AbortSignal;
@@ -73,7 +75,8 @@ export function keptFrameCount(frameCount: number, videoFps: number, targetFps: 
 
 export async function labelVideo(db: Db, video: VideoRecord, session: PoseSession, options: LabelVideoOptions): Promise<LabelVideoResult> {
   const { descriptor } = session;
-  const params = labelParams(descriptor, session.modelSha256, options);
+  const decode = resolveDecodeOptions(descriptor.decode, options.decode);
+  const params = labelParams(descriptor, session.modelSha256, { ...options, decode });
   const run = startLabelRun(db, {
     videoId: video.id,
     source: 'onnx',
@@ -145,7 +148,7 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
   let nextFrame = run.nextFrame;
   let framesLabelled = 0;
   const store = async () => {
-    const decoder = new PoseDecoder(descriptor, options.decode);
+    const decoder = new PoseDecoder(descriptor, decode);
     const original = { width: video.width, height: video.height };
     let pending: DetectionFrame[] = [];
     const commit = () => {
