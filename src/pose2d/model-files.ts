@@ -13,6 +13,12 @@ import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor, type Pose
 /** The shipped pose models by name: the small fast one and the stronger, ~4× slower one (see README). */
 export type PoseQuality = 'fast' | 'accurate';
 export const POSE_QUALITIES: readonly PoseQuality[] = ['fast', 'accurate'];
+/**
+ * What `hmmr label` uses when no model is named: measured (docs/pose2d.md) it keeps 0.95–1.0 of the
+ * network's confident keypoints on every clip where the fast model keeps 0.5–0.85 on hard poses, at
+ * about 3× the inference time. Library callers without a choice (demo, tests) get the fast one.
+ */
+export const LABEL_DEFAULT_QUALITY: PoseQuality = 'accurate';
 
 const SHIPPED_DESCRIPTORS: Record<PoseQuality, string> = {
   fast: DEFAULT_DESCRIPTOR_PATH,

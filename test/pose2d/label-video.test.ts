@@ -104,7 +104,7 @@ test('hmmr label killed with SIGKILL mid-run resumes to exactly the rows of an u
   const { db, path } = await ingestedDb('killed.db');
   db.close();
   // Batches of 3 (64 = 21 × 3 + 1): a partial last batch, and batches composed unlike the reference run's.
-  const args = ['label', '--db', path, '--fps', String(FPS), '--chunk-frames', '8', '--batch', '3', '--quiet'];
+  const args = ['label', '--db', path, '--quality', 'fast', '--fps', String(FPS), '--chunk-frames', '8', '--batch', '3', '--quiet'];
   const child = spawn(process.execPath, [...cliInvocation(), ...args], { cwd: projectPath(), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));

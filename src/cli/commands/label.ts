@@ -3,7 +3,7 @@ import { envConfig } from '../../config.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { labelAndTrackVideos, labelProgressLabel } from '../../pipeline/label-and-track.js';
 import { parseDecodeOverrides, type AssemblyOrder } from '../../pose2d/decode-options.js';
-import { POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
+import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -43,7 +43,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
     yargs
       .option('model', { type: 'string', describe: 'ONNX pose network (default: the shipped model --quality names)' })
       .option('descriptor', { type: 'string', describe: 'model descriptor JSON (default: <model>.json beside the model, else the shipped one)' })
-      .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: 'fast', describe: 'a shipped model: fast = tfpose_mobilenet_v2_small, accurate = human_pose_estimation_0001 (~4× slower)' })
+      .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: LABEL_DEFAULT_QUALITY, describe: 'a shipped model: fast = tfpose_mobilenet_v2_small, accurate = human_pose_estimation_0001 (~4× slower)' })
       .option('video', { type: 'string', describe: 'only this video: its id or path (default: every ingested video)' })
       .option('fps', { type: 'number', describe: 'label at most this many frames per second (default: every frame)' })
       .option('input-height', { type: 'number', describe: 'network input height in pixels (default: the descriptor\'s, 368)' })
@@ -62,7 +62,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       .option('min-mean-score', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'lowest mean score per keypoint (OpenPose min_subset_score)' })
       .example('$0 label', 'label every ingested video with the shipped model')
       .example('$0 label --video 3 --fps 5 --batch 8', 'one video, 5 frames per second, 8 frames per network call')
-      .example('$0 label --quality accurate', 'the stronger shipped network (human_pose_estimation_0001)')
+      .example('$0 label --quality fast', 'the small shipped network: ~3× faster, misses more keypoints on hard poses')
       .example('$0 label --model body25.onnx --descriptor models/descriptors/openpose_body25.json', 'an OpenPose BODY_25 export') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
@@ -72,7 +72,9 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       const device = (args.device ?? envConfig.onnxDevice ?? 'cpu') as InferenceDevice;
       if (device !== 'cpu' && device !== 'cuda') throw new UsageError(`device "${device}" is not cpu or cuda`);
 
-      const { descriptor } = resolveModelFiles(args);
+      // Labels are the product: without a model named, label with the stronger network (README: choosing a model).
+      const quality = args.quality ?? (args.model === undefined && args.descriptor === undefined ? LABEL_DEFAULT_QUALITY : undefined);
+      const { descriptor } = resolveModelFiles({ model: args.model, descriptor: args.descriptor, quality });
       const inputHeight = args.inputHeight ?? descriptor.input.defaultHeight;
       if (!Number.isInteger(inputHeight) || inputHeight < descriptor.stride) throw new UsageError(`--input-height must be an integer of at least ${descriptor.stride}`);
       const decode = parseDecodeOverrides(
@@ -100,7 +102,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       const { modelPath, results } = await labelAndTrackVideos(db, videos, {
         model: args.model,
         descriptor: args.descriptor,
-        quality: args.quality,
+        quality,
         device,
         inputHeight,
         fps: args.fps,
