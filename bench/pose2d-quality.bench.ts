@@ -24,6 +24,8 @@ const CLIPS: { name: string; width: number; height: number; people?: number }[] 
 ];
 
 const QUALITIES: PoseQuality[] = ['fast', 'accurate'];
+/** Clips also decoded with flip averaging (its cost: a second network image per frame). */
+const FLIP_CLIPS = ['Yoga.mp4', 'S02_tabletennis.mp4'];
 
 /**
  * pose2d quality (bench/pose2d-quality.ts for the definitions): for both shipped models, the network's
@@ -65,6 +67,15 @@ export default async function pose2dQualityBench(): Promise<BenchTable> {
             const total = pooled.get(key) ?? { peaks: 0, kept: 0 };
             pooled.set(key, { peaks: total.peaks + score.peaks, kept: total.kept + Math.round(score.recall * score.peaks) });
           }
+        }
+        if (FLIP_CLIPS.includes(clip.name)) {
+          const flipStarted = performance.now();
+          const flipped = await networkFrames(session, clip.path, { width: clip.width, height: clip.height }, FPS, true);
+          const flipMs = (performance.now() - flipStarted) / flipped.length;
+          const decoder = new PoseDecoder(descriptor);
+          const score = scoreDecoding(flipped, descriptor, (frame) => decoder.decode(frame.maps, frame.geometry), clip.people);
+          rows.push([`${quality} (${descriptor.name})`, clip.name, 'after + flip', score.frames, score.peaks, score.recall, score.medianCells, score.p90Cells, score.countChange, clip.people === undefined ? '' : score.expectedCountFraction, flipMs]);
+          notes.push(`flip averaging, ${quality}, ${clip.name}: ${(flipMs / msPerFrame).toFixed(2)}× the plain pass's time per frame (confident peaks there are those of the averaged maps)`);
         }
       }
     } finally {

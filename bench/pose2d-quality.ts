@@ -16,7 +16,8 @@
 import type { Person2D } from '../src/domain.js';
 import type { PoseModelDescriptor } from '../src/pose2d/descriptor.js';
 import { geometryOfFrame, type FrameGeometry, type PoseMaps } from '../src/pose2d/maps.js';
-import { buildInputBatch, pixelFormatFor } from '../src/pose2d/preprocess.js';
+import { averageWithMirror, flipTables } from '../src/pose2d/flip.js';
+import { normalisationTables, pixelFormatFor, writeFrameTensor } from '../src/pose2d/preprocess.js';
 import type { PoseSession } from '../src/pose2d/session.js';
 import { readFrames } from '../src/video/frame-source.js';
 
@@ -36,16 +37,25 @@ export interface ConfidentPeak {
   value: number;
 }
 
-/** The network's maps of a clip sampled at `fps`, one frame per call (keeps nothing but the maps). */
-export async function networkFrames(session: PoseSession, clip: string, original: { width: number; height: number }, fps: number, inputHeight?: number): Promise<NetworkFrame[]> {
+/**
+ * The network's maps of a clip sampled at `fps`, one frame per call (keeps nothing but the maps);
+ * with `flip`, each frame and its mirror image in one call, averaged (flip.ts).
+ */
+export async function networkFrames(session: PoseSession, clip: string, original: { width: number; height: number }, fps: number, flip = false): Promise<NetworkFrame[]> {
   const { descriptor } = session;
   const pixelFormat = pixelFormatFor(descriptor.input);
+  const tables = normalisationTables(descriptor.input);
+  const mirror = flip ? flipTables(descriptor) : undefined;
   const frames: NetworkFrame[] = [];
-  for await (const frame of readFrames(clip, { height: inputHeight ?? descriptor.input.defaultHeight, padToMultiple: descriptor.stride, pixelFormat, fps })) {
-    const batch = buildInputBatch([{ data: frame.data, width: frame.width, height: frame.height, pixelFormat }], descriptor.input);
-    const [maps] = await session.run(batch.data, 1, batch.height, batch.width);
+  for await (const frame of readFrames(clip, { height: descriptor.input.defaultHeight, padToMultiple: descriptor.stride, pixelFormat, fps })) {
+    const packed = { data: frame.data, width: frame.width, height: frame.height, pixelFormat };
+    const input = new Float32Array((flip ? 2 : 1) * 3 * frame.width * frame.height);
+    writeFrameTensor(packed, descriptor.input, tables, input, 0);
+    if (flip) writeFrameTensor(packed, descriptor.input, tables, input, 1, true);
+    const maps = await session.run(input, flip ? 2 : 1, frame.height, frame.width);
     // Copy out of the output tensor so the session's memory is not kept alive per frame.
-    frames.push({ index: frame.index, maps: { ...maps!, heatmaps: maps!.heatmaps.slice(), pafs: maps!.pafs.slice() }, geometry: geometryOfFrame(frame, original) });
+    const kept = mirror ? averageWithMirror(maps[0]!, maps[1]!, descriptor, mirror) : { ...maps[0]!, heatmaps: maps[0]!.heatmaps.slice(), pafs: maps[0]!.pafs.slice() };
+    frames.push({ index: frame.index, maps: kept, geometry: geometryOfFrame(frame, original) });
   }
   return frames;
 }

@@ -14,6 +14,8 @@ export interface LabelAndTrackOptions {
   model?: string;
   descriptor?: string;
   quality?: PoseQuality;
+  /** Flip averaging: a mirrored second inference per frame. */
+  flip?: boolean;
   device: InferenceDevice;
   /** Network input height; the descriptor's default when absent. */
   inputHeight?: number;
@@ -58,6 +60,7 @@ export async function labelAndTrackVideos(
         batchSize: options.batchSize,
         chunkFrames: options.chunkFrames,
         decode: options.decode,
+        flip: options.flip,
         signal: options.signal,
         progress,
       });

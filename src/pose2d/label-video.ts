@@ -20,6 +20,7 @@ import { BoundedQueue } from './bounded-queue.js';
 import { PoseDecoder } from './decode.js';
 import { resolveDecodeOptions, type DecodeOptions } from './decode-options.js';
 import { labelParams, type LabelParams } from './label-params.js';
+import { averageWithMirror, flipTables } from './flip.js';
 import { geometryOfFrame, type PoseMaps } from './maps.js';
 import { normalisationTables, pixelFormatFor, writeFrameTensor } from './preprocess.js';
 import type { PoseSession } from './session.js';
@@ -34,6 +35,8 @@ export interface LabelVideoOptions {
   chunkFrames: number;
   /** Overrides of the model descriptor's decoding defaults. */
   decode?: Partial<DecodeOptions>;
+  /** Flip averaging (flip.ts): a second, mirrored inference per frame. */
+  flip?: boolean;
   /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
   queueDepth?: number;
   signal?: AbortSignal;
@@ -76,7 +79,12 @@ export function keptFrameCount(frameCount: number, videoFps: number, targetFps: 
 export async function labelVideo(db: Db, video: VideoRecord, session: PoseSession, options: LabelVideoOptions): Promise<LabelVideoResult> {
   const { descriptor } = session;
   const decode = resolveDecodeOptions(descriptor.decode, options.decode);
-  const params = labelParams(descriptor, session.modelSha256, { ...options, decode });
+  const flip = options.flip ?? false;
+  // Checked before the run starts: a descriptor without mirrored limbs cannot flip.
+  const mirror = flip ? flipTables(descriptor) : undefined;
+  const params = labelParams(descriptor, session.modelSha256, { ...options, decode, flip });
+  // Network images per frame: the frame, and its mirror image when flip averaging.
+  const copies = flip ? 2 : 1;
   const run = startLabelRun(db, {
     videoId: video.id,
     source: 'onnx',
@@ -119,8 +127,10 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
           interrupted = true;
           break;
         }
-        job ??= { frames: [], data: new Float32Array(options.batchSize * 3 * frame.width * frame.height), width: frame.width, height: frame.height };
-        writeFrameTensor({ data: frame.data, width: frame.width, height: frame.height, pixelFormat: pixelFormatFor(descriptor.input) }, descriptor.input, tables, job.data, job.frames.length);
+        job ??= { frames: [], data: new Float32Array(options.batchSize * copies * 3 * frame.width * frame.height), width: frame.width, height: frame.height };
+        const packed = { data: frame.data, width: frame.width, height: frame.height, pixelFormat: pixelFormatFor(descriptor.input) };
+        writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies);
+        if (flip) writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies + 1, true);
         const { index, timeSec, sceneScore, contentWidth, contentHeight, scale } = frame;
         job.frames.push({ index, timeSec, sceneScore, contentWidth, contentHeight, scale });
         if (job.frames.length === options.batchSize) {
@@ -133,13 +143,13 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
       if (!(error instanceof BadVideoError)) throw error;
       videoError = error;
     }
-    if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * 3 * job.width * job.height) });
+    if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * copies * 3 * job.width * job.height) });
     batches.close();
   };
 
   const infer = async () => {
     for await (const job of batches) {
-      const maps = await session.run(job.data, job.frames.length, job.height, job.width);
+      const maps = await session.run(job.data, job.frames.length * copies, job.height, job.width);
       await results.push({ frames: job.frames, maps });
     }
     results.close();
@@ -161,7 +171,8 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     };
     for await (const job of results) {
       job.frames.forEach((frame, i) => {
-        const people = decoder.decode(job.maps[i]!, geometryOfFrame(frame, original));
+        const maps = mirror ? averageWithMirror(job.maps[2 * i]!, job.maps[2 * i + 1]!, descriptor, mirror) : job.maps[i]!;
+        const people = decoder.decode(maps, geometryOfFrame(frame, original));
         pending.push({ frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people });
       });
       options.progress?.tick(job.frames.length);

@@ -25,12 +25,14 @@ interface LabelArgs extends GlobalArgs {
   smoothingSigma?: number;
   heatmapUpsample?: number;
   pafSamples?: number;
+  peakScoreWeight?: number;
   pafSampleThreshold?: number;
   pafMinAbove?: number;
   limbLengthPrior?: number;
   assemblyOrder?: AssemblyOrder;
   minParts?: number;
   minMeanScore?: number;
+  flip: boolean;
 }
 
 /** Decoding flags default to the model descriptor's "decode" block (its authors' settings). */
@@ -50,10 +52,12 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       .option('batch', { type: 'number', default: 4, describe: 'frames per network call' })
       .option('chunk-frames', { type: 'number', default: 64, describe: 'frames committed per transaction (the resumption unit)' })
       .option('device', { type: 'string', choices: ['cpu', 'cuda'], defaultDescription: '$HMMR_DEVICE or cpu', describe: 'onnxruntime execution provider' })
+      .option('flip', { type: 'boolean', default: false, describe: 'flip averaging: also run each frame mirrored and average the maps (2× the network time)' })
       .option('peak-threshold', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'heatmap peak threshold (OpenPose nms_threshold)' })
       .option('smoothing-sigma', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'heatmap Gaussian smoothing, input pixels (0 = off)' })
       .option('heatmap-upsample', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'upsample heatmaps by this factor before the peak search (1 = stride resolution)' })
       .option('paf-samples', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'PAF line samples per limb (0 = OpenPose adaptive 5..25)' })
+      .option('peak-score-weight', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'rank candidate limbs by PAF score + this × both keypoint scores' })
       .option('paf-sample-threshold', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'PAF sample threshold (OpenPose inter_threshold)' })
       .option('paf-min-above', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'fraction of PAF samples above it, strictly exceeded (OpenPose inter_min_above_threshold)' })
       .option('limb-length-prior', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'penalise limbs longer than this fraction of the picture height (0 = off)' })
@@ -83,6 +87,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
           smoothingSigmaInputPx: args.smoothingSigma,
           heatmapUpsample: args.heatmapUpsample,
           pafSamples: args.pafSamples,
+          peakScoreWeight: args.peakScoreWeight,
           pafSampleThreshold: args.pafSampleThreshold,
           pafMinAboveFraction: args.pafMinAbove,
           limbLengthPrior: args.limbLengthPrior,
@@ -103,6 +108,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
         model: args.model,
         descriptor: args.descriptor,
         quality,
+        flip: args.flip,
         device,
         inputHeight,
         fps: args.fps,
