@@ -61,7 +61,7 @@ export function findLimbConnections(
         if (score > 1e-6) candidates.push({ score, key: score + options.peakScoreWeight * (peaks.score[a]! + peaks.score[b]!), a, b });
       }
     }
-    // Stable sort: equal scores keep scan order, so results never depend on engine sort details.
+    // Stable sort: equal ranks keep scan order, so results never depend on engine sort details.
     candidates.sort((p, q) => q.key - p.key);
     const usedA = new Uint8Array(aEnd - aStart);
     const usedB = new Uint8Array(bEnd - bStart);

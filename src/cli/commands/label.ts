@@ -45,7 +45,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
     yargs
       .option('model', { type: 'string', describe: 'ONNX pose network (default: the shipped model --quality names)' })
       .option('descriptor', { type: 'string', describe: 'model descriptor JSON (default: <model>.json beside the model, else the shipped one)' })
-      .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: LABEL_DEFAULT_QUALITY, describe: 'a shipped model: fast = tfpose_mobilenet_v2_small, accurate = human_pose_estimation_0001 (~4× slower)' })
+      .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: LABEL_DEFAULT_QUALITY, describe: 'a shipped model: fast = tfpose_mobilenet_v2_small, accurate = human_pose_estimation_0001 (~3× the inference time)' })
       .option('video', { type: 'string', describe: 'only this video: its id or path (default: every ingested video)' })
       .option('fps', { type: 'number', describe: 'label at most this many frames per second (default: every frame)' })
       .option('input-height', { type: 'number', describe: 'network input height in pixels (default: the descriptor\'s, 368)' })
