@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_VIDEO_EXTENSIONS } from '../src/ingest/walk.js';
 import { ingestPaths } from '../src/ingest/ingest.js';
-import { OPENPOSE_DECODE_DEFAULTS } from '../src/pose2d/decode.js';
+import { OPENPOSE_DECODE_DEFAULTS } from '../src/pose2d/decode-options.js';
 import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../src/pose2d/descriptor.js';
 import { labelVideo } from '../src/pose2d/label-video.js';
 import { resolveModelFiles } from '../src/pose2d/model-files.js';

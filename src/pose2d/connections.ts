@@ -1,6 +1,6 @@
 /**
  * Per-limb candidate connections: every (A, B) candidate pair of a limb is scored by the PAF line
- * integral, then matched greedily one-to-one by descending score (the bipartite step of OpenPose and
+ * integral, then matched greedily one-to-one by descending rank (the bipartite step of OpenPose and
  * Cao et al.: each keypoint candidate joins at most one limb of each type).
  */
 import type { LimbSpec } from './descriptor.js';
@@ -16,6 +16,15 @@ export interface Connections {
   pafScore: Float32Array;
 }
 
+export interface MatchingOptions extends PafScoreOptions {
+  /**
+   * Candidates are matched by PAF score + this × (sum of both keypoint scores): 0 ranks by the field
+   * alone (tf-pose, Open Model Zoo); a weight lets a confident keypoint win over a faint blob that a
+   * short stretch of strong field happens to reach.
+   */
+  peakScoreWeight: number;
+}
+
 /** pafs: [PAF channels] × height × width, the descriptor's PAF channels of one image. */
 export function findLimbConnections(
   peaks: PeakList,
@@ -23,14 +32,14 @@ export function findLimbConnections(
   pafs: Float32Array,
   width: number,
   height: number,
-  options: PafScoreOptions,
+  options: MatchingOptions,
 ): Connections {
   const cells = width * height;
   const limbOut: number[] = [];
   const aOut: number[] = [];
   const bOut: number[] = [];
   const scoreOut: number[] = [];
-  const candidates: { score: number; a: number; b: number }[] = [];
+  const candidates: { score: number; key: number; a: number; b: number }[] = [];
 
   limbs.forEach((limb, limbIndex) => {
     const [partA, partB] = limb.parts;
@@ -49,11 +58,11 @@ export function findLimbConnections(
     for (let a = aStart; a < aEnd; a++) {
       for (let b = bStart; b < bEnd; b++) {
         const score = limbScore(field, peaks.x[a]!, peaks.y[a]!, peaks.x[b]!, peaks.y[b]!, options);
-        if (score > 1e-6) candidates.push({ score, a, b });
+        if (score > 1e-6) candidates.push({ score, key: score + options.peakScoreWeight * (peaks.score[a]! + peaks.score[b]!), a, b });
       }
     }
-    // Stable sort: equal scores keep scan order, so results never depend on engine sort details.
-    candidates.sort((p, q) => q.score - p.score);
+    // Stable sort: equal ranks keep scan order, so results never depend on engine sort details.
+    candidates.sort((p, q) => q.key - p.key);
     const usedA = new Uint8Array(aEnd - aStart);
     const usedB = new Uint8Array(bEnd - bStart);
     const most = Math.min(aEnd - aStart, bEnd - bStart);

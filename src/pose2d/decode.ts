@@ -1,50 +1,16 @@
 /**
  * Heatmaps + PAFs of one image → people with keypoints in original video pixels:
  * peaks (peaks.ts) → per-limb PAF scoring and one-to-one matching (connections.ts) → people
- * (assemble.ts). Every threshold is an option; the defaults are OpenPose's (poseParameters.cpp).
+ * (assemble.ts). Every threshold is an option; the defaults are the model descriptor's
+ * (decode-options.ts).
  */
 import type { Person2D } from '../domain.js';
 import { assemblePeople } from './assemble.js';
 import { findLimbConnections } from './connections.js';
+import { resolveDecodeOptions, type DecodeOptions } from './decode-options.js';
 import { keypointCount, type PoseModelDescriptor } from './descriptor.js';
 import { cellToOriginalPx, contentCells, type FrameGeometry, type PoseMaps } from './maps.js';
 import { PeakFinder } from './peaks.js';
-
-export interface DecodeOptions {
-  /** Heatmap peak threshold (OpenPose nms_threshold). */
-  peakThreshold: number;
-  /** Heatmap smoothing sigma in network-input pixels (OpenPose / tf-pose: 3). */
-  smoothingSigmaInputPx: number;
-  /** Candidates kept per keypoint type (OpenPose POSE_MAX_PEOPLE). */
-  maxPeaksPerPart: number;
-  /** A PAF sample counts when its projection on the limb exceeds this (OpenPose inter_threshold). */
-  pafSampleThreshold: number;
-  /** Fraction of PAF samples that must count (OpenPose inter_min_above_threshold). */
-  pafMinAboveFraction: number;
-  /** Fewest keypoints per person (OpenPose min_subset_cnt). */
-  minParts: number;
-  /** Lowest mean score per keypoint of a person (OpenPose min_subset_score). */
-  minMeanScore: number;
-}
-
-/** OpenPose's defaults (spec B5); its COCO-challenge preset is 0.04 / 0.01 / 0.75 / 2 / 0.05. */
-export const OPENPOSE_DECODE_DEFAULTS: Readonly<DecodeOptions> = Object.freeze({
-  peakThreshold: 0.05,
-  smoothingSigmaInputPx: 3,
-  maxPeaksPerPart: 127,
-  pafSampleThreshold: 0.05,
-  pafMinAboveFraction: 0.95,
-  minParts: 3,
-  minMeanScore: 0.4,
-});
-
-export function resolveDecodeOptions(overrides: Partial<DecodeOptions> = {}): DecodeOptions {
-  const options = { ...OPENPOSE_DECODE_DEFAULTS };
-  for (const [key, value] of Object.entries(overrides) as [keyof DecodeOptions, number | undefined][]) {
-    if (value !== undefined) options[key] = value;
-  }
-  return options;
-}
 
 /**
  * Decodes one image at a time; holds scratch buffers so a whole video allocates nothing per cell.
@@ -59,13 +25,14 @@ export class PoseDecoder {
     private readonly descriptor: PoseModelDescriptor,
     overrides: Partial<DecodeOptions> = {},
   ) {
-    this.options = resolveDecodeOptions(overrides);
+    this.options = resolveDecodeOptions(descriptor.decode, overrides);
     this.keypoints = keypointCount(descriptor);
     this.peakFinder = new PeakFinder({
       threshold: this.options.peakThreshold,
       smoothingSigmaInputPx: this.options.smoothingSigmaInputPx,
       stride: descriptor.stride,
       maxPeaksPerPart: this.options.maxPeaksPerPart,
+      upsample: this.options.heatmapUpsample,
     });
   }
 
@@ -76,9 +43,13 @@ export class PoseDecoder {
     const region = { width: contentCells(geometry.contentWidth, stride), height: contentCells(geometry.contentHeight, stride) };
     const peaks = this.peakFinder.find(maps.heatmaps, maps.width, maps.height, keypoints, region);
     const connections = findLimbConnections(peaks, descriptor.limbs, maps.pafs, maps.width, maps.height, {
+      samples: options.pafSamples,
       sampleThreshold: options.pafSampleThreshold,
       minAboveFraction: options.pafMinAboveFraction,
       stride,
+      // The prior is relative to the picture height, here in cells.
+      lengthPriorCells: options.limbLengthPrior * (geometry.contentHeight / stride),
+      peakScoreWeight: options.peakScoreWeight,
     });
     const assembled = assemblePeople(peaks, connections, descriptor.limbs, keypoints, descriptor.keypointsNotCountedForPerson, options);
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { KeypointFormat } from '../domain.js';
 import { BadInputFileError } from '../errors.js';
+import { parseDecodeOverrides, type DecodeOptions } from './decode-options.js';
 import { projectPath } from '../util/project-root.js';
 
 /** Channels of one ONNX output that hold one kind of map; two kinds may share one output. */
@@ -72,6 +73,8 @@ export interface PoseModelDescriptor {
    * points there: a lone foot produces too many false people).
    */
   keypointsNotCountedForPerson: readonly number[];
+  /** The model's own decoding defaults (its authors' grouping); options not named here are OpenPose's. */
+  decode: Partial<DecodeOptions>;
 }
 
 export const DEFAULT_DESCRIPTOR_PATH = projectPath('models', 'tfpose_mobilenet_v2_small.json');
@@ -138,6 +141,8 @@ export function parseDescriptor(raw: unknown, path: string): PoseModelDescriptor
     if (!Number.isInteger(part) || part < 0 || part >= keypoints.length) read.fail(`keypointsNotCountedForPerson holds ${part}, not a keypoint index`);
   }
 
+  const decode = root.decode === undefined ? {} : parseDecodeOverrides(read.object(root.decode, 'decode'), (reason) => read.fail(reason));
+
   const file = model.file === null ? null : read.string(model, 'file');
   const sha256 = model.sha256 === null ? null : read.string(model, 'sha256');
   if (sha256 !== null && !/^[0-9a-f]{64}$/.test(sha256)) read.fail('model.sha256 must be 64 lowercase hex digits');
@@ -168,6 +173,7 @@ export function parseDescriptor(raw: unknown, path: string): PoseModelDescriptor
     },
     limbs,
     keypointsNotCountedForPerson: notCounted,
+    decode,
   };
 }
 

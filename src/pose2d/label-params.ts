@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../store/detections.js';
-import type { DecodeOptions } from './decode.js';
+import type { DecodeOptions } from './decode-options.js';
 import type { PoseModelDescriptor } from './descriptor.js';
 
 export interface LabelParams {
@@ -20,6 +20,8 @@ export interface LabelParams {
   /** Target frame rate when subsampling; null = every frame. */
   fps: number | null;
   decode: DecodeOptions;
+  /** Flip averaging (a mirrored second pass); recorded only when on, so earlier runs keep their key. */
+  flip?: true;
 }
 
 export function descriptorSha256(descriptor: PoseModelDescriptor): string {
@@ -28,7 +30,7 @@ export function descriptorSha256(descriptor: PoseModelDescriptor): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string, settings: { inputHeight: number; fps?: number; decode: DecodeOptions }): LabelParams {
+export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string, settings: { inputHeight: number; fps?: number; decode: DecodeOptions; flip?: boolean }): LabelParams {
   return {
     model: descriptor.name,
     modelSha256,
@@ -38,5 +40,6 @@ export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string
     stride: descriptor.stride,
     fps: settings.fps ?? null,
     decode: { ...settings.decode },
+    ...(settings.flip ? { flip: true as const } : {}),
   };
 }

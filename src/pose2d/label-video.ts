@@ -17,7 +17,9 @@ import { BadVideoError, describeError } from '../errors.js';
 import { readFrames, type DecodedFrame } from '../video/frame-source.js';
 import { isFrameKept, subsampleRatio } from '../video/frame-geometry.js';
 import { BoundedQueue } from './bounded-queue.js';
-import { PoseDecoder, type DecodeOptions } from './decode.js';
+import { PoseDecoder } from './decode.js';
+import { resolveDecodeOptions, type DecodeOptions } from './decode-options.js';
+import { averageWithMirror, flipTables } from './flip.js';
 import { labelParams, type LabelParams } from './label-params.js';
 import { geometryOfFrame, type PoseMaps } from './maps.js';
 import { normalisationTables, pixelFormatFor, writeFrameTensor } from './preprocess.js';
@@ -31,7 +33,10 @@ export interface LabelVideoOptions {
   batchSize: number;
   /** Frames per transaction, the unit of resumption. */
   chunkFrames: number;
-  decode: DecodeOptions;
+  /** Overrides of the model descriptor's decoding defaults. */
+  decode?: Partial<DecodeOptions>;
+  /** Flip averaging (flip.ts): a second, mirrored inference per frame. */
+  flip?: boolean;
   /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
   queueDepth?: number;
   signal?: AbortSignal;
@@ -73,7 +78,13 @@ export function keptFrameCount(frameCount: number, videoFps: number, targetFps: 
 
 export async function labelVideo(db: Db, video: VideoRecord, session: PoseSession, options: LabelVideoOptions): Promise<LabelVideoResult> {
   const { descriptor } = session;
-  const params = labelParams(descriptor, session.modelSha256, options);
+  const decode = resolveDecodeOptions(descriptor.decode, options.decode);
+  const flip = options.flip ?? false;
+  // Checked before the run starts: a descriptor without mirrored limbs cannot flip.
+  const mirror = flip ? flipTables(descriptor) : undefined;
+  const params = labelParams(descriptor, session.modelSha256, { ...options, decode, flip });
+  // Network images per frame: the frame, and its mirror image when flip averaging.
+  const copies = flip ? 2 : 1;
   const run = startLabelRun(db, {
     videoId: video.id,
     source: 'onnx',
@@ -116,8 +127,10 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
           interrupted = true;
           break;
         }
-        job ??= { frames: [], data: new Float32Array(options.batchSize * 3 * frame.width * frame.height), width: frame.width, height: frame.height };
-        writeFrameTensor({ data: frame.data, width: frame.width, height: frame.height, pixelFormat: pixelFormatFor(descriptor.input) }, descriptor.input, tables, job.data, job.frames.length);
+        job ??= { frames: [], data: new Float32Array(options.batchSize * copies * 3 * frame.width * frame.height), width: frame.width, height: frame.height };
+        const packed = { data: frame.data, width: frame.width, height: frame.height, pixelFormat: pixelFormatFor(descriptor.input) };
+        writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies);
+        if (flip) writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies + 1, true);
         const { index, timeSec, sceneScore, contentWidth, contentHeight, scale } = frame;
         job.frames.push({ index, timeSec, sceneScore, contentWidth, contentHeight, scale });
         if (job.frames.length === options.batchSize) {
@@ -130,13 +143,13 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
       if (!(error instanceof BadVideoError)) throw error;
       videoError = error;
     }
-    if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * 3 * job.width * job.height) });
+    if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * copies * 3 * job.width * job.height) });
     batches.close();
   };
 
   const infer = async () => {
     for await (const job of batches) {
-      const maps = await session.run(job.data, job.frames.length, job.height, job.width);
+      const maps = await session.run(job.data, job.frames.length * copies, job.height, job.width);
       await results.push({ frames: job.frames, maps });
     }
     results.close();
@@ -145,7 +158,7 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
   let nextFrame = run.nextFrame;
   let framesLabelled = 0;
   const store = async () => {
-    const decoder = new PoseDecoder(descriptor, options.decode);
+    const decoder = new PoseDecoder(descriptor, decode);
     const original = { width: video.width, height: video.height };
     let pending: DetectionFrame[] = [];
     const commit = () => {
@@ -158,7 +171,8 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     };
     for await (const job of results) {
       job.frames.forEach((frame, i) => {
-        const people = decoder.decode(job.maps[i]!, geometryOfFrame(frame, original));
+        const maps = mirror ? averageWithMirror(job.maps[2 * i]!, job.maps[2 * i + 1]!, descriptor, mirror) : job.maps[i]!;
+        const people = decoder.decode(maps, geometryOfFrame(frame, original));
         pending.push({ frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people });
       });
       options.progress?.tick(job.frames.length);

@@ -33,11 +33,6 @@ export function cellToOriginalPx(cell: number, stride: number, contentSize: numb
   return ((cell + 0.5) * stride * originalSize) / contentSize - 0.5;
 }
 
-/** Inverse of cellToOriginalPx (used by tests and tools that draw maps). */
-export function originalPxToCell(px: number, stride: number, contentSize: number, originalSize: number): number {
-  return ((px + 0.5) * contentSize) / (originalSize * stride) - 0.5;
-}
-
 /** Cells that overlap the picture rather than only the stride padding: where peaks may be. */
 export function contentCells(contentSize: number, stride: number): number {
   return Math.ceil(contentSize / stride);

@@ -1,26 +1,46 @@
 /**
  * Which descriptor and ONNX file a command uses: --descriptor wins; with only --model, a descriptor
  * beside it (same name, .json) is used when present, else the shipped default (whose tensor names and
- * channel counts the session then checks against the model).
+ * channel counts the session then checks against the model). Without either, --quality names one of
+ * the shipped models.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { projectPath } from '../util/project-root.js';
 import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor, type PoseModelDescriptor } from './descriptor.js';
+
+/** The shipped pose models by name: the small fast one and the stronger, ~4× slower one (see README). */
+export type PoseQuality = 'fast' | 'accurate';
+export const POSE_QUALITIES: readonly PoseQuality[] = ['fast', 'accurate'];
+/**
+ * What `hmmr label` uses when no model is named: measured (docs/pose2d.md) it keeps 0.95–1.0 of the
+ * network's confident keypoints on every clip where the fast model keeps 0.5–0.85 on hard poses, at
+ * about 3× the inference time. Library callers without a choice (demo, tests) get the fast one.
+ */
+export const LABEL_DEFAULT_QUALITY: PoseQuality = 'accurate';
+
+const SHIPPED_DESCRIPTORS: Record<PoseQuality, string> = {
+  fast: DEFAULT_DESCRIPTOR_PATH,
+  accurate: projectPath('models', 'human_pose_estimation_0001.json'),
+};
 
 export interface ModelFiles {
   descriptor: PoseModelDescriptor;
   modelPath: string;
 }
 
-export function resolveModelFiles(options: { model?: string; descriptor?: string }): ModelFiles {
+export function resolveModelFiles(options: { model?: string; descriptor?: string; quality?: PoseQuality }): ModelFiles {
+  if (options.quality !== undefined && (options.model !== undefined || options.descriptor !== undefined)) {
+    throw new UsageError('--quality picks a shipped model; use it without --model / --descriptor');
+  }
   const model = options.model === undefined ? undefined : resolve(options.model);
   let descriptorPath = options.descriptor === undefined ? undefined : resolve(options.descriptor);
   if (descriptorPath === undefined && model !== undefined) {
     const beside = join(dirname(model), basename(model, extname(model)) + '.json');
     if (existsSync(beside)) descriptorPath = beside;
   }
-  const descriptor = loadDescriptor(descriptorPath ?? DEFAULT_DESCRIPTOR_PATH);
+  const descriptor = loadDescriptor(descriptorPath ?? SHIPPED_DESCRIPTORS[options.quality ?? 'fast']);
   const modelPath = model ?? descriptorModelPath(descriptor);
   if (modelPath === undefined) throw new UsageError(`descriptor ${descriptor.path} names no model file; pass --model <file.onnx>`);
   return { descriptor, modelPath };

@@ -3,19 +3,26 @@
  * well the field between two keypoint candidates points from A to B.
  *
  * Differences from OpenPose, both because we stay at the network's stride resolution:
- * - the number of samples is computed from the distance in INPUT pixels (as OpenPose sees it after
- *   upsampling), so a limb gets the same 5..25 samples it would get there;
+ * - the adaptive number of samples is computed from the distance in INPUT pixels (as OpenPose sees
+ *   it after upsampling), so a limb gets the same 5..25 samples it would get there;
  * - samples are read with bilinear interpolation (OpenPose rounds to the nearest pixel of its ×8 map)
  *   and sit at the centres of N equal segments of A→B rather than at A + k/N (symmetric in A and B).
  */
 
 export interface PafScoreOptions {
+  /** Samples per line; 0 = OpenPose's adaptive count (pafSampleCount). tf-pose and Lightweight OpenPose use 10. */
+  samples: number;
   /** A sample counts when PAF · unit(A→B) exceeds this (OpenPose inter_threshold 0.05). */
   sampleThreshold: number;
   /** The fraction of samples that must count, strictly exceeded (OpenPose inter_min_above_threshold 0.95). */
   minAboveFraction: number;
   /** Network output stride, to express distances in input pixels. */
   stride: number;
+  /**
+   * Cao et al.'s length prior: the score gets min(0, lengthPriorCells / length − 1), so a limb longer
+   * than this many cells is penalised (at twice that length by 0.5); 0 = off.
+   */
+  lengthPriorCells: number;
 }
 
 /** One PAF channel pair of one image: x and y components, each width × height. */
@@ -33,7 +40,8 @@ export function pafSampleCount(dxInputPx: number, dyInputPx: number): number {
 }
 
 /**
- * Mean of the passing samples' PAF · û when enough samples pass, else 0. Coordinates in heatmap cells.
+ * Mean of the passing samples' PAF · û (plus the length prior) when enough samples pass, else 0.
+ * Coordinates in heatmap cells.
  */
 export function limbScore(field: PafField, ax: number, ay: number, bx: number, by: number, options: PafScoreOptions): number {
   const dx = bx - ax;
@@ -43,7 +51,7 @@ export function limbScore(field: PafField, ax: number, ay: number, bx: number, b
   if (length < 1e-6) return 0;
   const ux = dx / length;
   const uy = dy / length;
-  const samples = pafSampleCount(dx * options.stride, dy * options.stride);
+  const samples = options.samples > 0 ? options.samples : pafSampleCount(dx * options.stride, dy * options.stride);
   // Failing samples the limb can afford; one more and the fraction can no longer pass, so stop there
   // (with OpenPose's 0.95 and at most 25 samples that is the first failure: most wrong pairs cost one sample).
   const affordable = samples - (Math.floor(options.minAboveFraction * samples) + 1);
@@ -59,7 +67,9 @@ export function limbScore(field: PafField, ax: number, ay: number, bx: number, b
       return 0;
     }
   }
-  return passing / samples > options.minAboveFraction ? sum / passing : 0;
+  if (!(passing / samples > options.minAboveFraction)) return 0;
+  const prior = options.lengthPriorCells > 0 ? Math.min(0, options.lengthPriorCells / length - 1) : 0;
+  return Math.max(0, sum / passing + prior);
 }
 
 /** Bilinear PAF at (px, py) projected on (ux, uy); positions outside the map are clamped to its edge. */

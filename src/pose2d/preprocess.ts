@@ -41,9 +41,10 @@ export function normalisationTables(input: InputSpec): Float32Array[] {
 
 /**
  * Writes one frame into `out` at image slot `index` (NCHW planes). `tables` come from
- * normalisationTables(input) and are passed in so a batch loop builds them once.
+ * normalisationTables(input) and are passed in so a batch loop builds them once. `mirrored` writes
+ * it flipped left ↔ right (whole rows, padding included), for flip averaging (flip.ts).
  */
-export function writeFrameTensor(frame: PackedFrame, input: InputSpec, tables: Float32Array[], out: Float32Array, index: number): void {
+export function writeFrameTensor(frame: PackedFrame, input: InputSpec, tables: Float32Array[], out: Float32Array, index: number, mirrored = false): void {
   const { width, height, data } = frame;
   const plane = width * height;
   if (data.length < plane * 3) throw new RangeError(`frame buffer holds ${data.length} bytes, ${width}×${height}×3 needs ${plane * 3}`);
@@ -55,7 +56,14 @@ export function writeFrameTensor(frame: PackedFrame, input: InputSpec, tables: F
     const table = tables[channel]!;
     const source = swap ? 2 - channel : channel;
     const offset = base + channel * plane;
-    for (let pixel = 0, byte = source; pixel < plane; pixel++, byte += 3) out[offset + pixel] = table[data[byte]!]!;
+    if (!mirrored) {
+      for (let pixel = 0, byte = source; pixel < plane; pixel++, byte += 3) out[offset + pixel] = table[data[byte]!]!;
+      continue;
+    }
+    for (let row = 0; row < height; row++) {
+      const rowEnd = offset + row * width + width - 1;
+      for (let col = 0, byte = row * width * 3 + source; col < width; col++, byte += 3) out[rowEnd - col] = table[data[byte]!]!;
+    }
   }
 }
 

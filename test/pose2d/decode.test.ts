@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { PoseDecoder } from '../../src/pose2d/decode.js';
+import { OPENPOSE_DECODE_DEFAULTS } from '../../src/pose2d/decode-options.js';
+import type { PoseMaps } from '../../src/pose2d/maps.js';
 import { assertMatchesTruth } from './person-matching.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { coco18Person, inputGeometry, renderMaps, type RenderOptions, type TruePerson } from './synthetic-maps.js';
@@ -159,8 +161,70 @@ test('thresholds are options: a higher minimum part count drops a small fragment
   fragment[2] = [400, 300];
   fragment[3] = [420, 380];
   fragment[4] = [430, 450];
-  assert.equal(decodeScene([fragment]).length, 1, 'three parts pass OpenPose min_subset_cnt 3');
+  assert.equal(decodeScene([fragment], new PoseDecoder(descriptor, { minParts: 3 })).length, 1, 'three parts pass OpenPose min_subset_cnt 3');
   assert.equal(decodeScene([fragment], new PoseDecoder(descriptor, { minParts: 4 })).length, 0);
+});
+
+/** A raised left arm (COCO-18 5 → 6 → 7 straight up) on an upright person; truth in original pixels. */
+function armRaised(): TruePerson {
+  const person = coco18Person(640, 260, 420);
+  const [sx, sy] = person[5]!;
+  person[6] = [sx + 6, sy - 95];
+  person[7] = [sx + 12, sy - 190];
+  return person;
+}
+
+/** Multiplies a limb's PAF cells in the band along ∈ [from, to] (fractions of the limb) by `factor`. */
+function weakenLimbField(maps: PoseMaps, limbIndex: number, a: [number, number], b: [number, number], from: number, to: number, factor: number): void {
+  const limb = descriptor.limbs[limbIndex]!;
+  const cells = maps.width * maps.height;
+  // Truth → cell coordinates as synthetic-maps places them (input edge position / stride − 0.5).
+  const cell = (p: [number, number]) => [((p[0] + 0.5) * geometry.contentWidth) / WIDTH / descriptor.stride - 0.5, ((p[1] + 0.5) * geometry.contentHeight) / HEIGHT / descriptor.stride - 0.5];
+  const [ax, ay] = cell(a);
+  const [bx, by] = cell(b);
+  const length2 = (bx! - ax!) ** 2 + (by! - ay!) ** 2;
+  for (let row = 0; row < maps.height; row++) {
+    for (let col = 0; col < maps.width; col++) {
+      const t = ((col - ax!) * (bx! - ax!) + (row - ay!) * (by! - ay!)) / length2;
+      if (t < from || t > to) continue;
+      for (const channel of limb.paf) maps.pafs[channel * cells + row * maps.width + col]! *= factor;
+    }
+  }
+}
+
+test('a long raised forearm whose field fades mid-way keeps its wrist (OpenPose\'s all-samples rule loses it)', () => {
+  const person = armRaised();
+  const { maps } = renderMaps([person], descriptor, geometry);
+  // Limb 5 is 6→7 (left elbow → left wrist); a small network's field often fades along long limbs.
+  weakenLimbField(maps, 5, person[6]!, person[7]!, 0.5, 0.6, 0);
+  const [found] = new PoseDecoder(descriptor).decode(maps, geometry);
+  assert.ok(found && found.keypoints[7 * 3 + 2]! > 0, 'the wrist is kept');
+  assert.ok(Math.hypot(found.keypoints[7 * 3]! - person[7]![0], found.keypoints[7 * 3 + 1]! - person[7]![1]) <= 1, 'at its true place');
+  const [openpose] = new PoseDecoder(descriptor, OPENPOSE_DECODE_DEFAULTS).decode(maps, geometry);
+  assert.equal(openpose!.keypoints[7 * 3 + 2], 0, 'OpenPose\'s defaults drop it');
+});
+
+test('a faint elbow blob next to the shoulder, on the arm\'s field, does not steal the confident elbow and its wrist', () => {
+  const person = armRaised();
+  const { maps } = renderMaps([person], descriptor, geometry);
+  // A 0.2 blob on the left-elbow channel 25 px above the shoulder (the upper arm's field passes over it).
+  const cells = maps.width * maps.height;
+  const [sx, sy] = person[5]!;
+  const blob = [((sx + 2 + 0.5) * geometry.contentWidth) / WIDTH / descriptor.stride - 0.5, ((sy - 25 + 0.5) * geometry.contentHeight) / HEIGHT / descriptor.stride - 0.5];
+  for (let row = 0; row < maps.height; row++) {
+    for (let col = 0; col < maps.width; col++) {
+      const value = 0.2 * Math.exp(-((col - blob[0]!) ** 2 + (row - blob[1]!) ** 2) / 2);
+      const index = 6 * cells + row * maps.width + col;
+      maps.heatmaps[index] = Math.max(maps.heatmaps[index]!, value);
+    }
+  }
+  // The true upper arm's field is weaker than near the joint, as in real maps.
+  weakenLimbField(maps, 4, person[5]!, person[6]!, 0.3, 1.1, 0.6);
+  const [found] = new PoseDecoder(descriptor).decode(maps, geometry);
+  for (const part of [6, 7]) {
+    assert.ok(found!.keypoints[part * 3 + 2]! > 0, `keypoint ${part} kept`);
+    assert.ok(Math.hypot(found!.keypoints[part * 3]! - person[part]![0], found!.keypoints[part * 3 + 1]! - person[part]![1]) <= 1, `keypoint ${part} at its true place`);
+  }
 });
 
 test('empty maps give no people', () => {

@@ -6,7 +6,7 @@ import type { LimbSpec } from '../../src/pose2d/descriptor.js';
 import { limbScore, pafSampleCount, type PafField } from '../../src/pose2d/paf-score.js';
 import type { PeakList } from '../../src/pose2d/peaks.js';
 
-const PAF_OPTIONS = { sampleThreshold: 0.05, minAboveFraction: 0.95, stride: 8 };
+const PAF_OPTIONS = { samples: 0, sampleThreshold: 0.05, minAboveFraction: 0.95, stride: 8, lengthPriorCells: 0, peakScoreWeight: 0 };
 
 function uniformField(width: number, height: number, vx: number, vy: number): PafField {
   return { x: new Float32Array(width * height).fill(vx), y: new Float32Array(width * height).fill(vy), width, height };
@@ -122,4 +122,49 @@ test("OpenPose's person filter: part count (without uncounted parts) and mean sc
   assert.equal(assemblePeople(peaks, chain, limbs, 4, [2, 3], ASSEMBLY).length, 0);
   // Mean score (0.9·3 + 0.1 + 0.9·3) / 4 = 1.375: a 1.4 minimum rejects it.
   assert.equal(assemblePeople(peaks, chain, limbs, 4, [], { minParts: 3, minMeanScore: 1.4 }).length, 0);
+});
+
+test('pass rule: a one-sample gap in a long limb fails OpenPose (adaptive samples, > 95 %) but not 10 samples at > 80 %', () => {
+  // Limb from x = 2 to x = 12 cells (80 input px). Columns 7 and 8 carry no field.
+  const gap = uniformField(20, 10, 1, 0);
+  for (let row = 0; row < 10; row++) gap.x[row * 20 + 7] = gap.x[row * 20 + 8] = 0;
+  // OpenPose: 20 samples at 2.25, 2.75, ...: those at 7.25 and 7.75 read 0, so 18/20 = 90 % pass.
+  assert.equal(limbScore(gap, 2, 5, 12, 5, PAF_OPTIONS), 0);
+  // 10 samples at 2.5, 3.5, ...: only 7.5 reads 0; 9/10 pass > 80 %; the mean of the passing ones is (8·1 + 0.5 + 0.5)/9.
+  const tfpose = { ...PAF_OPTIONS, samples: 10, minAboveFraction: 0.8 };
+  assert.ok(Math.abs(limbScore(gap, 2, 5, 12, 5, tfpose) - 9 / 9 + 1 / 9) < 1e-6, String(limbScore(gap, 2, 5, 12, 5, tfpose)));
+});
+
+test('length prior: a limb longer than the prior loses min(0, prior/length − 1) of its score', () => {
+  const along = uniformField(40, 10, 1, 0);
+  const prior = { ...PAF_OPTIONS, lengthPriorCells: 10 };
+  assert.ok(Math.abs(limbScore(along, 2, 5, 10, 5, prior) - 1) < 1e-6, 'shorter than the prior: unchanged');
+  assert.ok(Math.abs(limbScore(along, 2, 5, 18, 5, prior) - (1 + (10 / 16 - 1))) < 1e-6, 'length 16: 1 − 0.375');
+  assert.ok(Math.abs(limbScore(along, 2, 5, 32, 5, prior) - 1 / 3) < 1e-6, 'three times the prior: a third left');
+  const weak = uniformField(40, 10, 0.6, 0);
+  assert.equal(limbScore(weak, 2, 5, 32, 5, prior), 0, 'a weaker field at three times the prior: nothing left');
+});
+
+test('matching rank: a weight on the keypoint scores lets a confident end beat a faint one the field favours', () => {
+  // Part 0 at x = 2; part 1 candidates: a faint one (0.15) at x = 5 and a confident one (0.7) at x = 12.
+  // The field is strong near part 0 and weaker further out, so by PAF alone the faint candidate wins.
+  const peaks = peakList(2, [[0, 2, 5, 0.6], [1, 5, 5, 0.15], [1, 12, 5, 0.7]]);
+  const pafs = new Float32Array(2 * 20 * 10);
+  for (let row = 0; row < 10; row++) for (let col = 0; col < 20; col++) pafs[row * 20 + col] = col <= 6 ? 0.9 : 0.6;
+  const byField = findLimbConnections(peaks, [limb(0, 1)], pafs, 20, 10, PAF_OPTIONS);
+  assert.deepEqual([byField.count, byField.peakB[0]], [1, 1]);
+  const weighted = findLimbConnections(peaks, [limb(0, 1)], pafs, 20, 10, { ...PAF_OPTIONS, peakScoreWeight: 1 });
+  assert.deepEqual([weighted.count, weighted.peakB[0]], [1, 2]);
+});
+
+test('assembly order: limb-table fills a keypoint from the first limb of the table, strongest-first from the strongest limb', () => {
+  // Parts 0, 1 and two part-2 candidates; limbs 0-1, 1-2, 0-2 (a redundant pair, like ear–shoulder).
+  const peaks = peakList(3, [[0, 0, 0, 0.9], [1, 1, 0, 0.9], [2, 2, 0, 0.9], [2, 2, 5, 0.9]]);
+  const limbs = [limb(0, 1), limb(1, 2), limb(0, 2)];
+  // In limb order, as findLimbConnections emits them: 0→1 (0.5), 1→first part-2 (0.4), 0→second part-2 (0.9).
+  const rows = connections([[0, 0, 1, 0.5], [1, 1, 2, 0.4], [2, 0, 3, 0.9]]);
+  const [table] = assemblePeople(peaks, rows, limbs, 3, [], { ...ASSEMBLY, assemblyOrder: 'limb-table' });
+  assert.deepEqual(Array.from(table!.peaks), [0, 1, 2]);
+  const [strongest] = assemblePeople(peaks, rows, limbs, 3, [], ASSEMBLY);
+  assert.deepEqual(Array.from(strongest!.peaks), [0, 1, 3]);
 });

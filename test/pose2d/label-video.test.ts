@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
-import { resolveDecodeOptions } from '../../src/pose2d/decode.js';
+import { resolveDecodeOptions } from '../../src/pose2d/decode-options.js';
 import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { openPoseFileName } from '../../src/pose2d/export-openpose.js';
 import { labelVideo, type LabelVideoOptions } from '../../src/pose2d/label-video.js';
@@ -27,7 +27,7 @@ let session: PoseSession;
 let reference: StoredPoseFrame[];
 const referenceDb = join(dir, 'reference.db');
 
-const OPTIONS: LabelVideoOptions = { inputHeight: 368, fps: FPS, batchSize: 4, chunkFrames: 8, decode: resolveDecodeOptions() };
+const OPTIONS: LabelVideoOptions = { inputHeight: 368, fps: FPS, batchSize: 4, chunkFrames: 8 };
 
 async function ingestedDb(name: string): Promise<{ db: Db; path: string }> {
   const path = join(dir, name);
@@ -73,7 +73,7 @@ test('an uninterrupted run stores every sampled frame once, with the parameters 
   assert.equal(params.modelSha256, descriptor.model.sha256);
   assert.equal(params.inputHeight, 368);
   assert.equal(params.fps, FPS);
-  assert.deepEqual(params.decode, resolveDecodeOptions());
+  assert.deepEqual(params.decode, resolveDecodeOptions(descriptor.decode), "the descriptor's decoding defaults");
   assert.equal(run!.status, 'done');
   assert.equal(run!.framesTotal, 64);
 });
@@ -104,7 +104,7 @@ test('hmmr label killed with SIGKILL mid-run resumes to exactly the rows of an u
   const { db, path } = await ingestedDb('killed.db');
   db.close();
   // Batches of 3 (64 = 21 × 3 + 1): a partial last batch, and batches composed unlike the reference run's.
-  const args = ['label', '--db', path, '--fps', String(FPS), '--chunk-frames', '8', '--batch', '3', '--quiet'];
+  const args = ['label', '--db', path, '--quality', 'fast', '--fps', String(FPS), '--chunk-frames', '8', '--batch', '3', '--quiet'];
   const child = spawn(process.execPath, [...cliInvocation(), ...args], { cwd: projectPath(), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gaussianKernel, PeakFinder, refineOffset } from '../../src/pose2d/peaks.js';
+import { Upsampler } from '../../src/pose2d/upsample.js';
 
 const OPTIONS = { threshold: 0.05, smoothingSigmaInputPx: 3, stride: 8, maxPeaksPerPart: 127 };
 
@@ -66,4 +67,35 @@ test('peaks: smoothing keeps Gaussian centres; maxPeaksPerPart keeps the stronge
   assert.deepEqual(Array.from(strongest.x.subarray(0, strongest.count), Math.round).sort((a, b) => a - b), [14, 25]);
   const cropped = new PeakFinder(OPTIONS).find(map, width, height, 1, { width: 20, height });
   assert.equal(cropped.count, 2, 'the blob at x = 24.7 lies in the padding');
+});
+
+test('upsampling: bilinear with half-pixel centres, a ramp stays a ramp and keeps its positions', () => {
+  // Values equal to the x position: after ×4 the output cell j must read the source position (j + 0.5)/4 − 0.5.
+  const width = 6;
+  const ramp = Float32Array.from({ length: width * 2 }, (_, i) => i % width);
+  const up = new Upsampler(width, 2, 4).run(ramp);
+  for (let j = 2; j < width * 4 - 2; j++) assert.ok(Math.abs(up[j]! - ((j + 0.5) / 4 - 0.5)) < 1e-6, `cell ${j}: ${up[j]}`);
+  assert.equal(up[0], 0, 'the border cell repeats');
+});
+
+test('peaks on ×4 upsampled maps come back in stride cells; they need the smoothing tf-pose applies', () => {
+  const width = 30;
+  const height = 12;
+  const blobs: [number, number, number][] = [[4.4, 5.5, 0.5], [14.2, 6.1, 0.9], [24.7, 5.2, 0.7]];
+  const map = gaussianMap(width, height, blobs);
+  const worstError = (smoothingSigmaInputPx: number) => {
+    const found = new PeakFinder({ ...OPTIONS, smoothingSigmaInputPx, upsample: 4 }).find(map, width, height, 1, { width, height });
+    assert.equal(found.count, 3);
+    let worst = 0;
+    for (const [x, y] of blobs) {
+      const i = Array.from(found.x.subarray(0, 3)).findIndex((px) => Math.abs(px - x) < 0.5);
+      assert.ok(i >= 0, `blob at (${x}, ${y}) found`);
+      worst = Math.max(worst, Math.abs(found.x[i]! - x), Math.abs(found.y[i]! - y));
+    }
+    return worst;
+  };
+  // tf-pose's Gaussian (sigma 3 pixels of its ×4 map = 6 input px) makes the upsampled search exact again.
+  assert.ok(worstError(6) < 0.01, `smoothed: ${worstError(6)}`);
+  // Unsmoothed, a bilinear map peaks on a source cell centre: sub-cell positions snap towards it.
+  assert.ok(worstError(0) > 0.1, `unsmoothed: ${worstError(0)}`);
 });

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BadInputFileError, ModelMismatchError } from '../../src/errors.js';
+import { BadInputFileError, ModelMismatchError, UsageError } from '../../src/errors.js';
+import { OPENPOSE_DECODE_DEFAULTS, resolveDecodeOptions } from '../../src/pose2d/decode-options.js';
+import { resolveModelFiles } from '../../src/pose2d/model-files.js';
 import { loadDescriptor, parseDescriptor } from '../../src/pose2d/descriptor.js';
 import { buildInputBatch } from '../../src/pose2d/preprocess.js';
 import { openPoseSession } from '../../src/pose2d/session.js';
@@ -106,6 +108,19 @@ test("a descriptor's own model file is checked against its sha256", async () => 
   await session.close();
 });
 
+test('--quality names the shipped models; their descriptors carry their decoding defaults; --quality with --model is refused', () => {
+  const fast = resolveModelFiles({ quality: 'fast' });
+  const accurate = resolveModelFiles({ quality: 'accurate' });
+  assert.equal(fast.descriptor.name, 'tfpose_mobilenet_v2_small');
+  assert.equal(accurate.descriptor.name, 'human_pose_estimation_0001');
+  assert.equal(accurate.modelPath, projectPath('models', 'human_pose_estimation_0001.onnx'));
+  // Open Model Zoo's grouping for this model (10 samples, > 80 %, table order) with OpenPose's thresholds (docs/pose2d.md).
+  assert.deepEqual(resolveDecodeOptions(accurate.descriptor.decode), { ...OPENPOSE_DECODE_DEFAULTS, pafSamples: 10, pafMinAboveFraction: 0.8, assemblyOrder: 'limb-table' });
+  assert.ok(accurate.descriptor.limbs.every((limb) => limb.useForGrouping), 'all 19 limbs group people, as Open Model Zoo does');
+  assert.equal(resolveDecodeOptions(fast.descriptor.decode, { pafSamples: 0 }).pafSamples, 0, 'overrides win over the descriptor');
+  assert.throws(() => resolveModelFiles({ quality: 'accurate', model: fast.modelPath }), (error: unknown) => error instanceof UsageError && /--quality/.test(error.reason));
+});
+
 test('malformed descriptors are BadInputFileError with the reason', () => {
   const base = JSON.parse(readFileSync(BODY25_PATH, 'utf8')) as Record<string, unknown>;
   const broken: [Record<string, unknown>, RegExp][] = [
@@ -116,6 +131,10 @@ test('malformed descriptors are BadInputFileError with the reason', () => {
     [{ ...base, heatmaps: { output: 'net_output', firstChannel: 0, channels: 25, backgroundChannel: 24 } }, /25 keypoints \+ background need 26/],
     [{ ...base, pafs: { output: 'net_output', firstChannel: 20, channels: 52 } }, /overlap/],
     [{ ...base, input: { ...(base.input as object), channelOrder: 'GRB' } }, /channelOrder/],
+    [{ ...base, decode: { pafSamplez: 10 } }, /unknown decode option "pafSamplez"/],
+    [{ ...base, decode: { heatmapUpsample: 0 } }, /"heatmapUpsample" must be at least 1/],
+    [{ ...base, decode: { assemblyOrder: 'random' } }, /"assemblyOrder" must be one of strongest-first, limb-table/],
+    [{ ...base, decode: { pafMinAboveFraction: 1 } }, /"pafMinAboveFraction" must be below 1/],
   ];
   for (const [raw, reason] of broken) {
     assert.throws(() => parseDescriptor(raw, '/x/descriptor.json'), (error: unknown) => error instanceof BadInputFileError && error.path === '/x/descriptor.json' && reason.test(error.reason));

@@ -5,7 +5,7 @@
  * averaged where limbs of the same type overlap. Cells in the stride padding stay 0.
  */
 import type { PoseModelDescriptor } from '../../src/pose2d/descriptor.js';
-import { originalPxToCell, type FrameGeometry, type PoseMaps } from '../../src/pose2d/maps.js';
+import type { FrameGeometry, PoseMaps } from '../../src/pose2d/maps.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 /** One ground-truth person: keypoint positions in original pixels, null where the keypoint is absent. */
@@ -57,10 +57,15 @@ export function renderMaps(
   const contentCols = geometry.contentWidth / stride - 0.5;
   const contentRows = geometry.contentHeight / stride - 0.5;
   const onPicture = (col: number, row: number) => col <= contentCols + 0.5 && row <= contentRows + 0.5;
-  const toCell = (point: [number, number]): [number, number] => [
-    originalPxToCell(point[0], stride, geometry.contentWidth, geometry.originalWidth),
-    originalPxToCell(point[1], stride, geometry.contentHeight, geometry.originalHeight),
-  ];
+  // Placed without the decoder's coordinate helpers, so a pixel-convention error there fails the tests.
+  // A true point sits at original pixel-centre coordinate p, i.e. at edge position p + 0.5; the resize
+  // scales edge positions by content/original; cell c spans input pixels [c·stride, (c+1)·stride), so
+  // its centre is at input edge position (c + 0.5)·stride. The returned value is in cell units.
+  const toCell = (point: [number, number]): [number, number] => {
+    const inputX = ((point[0] + 0.5) * geometry.contentWidth) / geometry.originalWidth;
+    const inputY = ((point[1] + 0.5) * geometry.contentHeight) / geometry.originalHeight;
+    return [inputX / stride - 0.5, inputY / stride - 0.5];
+  };
 
   for (const person of people) {
     person.forEach((point, part) => {

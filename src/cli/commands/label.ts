@@ -2,8 +2,8 @@ import type { CommandModule } from 'yargs';
 import { envConfig } from '../../config.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { labelAndTrackVideos, labelProgressLabel } from '../../pipeline/label-and-track.js';
-import { OPENPOSE_DECODE_DEFAULTS, resolveDecodeOptions } from '../../pose2d/decode.js';
-import { resolveModelFiles } from '../../pose2d/model-files.js';
+import { parseDecodeOverrides, type AssemblyOrder } from '../../pose2d/decode-options.js';
+import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -14,43 +14,59 @@ import { describeTracking } from './track.js';
 interface LabelArgs extends GlobalArgs {
   model?: string;
   descriptor?: string;
+  quality?: PoseQuality;
   video?: string;
   fps?: number;
   inputHeight?: number;
   batch: number;
   chunkFrames: number;
   device?: string;
-  peakThreshold: number;
-  smoothingSigma: number;
-  pafSampleThreshold: number;
-  pafMinAbove: number;
-  minParts: number;
-  minMeanScore: number;
+  peakThreshold?: number;
+  smoothingSigma?: number;
+  heatmapUpsample?: number;
+  pafSamples?: number;
+  peakScoreWeight?: number;
+  pafSampleThreshold?: number;
+  pafMinAbove?: number;
+  limbLengthPrior?: number;
+  assemblyOrder?: AssemblyOrder;
+  minParts?: number;
+  minMeanScore?: number;
+  flip: boolean;
 }
 
-const D = OPENPOSE_DECODE_DEFAULTS;
+/** Decoding flags default to the model descriptor's "decode" block (its authors' settings). */
+const FROM_DESCRIPTOR = 'the model descriptor\'s';
 
 export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
   command: 'label',
   describe: 'find every person in every frame of each ingested video not yet labelled with this model and these settings (resumable)',
   builder: (yargs) =>
     yargs
-      .option('model', { type: 'string', describe: 'ONNX pose network (default: the shipped tfpose_mobilenet_v2_small)' })
+      .option('model', { type: 'string', describe: 'ONNX pose network (default: the shipped model --quality names)' })
       .option('descriptor', { type: 'string', describe: 'model descriptor JSON (default: <model>.json beside the model, else the shipped one)' })
+      .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: LABEL_DEFAULT_QUALITY, describe: 'a shipped model: fast = tfpose_mobilenet_v2_small, accurate = human_pose_estimation_0001 (~3× the inference time)' })
       .option('video', { type: 'string', describe: 'only this video: its id or path (default: every ingested video)' })
       .option('fps', { type: 'number', describe: 'label at most this many frames per second (default: every frame)' })
       .option('input-height', { type: 'number', describe: 'network input height in pixels (default: the descriptor\'s, 368)' })
       .option('batch', { type: 'number', default: 4, describe: 'frames per network call' })
       .option('chunk-frames', { type: 'number', default: 64, describe: 'frames committed per transaction (the resumption unit)' })
       .option('device', { type: 'string', choices: ['cpu', 'cuda'], defaultDescription: '$HMMR_DEVICE or cpu', describe: 'onnxruntime execution provider' })
-      .option('peak-threshold', { type: 'number', default: D.peakThreshold, describe: 'heatmap peak threshold (OpenPose nms_threshold)' })
-      .option('smoothing-sigma', { type: 'number', default: D.smoothingSigmaInputPx, describe: 'heatmap Gaussian smoothing, input pixels (0 = off)' })
-      .option('paf-sample-threshold', { type: 'number', default: D.pafSampleThreshold, describe: 'PAF sample threshold (OpenPose inter_threshold)' })
-      .option('paf-min-above', { type: 'number', default: D.pafMinAboveFraction, describe: 'fraction of PAF samples above it (OpenPose inter_min_above_threshold)' })
-      .option('min-parts', { type: 'number', default: D.minParts, describe: 'fewest keypoints per person (OpenPose min_subset_cnt)' })
-      .option('min-mean-score', { type: 'number', default: D.minMeanScore, describe: 'lowest mean score per keypoint (OpenPose min_subset_score)' })
+      .option('flip', { type: 'boolean', default: false, describe: 'flip averaging: also run each frame mirrored and average the maps (2× the network time)' })
+      .option('peak-threshold', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'heatmap peak threshold (OpenPose nms_threshold)' })
+      .option('smoothing-sigma', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'heatmap Gaussian smoothing, input pixels (0 = off)' })
+      .option('heatmap-upsample', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'upsample heatmaps by this factor before the peak search (1 = stride resolution)' })
+      .option('paf-samples', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'PAF line samples per limb (0 = OpenPose adaptive 5..25)' })
+      .option('peak-score-weight', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'rank candidate limbs by PAF score + this × both keypoint scores' })
+      .option('paf-sample-threshold', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'PAF sample threshold (OpenPose inter_threshold)' })
+      .option('paf-min-above', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'fraction of PAF samples above it, strictly exceeded (OpenPose inter_min_above_threshold)' })
+      .option('limb-length-prior', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'penalise limbs longer than this fraction of the picture height (0 = off)' })
+      .option('assembly-order', { type: 'string', choices: ['strongest-first', 'limb-table'], defaultDescription: FROM_DESCRIPTOR, describe: 'how limbs grow people' })
+      .option('min-parts', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'fewest keypoints per person (OpenPose min_subset_cnt)' })
+      .option('min-mean-score', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'lowest mean score per keypoint (OpenPose min_subset_score)' })
       .example('$0 label', 'label every ingested video with the shipped model')
       .example('$0 label --video 3 --fps 5 --batch 8', 'one video, 5 frames per second, 8 frames per network call')
+      .example('$0 label --quality fast', 'the small shipped network: ~3× faster, misses more keypoints on hard poses')
       .example('$0 label --model body25.onnx --descriptor models/descriptors/openpose_body25.json', 'an OpenPose BODY_25 export') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
@@ -60,17 +76,29 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       const device = (args.device ?? envConfig.onnxDevice ?? 'cpu') as InferenceDevice;
       if (device !== 'cpu' && device !== 'cuda') throw new UsageError(`device "${device}" is not cpu or cuda`);
 
-      const { descriptor } = resolveModelFiles(args);
+      // Labels are the product: without a model named, label with the stronger network (README: choosing a model).
+      const quality = args.quality ?? (args.model === undefined && args.descriptor === undefined ? LABEL_DEFAULT_QUALITY : undefined);
+      const { descriptor } = resolveModelFiles({ model: args.model, descriptor: args.descriptor, quality });
       const inputHeight = args.inputHeight ?? descriptor.input.defaultHeight;
       if (!Number.isInteger(inputHeight) || inputHeight < descriptor.stride) throw new UsageError(`--input-height must be an integer of at least ${descriptor.stride}`);
-      const decode = resolveDecodeOptions({
-        peakThreshold: args.peakThreshold,
-        smoothingSigmaInputPx: args.smoothingSigma,
-        pafSampleThreshold: args.pafSampleThreshold,
-        pafMinAboveFraction: args.pafMinAbove,
-        minParts: args.minParts,
-        minMeanScore: args.minMeanScore,
-      });
+      const decode = parseDecodeOverrides(
+        {
+          peakThreshold: args.peakThreshold,
+          smoothingSigmaInputPx: args.smoothingSigma,
+          heatmapUpsample: args.heatmapUpsample,
+          pafSamples: args.pafSamples,
+          peakScoreWeight: args.peakScoreWeight,
+          pafSampleThreshold: args.pafSampleThreshold,
+          pafMinAboveFraction: args.pafMinAbove,
+          limbLengthPrior: args.limbLengthPrior,
+          assemblyOrder: args.assemblyOrder,
+          minParts: args.minParts,
+          minMeanScore: args.minMeanScore,
+        },
+        (reason) => {
+          throw new UsageError(reason);
+        },
+      );
 
       const db = ctx.openDb();
       const videos = selectVideos(db, args.video);
@@ -79,6 +107,8 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       const { modelPath, results } = await labelAndTrackVideos(db, videos, {
         model: args.model,
         descriptor: args.descriptor,
+        quality,
+        flip: args.flip,
         device,
         inputHeight,
         fps: args.fps,
