@@ -180,7 +180,7 @@ const cpu: TrainConfig = {
   // From scratch: a short warm-up keeps the first Adam steps (whose moment estimates are poor)
   // from throwing the random regressor around, the cosine decay settles it at the end, and the clip
   // bounds the rare spikes (an unlucky batch, a near-180° root) at about 3× the typical norm.
-  optim: { ...paper.optim, encoderLr: 1e-4, warmupSteps: 50, decay: 'cosine', finalLrFraction: 0.05, gradClipNorm: 100 },
+  optim: { ...paper.optim, encoderLr: 1e-4, warmupSteps: 20, decay: 'cosine', finalLrFraction: 0.05, gradClipNorm: 100 },
   // The 3D joint terms ×10 (issue 10): at the paper's 60 on 0.5·MSE in m², the 3D terms are a small
   // part of the objective next to the 2D term and the adversarial one, and the 2D term cannot tell a
   // body facing the camera from one facing away, so from scratch many side and back views settled

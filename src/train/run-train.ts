@@ -68,9 +68,11 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
     if (selected.length === 0) {
       throw new UsageError(`no ${options.split} tubes${options.tiers ? ` of tier ${options.tiers.join('/')}` : ''} in ${options.dbPath}: run hmmr track (video) or hmmr synth (synthetic MoCap) first`);
     }
-    // Validation: the val split's 3D tubes when the database has them, else a share of the training ones.
-    const valSplit = options.split === 'val' ? [] : (await loadSequences(options.db, options.dbPath, { split: 'val', tiers: options.tiers }, loadOptions)).filter((sequence) => sequence.groundTruth);
-    const heldOut = valSplit.length > 0 ? new Set<TrainingSequence>() : chooseValidationSequences(selected, config.data.validationFraction);
+    // Validation: the val split's 3D tubes when the database has them, else a share of the training
+    // ones (held out only when the run validates).
+    const validates = config.schedule.validateEvery > 0;
+    const valSplit = !validates || options.split === 'val' ? [] : (await loadSequences(options.db, options.dbPath, { split: 'val', tiers: options.tiers }, loadOptions)).filter((sequence) => sequence.groundTruth);
+    const heldOut = !validates || valSplit.length > 0 ? new Set<TrainingSequence>() : chooseValidationSequences(selected, config.data.validationFraction);
     const sequences = selected.filter((sequence) => !heldOut.has(sequence));
     const validation = valSplit.length > 0 ? valSplit : [...heldOut];
     const validationSource = valSplit.length > 0 ? 'val-split' : heldOut.size > 0 ? 'held-out' : 'none';

@@ -72,7 +72,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         `checkpoint: ${result.checkpointDir ?? 'none'}`,
         result.best
           ? `best: ${result.best.checkpointDir} (step ${result.best.step}, validation MPJPE ${result.best.mpjpeMm.toFixed(1)} mm, PA-MPJPE ${result.best.paMpjpeMm.toFixed(1)} mm on ${result.validationSequences} ${result.validationSource === 'val-split' ? 'val-split' : 'held-out train'} tubes)`
-          : `best: none (${result.validationSequences === 0 ? 'no validation tubes with 3D ground truth' : 'validation off'})`,
+          : `best: none (${result.config.schedule.validateEvery === 0 ? 'validation off' : result.validationSequences === 0 ? 'no validation tubes with 3D ground truth' : 'no validation pass yet'})`,
         `metrics: ${result.metricsPath}`,
         `last losses: ${result.lastMetrics ? `encoder ${result.lastMetrics.encoderLoss.toPrecision(4)}; ` : ''}${terms}`,
       ];
