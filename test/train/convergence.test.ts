@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseTrainConfig } from '../../src/train/config.js';
+import { parseTrainConfig, presetConfig } from '../../src/train/config.js';
 import { ValidationTracker } from '../../src/train/loop.js';
 import { learningRateFactor } from '../../src/train/lr-schedule.js';
 import type { ValidationLine } from '../../src/train/metrics-log.js';
-import { clipGradientsByGlobalNorm } from '../../src/train/train-step.js';
+import { Adam } from '../../src/train/optim/adam.js';
+import { adamOptions, clipGradientsByGlobalNorm, StepTotals } from '../../src/train/train-step.js';
 import type { TrainingSequence } from '../../src/train/data/sequence.js';
 
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} ≠ ${expected}`);
@@ -88,4 +89,20 @@ test('the schedule, clipping and validation keys are range-checked, naming the k
   for (const [json, message] of bad) assert.throws(() => parseTrainConfig(json, 'c.json'), message);
   const ok = parseTrainConfig({ optim: { warmupSteps: 0, decay: 'constant', gradClipNorm: 0 }, schedule: { validateEvery: 0, earlyStopPatience: 3 } }, 'c.json');
   assert.deepEqual([ok.optim.decay, ok.schedule.earlyStopPatience], ['constant', 3]);
+});
+
+test('a step clips the encoder gradient to the bound its optimiser carries, and reports the norm before clipping', () => {
+  const config = presetConfig('tiny')!;
+  config.optim.gradClipNorm = 2;
+  const encoder = new Adam(new Map([['w', Float32Array.of(0, 0)]]), adamOptions(config, 'encoder'));
+  const discriminator = new Adam(new Map([['d', Float32Array.of(0)]]), adamOptions(config, 'discriminator'));
+  const totals = new StepTotals(1);
+  totals.add({ encoderLoss: 1, discriminatorLoss: undefined, terms: { kp: 1 } });
+  const encoderGrads = new Map([['w', Float32Array.of(6, 8)]]);
+  const discriminatorGrads = new Map([['d', Float32Array.of(100)]]);
+  const outcome = totals.finish(encoderGrads, discriminatorGrads, { encoder, discriminator, adversarial: true });
+  assert.equal(outcome.encoderGradNorm, 10);
+  // ‖(6, 8)‖ = 10 → ×0.2; the discriminator is never clipped.
+  assert.deepEqual(Array.from(encoderGrads.get('w')!), [Math.fround(1.2), Math.fround(1.6)]);
+  assert.deepEqual(Array.from(discriminatorGrads.get('d')!), [100]);
 });
