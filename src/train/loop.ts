@@ -1,15 +1,22 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BodyModel } from '../body/types.js';
 import { TrainingDivergedError, UsageError } from '../errors.js';
 import type { TrainConfig } from './config.js';
 import { latestCheckpointDir, readCheckpoint, writeCheckpoint, type CheckpointContent, type FeatureIdentity } from './checkpoint.js';
 import { assertSequenceShapes, type TrainingSequence } from './data/sequence.js';
 import { PoseBank, WindowSampler } from './data/windows.js';
-import { MetricsLog, type MetricsLine } from './metrics-log.js';
-import { createHmmrModel, disposeHmmrModel } from './nn/hmmr-network.js';
+import { learningRateFactor } from './lr-schedule.js';
+import { MetricsLog, type MetricsLine, type ValidationLine } from './metrics-log.js';
+import { createHmmrModel, disposeHmmrModel, HmmrNetwork } from './nn/hmmr-network.js';
+import { temporalMargin } from './predict.js';
 import { Rng } from './rng.js';
 import { ParallelTrainer } from './parallel/parallel-trainer.js';
 import { Trainer, type StepTrainer } from './train-step.js';
+import { validateNetwork } from './validation.js';
+
+/** The run folder's subfolder holding the checkpoint with the best validation MPJPE (a run folder of its own). */
+export const BEST_CHECKPOINT_DIR = 'best';
 
 export interface TrainRunOptions {
   outDir: string;
@@ -19,6 +26,8 @@ export interface TrainRunOptions {
   resume: boolean;
   seed: number;
   sequences: readonly TrainingSequence[];
+  /** Held-out sequences with 3D ground truth, scored every `schedule.validateEvery` steps (none: no validation). */
+  validation?: readonly TrainingSequence[];
   body: BodyModel;
   features: FeatureIdentity;
   signal?: AbortSignal;
@@ -41,6 +50,8 @@ export interface StepReport {
   totalSteps: number;
   stepsPerSec: number;
   encoderLoss: number;
+  /** The latest validation pass and the best so far, once there is one. */
+  validation?: { latest: ValidationLine; best: ValidationLine };
 }
 
 export interface TrainRunSummary {
@@ -53,6 +64,11 @@ export interface TrainRunSummary {
   lastMetrics: MetricsLine | undefined;
   checkpointDir: string | undefined;
   interrupted: boolean;
+  /** True when early stopping ended the run before totalSteps. */
+  stoppedEarly: boolean;
+  /** The best validation pass (its checkpoint is in best/), when the run validates. */
+  best: (ValidationLine & { checkpointDir: string }) | undefined;
+  validationSequences: number;
   adversarial: boolean;
   parameterCount: { encoder: number; discriminator: number };
   threads: number;
@@ -60,9 +76,12 @@ export interface TrainRunSummary {
 
 /**
  * Trains (or resumes training) into `outDir`: checkpoints every `schedule.checkpointEvery` steps,
- * at the end and on interruption; metrics.jsonl every `schedule.logEvery` steps. A non-finite
- * loss stops the run with TrainingDivergedError before the bad update is applied, leaving the
- * last good checkpoint as the newest one.
+ * at the end and on interruption; metrics.jsonl every `schedule.logEvery` steps. The learning
+ * rates follow the warm-up/decay schedule over `totalSteps`. With validation sequences, every
+ * `schedule.validateEvery` steps (and at the end) the model is scored on them, a line is logged,
+ * a new best is written to best/, and `schedule.earlyStopPatience` passes without one stop the run.
+ * A non-finite loss stops the run with TrainingDivergedError before the bad update is applied,
+ * leaving the last good checkpoint as the newest one.
  */
 export async function runTraining(options: TrainRunOptions): Promise<TrainRunSummary> {
   const { outDir, body, sequences } = options;
@@ -75,7 +94,10 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     throw new UsageError(`${outDir} was trained on '${resumed.features.extractor}' features, not '${options.features.extractor}'`);
   }
   const totalSteps = options.steps ?? config.schedule.steps;
-  const sampler = new WindowSampler(sequences, { windowFrames: config.data.windowFrames, flipProbability: config.data.flipProbability, balanceTiers: config.data.balanceTiers });
+  const { data, model: modelConfig, schedule } = config;
+  // Prediction pads each tube end with the encoder's half receptive field of blank frames (planWindows).
+  const padFrames = data.padEnds ? temporalMargin(modelConfig) : 0;
+  const sampler = new WindowSampler(sequences, { windowFrames: data.windowFrames, flipProbability: data.flipProbability, balanceTiers: data.balanceTiers, padFrames });
   const poseBank = new PoseBank(sequences);
   const rng = new Rng(resumed?.rngState ?? deriveSeed(seed));
   const threads = options.threads ?? 1;
@@ -105,9 +127,30 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     metrics.truncateAfter(startStep);
     let step = startStep;
     let checkpointDir: string | undefined = resumed ? latestCheckpointDir(outDir) : undefined;
+    const snapshot = () => trainerCheckpoint(trainer, { step, config, seed, features: options.features, bodyModel: body.name });
     const save = () => {
-      checkpointDir = writeCheckpoint(outDir, trainerCheckpoint(trainer, { step, config, seed, features: options.features, bodyModel: body.name }), config.schedule.keepCheckpoints);
+      checkpointDir = writeCheckpoint(outDir, snapshot(), schedule.keepCheckpoints);
     };
+    const validation = new ValidationTracker(options.validation ?? [], schedule.validateEvery > 0, metrics.validationLines(), schedule.earlyStopPatience);
+    const bestDir = join(outDir, BEST_CHECKPOINT_DIR);
+    let bestCheckpointDir = validation.best ? latestCheckpointDir(bestDir) : undefined;
+    let validationNetwork: HmmrNetwork | undefined;
+    const validate = () => {
+      // The in-process trainer's model holds the current weights; threaded training keeps them
+      // only in the optimiser, so a prediction-only copy is loaded from there.
+      let network: HmmrNetwork;
+      if (trainer instanceof Trainer) network = trainer.model.network;
+      else {
+        validationNetwork ??= new HmmrNetwork(modelConfig, options.features.dims, new Rng(seed));
+        validationNetwork.params.load(trainer.encoderOptimizer.parameterValues());
+        network = validationNetwork;
+      }
+      const score = validateNetwork(network, body, validation.sequences, data.windowFrames);
+      const line = validation.record(step, score);
+      metrics.append(line);
+      if (line.best) bestCheckpointDir = writeCheckpoint(bestDir, snapshot(), 1);
+    };
+    let stoppedEarly = false;
     const started = performance.now();
     let windowStart = started;
     let windowSteps = 0;
@@ -118,6 +161,9 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
         interrupted = true;
         break;
       }
+      const factor = learningRateFactor(step + 1, totalSteps, config.optim);
+      trainer.encoderOptimizer.options.learningRate = config.optim.encoderLr * factor;
+      trainer.discriminatorOptimizer.options.learningRate = config.optim.discriminatorLr * factor;
       const outcome = await trainer.step();
       if (!outcome.finite) {
         const bad = Object.entries(outcome.terms).filter(([, value]) => !Number.isFinite(value)).map(([name, value]) => `${name}=${value}`);
@@ -128,8 +174,10 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       windowSteps++;
       const now = performance.now();
       const stepsPerSec = (windowSteps * 1000) / Math.max(1e-9, now - windowStart);
-      options.onStep?.({ startStep, step, totalSteps, stepsPerSec, encoderLoss: outcome.encoderLoss });
-      if (step % config.schedule.logEvery === 0 || step === totalSteps) {
+      const validated = validation.dueAt(step, schedule.validateEvery, totalSteps);
+      if (validated) validate();
+      options.onStep?.({ startStep, step, totalSteps, stepsPerSec, encoderLoss: outcome.encoderLoss, validation: validation.report() });
+      if (step % schedule.logEvery === 0 || step === totalSteps) {
         lastMetrics = {
           step,
           time: new Date().toISOString(),
@@ -139,16 +187,24 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
           encoderLoss: outcome.encoderLoss,
           discriminatorLoss: outcome.discriminatorLoss ?? null,
           encoderGradNorm: outcome.encoderGradNorm,
+          learningRate: trainer.encoderOptimizer.options.learningRate,
           terms: outcome.terms,
         };
         metrics.append(lastMetrics);
         windowStart = now;
         windowSteps = 0;
       }
-      if (step % config.schedule.checkpointEvery === 0) save();
+      if (step % schedule.checkpointEvery === 0) save();
+      // Judged at validations only, so a resumed run that had stopped early trains to its next one.
+      if (validated && validation.exhausted) {
+        stoppedEarly = step < totalSteps;
+        options.onNote?.(`early stop at step ${step}: no better validation MPJPE in ${schedule.earlyStopPatience} validations since step ${validation.best!.step}`);
+        break;
+      }
       // Let the event loop deliver SIGINT between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    validationNetwork?.dispose();
     if (step > startStep || !checkpointDir) save();
     const elapsed = (performance.now() - started) / 1000;
     const stepsRun = step - startStep;
@@ -162,6 +218,9 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       lastMetrics,
       checkpointDir,
       interrupted,
+      stoppedEarly,
+      best: validation.best && bestCheckpointDir ? { ...validation.best, checkpointDir: bestCheckpointDir } : undefined,
+      validationSequences: validation.sequences.length,
       adversarial: trainer.adversarial,
       parameterCount: { encoder: countOf(trainer.shapes.encoder), discriminator: countOf(trainer.shapes.discriminator) },
       threads,
@@ -209,4 +268,56 @@ function countOf(shapes: ReadonlyMap<string, readonly number[]>): number {
 /** The training stream's seed, kept apart from the initialisation stream's. */
 function deriveSeed(seed: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) ^ 0x9e3779b9) >>> 0;
+}
+
+/**
+ * When to validate, the best pass so far and the early-stopping count. Restored from the
+ * validation lines of metrics.jsonl, so a resumed run keeps its best and its patience.
+ */
+export class ValidationTracker {
+  readonly sequences: readonly TrainingSequence[];
+  best: ValidationLine | undefined;
+  private latest: ValidationLine | undefined;
+  private sinceBest = 0;
+
+  constructor(
+    sequences: readonly TrainingSequence[],
+    enabled: boolean,
+    logged: readonly ValidationLine[],
+    private readonly patience: number,
+  ) {
+    this.sequences = enabled ? sequences.filter((sequence) => sequence.groundTruth) : [];
+    for (const line of logged) this.observe(line);
+  }
+
+  /** Every `every` steps and at the last step, when there is something to validate on. */
+  dueAt(step: number, every: number, totalSteps: number): boolean {
+    return this.sequences.length > 0 && every > 0 && (step % every === 0 || step === totalSteps);
+  }
+
+  /** A new pass: the line to log, marked best when its MPJPE beats every earlier pass. */
+  record(step: number, score: { mpjpeMm: number; paMpjpeMm: number; frames: number }): ValidationLine {
+    const line: ValidationLine = { kind: 'validation', step, time: new Date().toISOString(), ...score, best: !this.best || score.mpjpeMm < this.best.mpjpeMm };
+    this.observe(line);
+    return line;
+  }
+
+  /** Patience is on and that many passes in a row brought no new best. */
+  get exhausted(): boolean {
+    return this.patience > 0 && this.sinceBest >= this.patience;
+  }
+
+  report(): { latest: ValidationLine; best: ValidationLine } | undefined {
+    return this.latest && this.best ? { latest: this.latest, best: this.best } : undefined;
+  }
+
+  private observe(line: ValidationLine): void {
+    this.latest = line;
+    if (line.best) {
+      this.best = line;
+      this.sinceBest = 0;
+    } else {
+      this.sinceBest++;
+    }
+  }
 }

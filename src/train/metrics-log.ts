@@ -12,9 +12,25 @@ export interface MetricsLine {
   msPerStep: number;
   encoderLoss: number;
   discriminatorLoss: number | null;
+  /** Global L2 norm of the encoder gradient, before clipping. */
   encoderGradNorm: number;
+  /** The encoder's learning rate at this step (after warm-up and decay). */
+  learningRate: number;
   /** Every unweighted loss term (see TERM_WEIGHTS), plus d_pose. */
   terms: Record<string, number>;
+}
+
+/** A validation pass: a line of metrics.jsonl told apart from training lines by `kind`. */
+export interface ValidationLine {
+  kind: 'validation';
+  step: number;
+  time: string;
+  /** Validation MPJPE and PA-MPJPE (mm) over `frames` frames of the validation tubes. */
+  mpjpeMm: number;
+  paMpjpeMm: number;
+  frames: number;
+  /** True when this pass set a new best and was written to best/. */
+  best: boolean;
 }
 
 /** Append-only JSONL log of training metrics in a run folder. */
@@ -33,13 +49,23 @@ export class MetricsLog {
     if (!existsSync(this.path)) return;
     const kept = readFileSync(this.path, 'utf8')
       .split('\n')
-      .filter((line) => line.trim() !== '' && (JSON.parse(line) as MetricsLine).step <= step);
+      .filter((line) => line.trim() !== '' && (JSON.parse(line) as { step: number }).step <= step);
     const temp = `${this.path}.tmp-${process.pid}`;
     writeFileSync(temp, kept.map((line) => line + '\n').join(''));
     renameSync(temp, this.path);
   }
 
-  append(line: MetricsLine): void {
+  append(line: MetricsLine | ValidationLine): void {
     appendFileSync(this.path, JSON.stringify(line) + '\n');
+  }
+
+  /** The validation lines logged so far (a resumed run recovers its best score and patience from them). */
+  validationLines(): ValidationLine[] {
+    if (!existsSync(this.path)) return [];
+    return readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as MetricsLine | ValidationLine)
+      .filter((line): line is ValidationLine => 'kind' in line && line.kind === 'validation');
   }
 }

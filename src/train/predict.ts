@@ -3,7 +3,7 @@ import { CANONICAL_SET, LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { BadInputFileError } from '../errors.js';
 import * as tf from '../tf/tf.js';
 import { readCheckpoint, resolveCheckpointDir, type FeatureIdentity } from './checkpoint.js';
-import type { TrainConfig } from './config.js';
+import type { ModelConfig, TrainConfig } from './config.js';
 import type { FramePredictions } from './nn/hmmr-network.js';
 import { HmmrNetwork } from './nn/hmmr-network.js';
 import { TemporalEncoder } from './nn/temporal-encoder.js';
@@ -77,12 +77,16 @@ export function planWindows(frameCount: number, windowFrames: number, receptiveF
   return { margin, stride, windowCount: Math.max(1, Math.ceil(frameCount / stride)) };
 }
 
+/** Frames a model sees on each side of a frame: the temporal encoder's (receptive field − 1)/2, 0 without it. */
+export function temporalMargin(model: Pick<ModelConfig, 'temporal' | 'encoderBlocks'>): number {
+  return model.temporal ? (TemporalEncoder.receptiveField(model.encoderBlocks) - 1) / 2 : 0;
+}
+
 /** Runs the network over a whole sequence of raw features [F, D]; `blank` pads the ends. */
 export function predictSequence(network: HmmrNetwork, body: BodyModel, features: Float32Array, blank: Float32Array, windowFrames: number, windowsPerBatch = 8): SequencePrediction {
   const dims = network.featureDims;
   const frameCount = features.length / dims;
-  const receptiveField = network.config.temporal ? TemporalEncoder.receptiveField(network.config.encoderBlocks) : 1;
-  const plan = planWindows(frameCount, windowFrames, receptiveField);
+  const plan = planWindows(frameCount, windowFrames, 2 * temporalMargin(network.config) + 1);
   const paddedLength = plan.windowCount * plan.stride + 2 * plan.margin;
   const padded = new Float32Array(paddedLength * dims);
   for (let f = 0; f < paddedLength; f++) {

@@ -7,11 +7,13 @@ import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from './body-model.js';
 import { latestCheckpointDir, readCheckpointInfo } from './checkpoint.js';
 import { loadTrainConfig, type TrainConfig } from './config.js';
+import type { TrainingSequence } from './data/sequence.js';
 import { loadSequences } from './data/store-sequences.js';
 import { FeatureCache } from './features/cache.js';
 import { createFeatureExtractor } from './features/create.js';
 import { runTraining, type StepReport, type TrainRunSummary } from './loop.js';
 import { METRICS_FILE } from './metrics-log.js';
+import { chooseValidationSequences } from './validation.js';
 
 export interface TrainCommandOptions {
   db: Db;
@@ -41,6 +43,8 @@ export interface TrainCommandResult extends TrainRunSummary {
   outDir: string;
   metricsPath: string;
   sequenceCount: number;
+  /** Where the validation tubes came from: the `val` split, held out of the training tubes, or none. */
+  validationSource: 'val-split' | 'held-out' | 'none';
 }
 
 /** `hmmr train`: backend, configuration, body model, features, data from the database, then the loop. */
@@ -59,10 +63,19 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
     const cache = new FeatureCache(options.featureCacheDir ?? `${options.dbPath}.features`);
-    const sequences = await loadSequences(options.db, options.dbPath, { split: options.split, tiers: options.tiers }, { extractor, cache, signal: options.signal, onTube: options.onLoadProgress });
-    if (sequences.length === 0) {
+    const loadOptions = { extractor, cache, signal: options.signal, onTube: options.onLoadProgress };
+    const selected = await loadSequences(options.db, options.dbPath, { split: options.split, tiers: options.tiers }, loadOptions);
+    if (selected.length === 0) {
       throw new UsageError(`no ${options.split} tubes${options.tiers ? ` of tier ${options.tiers.join('/')}` : ''} in ${options.dbPath}: run hmmr track (video) or hmmr synth (synthetic MoCap) first`);
     }
+    // Validation: the val split's 3D tubes when the database has them, else a share of the training
+    // ones (held out only when the run validates).
+    const validates = config.schedule.validateEvery > 0;
+    const valSplit = !validates || options.split === 'val' ? [] : (await loadSequences(options.db, options.dbPath, { split: 'val', tiers: options.tiers }, loadOptions)).filter((sequence) => sequence.groundTruth);
+    const heldOut = !validates || valSplit.length > 0 ? new Set<TrainingSequence>() : chooseValidationSequences(selected, config.data.validationFraction);
+    const sequences = selected.filter((sequence) => !heldOut.has(sequence));
+    const validation = valSplit.length > 0 ? valSplit : [...heldOut];
+    const validationSource = valSplit.length > 0 ? 'val-split' : heldOut.size > 0 ? 'held-out' : 'none';
     const summary = await runTraining({
       outDir: options.outDir,
       config,
@@ -70,6 +83,7 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
       resume: options.resume,
       seed: options.seed,
       sequences,
+      validation,
       body,
       features: { extractor: extractor.id, dims: extractor.dims, sha: extractor.sha },
       signal: options.signal,
@@ -78,7 +92,7 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
       onStep: options.onStep,
       onNote: options.onNote,
     });
-    return { ...summary, backend, config, outDir: options.outDir, metricsPath: join(options.outDir, METRICS_FILE), sequenceCount: sequences.length };
+    return { ...summary, backend, config, outDir: options.outDir, metricsPath: join(options.outDir, METRICS_FILE), sequenceCount: sequences.length, validationSource };
   } finally {
     await extractor.close();
     body.dispose();

@@ -44,9 +44,37 @@ export function adversarialEnabled(config: TrainConfig, poseBank: PoseBank): boo
   return poseBank.size > 0 && (config.loss.advEncoder > 0 || config.loss.advDiscriminator > 0);
 }
 
-export function adamOptions(config: TrainConfig, side: 'encoder' | 'discriminator'): AdamOptions {
+/**
+ * Adam's options plus the global-norm bound its gradients are clipped to before each update (0: no
+ * clipping; the discriminator's is always 0). The bound travels with the optimiser so that every
+ * trainer (in-process or threaded) clips in StepTotals.finish, and the loop's learning-rate
+ * schedule writes `learningRate` here before each step.
+ */
+export interface TrainingAdamOptions extends AdamOptions {
+  gradClipNorm: number;
+}
+
+export function adamOptions(config: TrainConfig, side: 'encoder' | 'discriminator'): TrainingAdamOptions {
   const { optim } = config;
-  return { learningRate: side === 'encoder' ? optim.encoderLr : optim.discriminatorLr, beta1: optim.beta1, beta2: optim.beta2, epsilon: optim.epsilon };
+  return {
+    learningRate: side === 'encoder' ? optim.encoderLr : optim.discriminatorLr,
+    beta1: optim.beta1,
+    beta2: optim.beta2,
+    epsilon: optim.epsilon,
+    gradClipNorm: side === 'encoder' ? optim.gradClipNorm : 0,
+  };
+}
+
+/**
+ * Global-norm clipping (as tf.clip_by_global_norm): when the L2 norm over every gradient exceeds
+ * `maxNorm` > 0, all of them are scaled in place by maxNorm / norm, so the direction is kept and
+ * the norm becomes maxNorm. Returns the factor applied (1 when nothing was clipped).
+ */
+export function clipGradientsByGlobalNorm(grads: ReadonlyMap<string, Float32Array>, norm: number, maxNorm: number): number {
+  if (!(maxNorm > 0) || !(norm > maxNorm)) return 1;
+  const factor = maxNorm / norm;
+  for (const values of grads.values()) for (let i = 0; i < values.length; i++) values[i] = values[i]! * factor;
+  return factor;
 }
 
 /**
@@ -128,7 +156,10 @@ export class StepTotals {
     for (const [name, value] of Object.entries(outcome.terms)) this.terms[name] = (this.terms[name] ?? 0) + value / this.microBatches;
   }
 
-  /** Checks everything for NaN/∞ and, when finite, applies both optimisers. */
+  /**
+   * Checks everything for NaN/∞ and, when finite, clips the encoder gradient to its optimiser's
+   * gradClipNorm and applies both optimisers. The reported encoderGradNorm is the norm before clipping.
+   */
   finish(
     encoderGrads: ReadonlyMap<string, Float32Array>,
     discriminatorGrads: ReadonlyMap<string, Float32Array>,
@@ -141,6 +172,7 @@ export class StepTotals {
     const encoderGradNorm = Math.sqrt(squaredNorms.encoder);
     const finite = Number.isFinite(this.encoderLoss) && Number.isFinite(encoderGradNorm) && Object.values(terms).every(Number.isFinite) && Number.isFinite(squaredNorms.discriminator);
     if (finite) {
+      clipGradientsByGlobalNorm(encoderGrads, encoderGradNorm, (optimizers.encoder.options as Partial<TrainingAdamOptions>).gradClipNorm ?? 0);
       optimizers.encoder.apply(encoderGrads);
       if (optimizers.adversarial) optimizers.discriminator.apply(discriminatorGrads);
     }

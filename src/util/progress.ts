@@ -5,6 +5,8 @@
 export interface Progress {
   tick(count?: number): void;
   setTotal(total: number): void;
+  /** Text appended to the progress line from the next draw on (e.g. the latest validation score). */
+  setDetail?(detail: string): void;
   done(): void;
 }
 
@@ -20,7 +22,7 @@ export interface ProgressOptions {
 }
 
 export function createProgress(options: ProgressOptions): Progress {
-  if (options.mode === 'off') return { tick() {}, setTotal() {}, done() {} };
+  if (options.mode === 'off') return { tick() {}, setTotal() {}, setDetail() {}, done() {} };
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? Date.now;
   const unit = options.unit ?? 'items';
@@ -28,18 +30,20 @@ export function createProgress(options: ProgressOptions): Progress {
   let total = options.total;
   let count = 0;
   let lastDrawAt = 0;
+  let detail = '';
   const interval = options.mode === 'bar' ? 100 : (options.lineIntervalMs ?? 5000);
 
   const render = (final: boolean): string => {
     const elapsedSec = Math.max((now() - startedAt) / 1000, 1e-9);
     const rate = count / elapsedSec;
     const rateText = `${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)} ${unit}/s`;
-    if (total === undefined || total <= 0) return `${options.label}: ${count} ${unit}, ${rateText}`;
+    const suffix = detail ? `; ${detail}` : '';
+    if (total === undefined || total <= 0) return `${options.label}: ${count} ${unit}, ${rateText}${suffix}`;
     const fraction = Math.min(count / total, 1);
     const etaSec = rate > 0 ? (total - count) / rate : Number.NaN;
     const eta = final ? `in ${formatDuration(elapsedSec)}` : `ETA ${formatDuration(etaSec)}`;
     const bar = options.mode === 'bar' ? `[${'#'.repeat(Math.round(fraction * 24)).padEnd(24, '.')}] ` : '';
-    return `${options.label}: ${bar}${count}/${total} ${unit} (${(fraction * 100).toFixed(0)}%), ${rateText}, ${eta}`;
+    return `${options.label}: ${bar}${count}/${total} ${unit} (${(fraction * 100).toFixed(0)}%), ${rateText}, ${eta}${suffix}`;
   };
 
   const draw = (final: boolean) => {
@@ -55,6 +59,9 @@ export function createProgress(options: ProgressOptions): Progress {
     },
     setTotal(value) {
       total = value;
+    },
+    setDetail(value) {
+      detail = value;
     },
     done() {
       draw(true);

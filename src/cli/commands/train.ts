@@ -59,6 +59,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         onLoadProgress: (done, total) => ctx.log.verbose(`features: ${done}/${total} tubes`),
         onStep: (report) => {
           progress.setTotal(report.totalSteps - report.startStep);
+          const v = report.validation;
+          if (v) progress.setDetail?.(`val MPJPE ${v.latest.mpjpeMm.toFixed(1)} mm at step ${v.latest.step} (best ${v.best.mpjpeMm.toFixed(1)} at ${v.best.step})`);
           progress.tick();
         },
       });
@@ -68,10 +70,14 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         `${result.interrupted ? 'interrupted at' : 'trained to'} step ${result.endStep} of ${result.totalSteps} (${result.stepsRun} this run, from step ${result.startStep}) on ${result.sequenceCount} tubes, backend ${result.backend.description}, ${result.threads} gradient thread${result.threads > 1 ? 's' : ''}`,
         `speed: ${result.stepsPerSec.toFixed(2)} steps/s, ${result.msPerStep.toFixed(0)} ms/step; config '${result.config.name}' (width ${result.config.model.width}, ${result.parameterCount.encoder} encoder + ${result.parameterCount.discriminator} discriminator parameters)`,
         `checkpoint: ${result.checkpointDir ?? 'none'}`,
+        result.best
+          ? `best: ${result.best.checkpointDir} (step ${result.best.step}, validation MPJPE ${result.best.mpjpeMm.toFixed(1)} mm, PA-MPJPE ${result.best.paMpjpeMm.toFixed(1)} mm on ${result.validationSequences} ${result.validationSource === 'val-split' ? 'val-split' : 'held-out train'} tubes)`
+          : `best: none (${result.config.schedule.validateEvery === 0 ? 'validation off' : result.validationSequences === 0 ? 'no validation tubes with 3D ground truth' : 'no validation pass yet'})`,
         `metrics: ${result.metricsPath}`,
         `last losses: ${result.lastMetrics ? `encoder ${result.lastMetrics.encoderLoss.toPrecision(4)}; ` : ''}${terms}`,
       ];
-      if (!result.adversarial) lines.push('adversarial prior: off (no SMPL ground truth among the tubes)');
+      if (result.stoppedEarly) lines.push(`stopped early: ${result.config.schedule.earlyStopPatience} validations without a better MPJPE`);
+      if (!result.adversarial) lines.push(`adversarial prior: off (${result.config.loss.advEncoder > 0 || result.config.loss.advDiscriminator > 0 ? 'no SMPL ground truth among the tubes' : 'its loss weights are 0'})`);
       if (result.interrupted) lines.push(`resume with: hmmr train --out ${args.out} --resume`);
       return {
         summary: lines.join('\n'),

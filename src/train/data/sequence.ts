@@ -44,6 +44,8 @@ export interface TrainingSequence {
    */
   keypoints: Float32Array;
   features: SequenceFeatures;
+  /** [dims] the extractor's features of a blank frame, which pad windows at the tube's ends; absent: zeros. */
+  blankFeatures?: Float32Array;
   groundTruth?: SequenceGroundTruth;
 }
 

@@ -43,7 +43,7 @@ export async function tubeToSequence(db: Db, dbPath: string, tube: StoredTube, o
   const keypoints = normaliseTubeKeypoints(tube.frames, tube.keypointFormat);
   const videoPath = tube.videoId !== null ? getVideo(db, tube.videoId)?.path : undefined;
   const features = await extractFeatures(options.extractor, { tubeId: String(tube.id), videoPath, frames: tube.frames, keypoints }, options.cache, options.signal);
-  const sequence: TrainingSequence = { id: String(tube.id), name: tube.name, tier: tube.tier, frameCount: tube.frames.length, keypoints, features };
+  const sequence: TrainingSequence = { id: String(tube.id), name: tube.name, tier: tube.tier, frameCount: tube.frames.length, keypoints, features, blankFeatures: options.extractor.blank() };
   if (tube.tier === 'mocap3d') sequence.groundTruth = readGroundTruth(db, dbPath, tube);
   return sequence;
 }

@@ -4,7 +4,10 @@ import { POSE_SIZE, SHAPE_SIZE } from '../theta.js';
 import { flipJoints3d, flipKeypoints, flipPoses } from './flip.js';
 import { KEYPOINT_COUNT, type TrainingSequence } from './sequence.js';
 
-/** One window of T frames from one sequence. Frames past the sequence's end are padding. */
+/**
+ * One window of T frames from one sequence, starting at frame `start` (negative: the window begins
+ * with −start padding frames). Frames before the sequence's start or past its end are padding.
+ */
 export interface WindowSample {
   sequence: TrainingSequence;
   start: number;
@@ -12,8 +15,8 @@ export interface WindowSample {
 }
 
 /**
- * A batch as flat arrays, [B, T, ...] row-major. Padding frames have valid = 0, visibility 0 and
- * no 3D ground truth, so every loss ignores them.
+ * A batch as flat arrays, [B, T, ...] row-major. Padding frames have the sequence's blank
+ * features, valid = 0, visibility 0 and no 3D ground truth, so every loss ignores them.
  */
 export interface TrainingBatch {
   sequences: number;
@@ -42,12 +45,25 @@ export interface WindowSamplerOptions {
   flipProbability: number;
   /** Half of each batch from sequences with 3D ground truth when both kinds exist. */
   balanceTiers: boolean;
+  /**
+   * Blank frames a window may reach before a sequence's first frame and past its last (prediction's
+   * end padding, the temporal encoder's half receptive field); 0 (default) keeps windows inside sequences.
+   */
+  padFrames?: number;
+}
+
+/**
+ * How many start positions a sequence offers: starts run from −padFrames to F − T + padFrames
+ * (at least one, −padFrames, for a sequence shorter than the window).
+ */
+export function windowStartCount(frameCount: number, windowFrames: number, padFrames: number): number {
+  return Math.max(1, frameCount - windowFrames + 1 + 2 * padFrames);
 }
 
 /**
  * Draws training windows: a sequence chosen with probability proportional to how many windows it
- * holds (so every window of the data set is equally likely), a uniform random start, and a flip
- * with the configured probability (spec B2).
+ * holds (so every window of the data set is equally likely), a uniform random start (reaching into
+ * the end padding when `padFrames` > 0), and a flip with the configured probability (spec B2).
  */
 export class WindowSampler {
   private readonly with3d: WeightedPool;
@@ -59,9 +75,10 @@ export class WindowSampler {
     private readonly options: WindowSamplerOptions,
   ) {
     if (sequences.length === 0) throw new Error('no training sequences');
-    this.with3d = new WeightedPool(sequences.filter((s) => s.groundTruth), options.windowFrames);
-    this.without3d = new WeightedPool(sequences.filter((s) => !s.groundTruth), options.windowFrames);
-    this.all = new WeightedPool(sequences, options.windowFrames);
+    const starts = (sequence: TrainingSequence) => windowStartCount(sequence.frameCount, options.windowFrames, options.padFrames ?? 0);
+    this.with3d = new WeightedPool(sequences.filter((s) => s.groundTruth), starts);
+    this.without3d = new WeightedPool(sequences.filter((s) => !s.groundTruth), starts);
+    this.all = new WeightedPool(sequences, starts);
   }
 
   sample(rng: Rng, count: number): WindowSample[] {
@@ -70,7 +87,8 @@ export class WindowSampler {
     for (let i = 0; i < count; i++) {
       const pool = !balanced ? this.all : i < Math.floor(count / 2) ? this.with3d : this.without3d;
       const sequence = pool.pick(rng);
-      const start = rng.int(Math.max(1, sequence.frameCount - this.options.windowFrames + 1));
+      const { windowFrames, padFrames = 0 } = this.options;
+      const start = rng.int(windowStartCount(sequence.frameCount, windowFrames, padFrames)) - padFrames;
       samples.push({ sequence, start, flip: rng.next() < this.options.flipProbability });
     }
     return samples;
@@ -82,11 +100,11 @@ class WeightedPool {
 
   constructor(
     private readonly sequences: readonly TrainingSequence[],
-    windowFrames: number,
+    startsOf: (sequence: TrainingSequence) => number,
   ) {
     let total = 0;
     for (const sequence of sequences) {
-      total += Math.max(1, sequence.frameCount - windowFrames + 1);
+      total += startsOf(sequence);
       this.cumulative.push(total);
     }
   }
@@ -131,14 +149,21 @@ export function assembleBatch(samples: readonly WindowSample[], windowFrames: nu
 }
 
 function writeWindow(batch: TrainingBatch, index: number, sample: WindowSample, visibilityThreshold: number): void {
-  const { sequence, start, flip } = sample;
+  const { sequence, flip } = sample;
   const t = batch.frames;
-  const frames = Math.min(t, sequence.frameCount - start);
-  const row = index * t;
+  // Real frames [start, start + frames) of the sequence go to rows [padBefore, padBefore + frames).
+  const start = Math.max(0, sample.start);
+  const padBefore = start - sample.start;
+  const frames = Math.max(0, Math.min(t - padBefore, sequence.frameCount - start));
+  const row = index * t + padBefore;
   const slice = (values: Float32Array, perFrame: number) => values.subarray(start * perFrame, (start + frames) * perFrame);
   const dims = sequence.features.dims;
   if (dims !== batch.featureDims) throw new Error(`sequence '${sequence.name}' has ${dims}-d features, the batch ${batch.featureDims}-d`);
 
+  // Padding rows get the blank frame's features, as prediction pads (a black crop is its own mirror).
+  if (sequence.blankFeatures) {
+    for (let r = 0; r < t; r++) if (r < padBefore || r >= padBefore + frames) batch.features.set(sequence.blankFeatures, (index * t + r) * dims);
+  }
   batch.features.set(slice(flip ? sequence.features.mirrored : sequence.features.original, dims), row * dims);
   const keypoints = slice(sequence.keypoints, KEYPOINT_COUNT * 3);
   const oriented = flip ? flipKeypoints(keypoints, frames) : keypoints;
