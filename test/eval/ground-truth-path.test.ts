@@ -8,14 +8,14 @@ import { evaluatePredictions } from '../../src/eval/evaluate.js';
 import { readGroundTruthEvalSet } from '../../src/eval/ground-truth-set.js';
 import { runSynth } from '../../src/eval/synth/run-synth.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
-import { initBackend } from '../../src/train/backend.js';
+import { initBackend } from '../../src/tf/backend.js';
 import { KeypointFeatureExtractor } from '../../src/train/features/keypoint-features.js';
 import { loadSequences } from '../../src/train/data/store-sequences.js';
 import type { TrainingSequence } from '../../src/train/data/sequence.js';
 import { assembleBatch } from '../../src/train/data/windows.js';
 import { jointsOfTheta } from '../../src/train/predict.js';
 import { THETA_SIZE } from '../../src/train/theta.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /*

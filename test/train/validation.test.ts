@@ -12,7 +12,7 @@ import type { MetricsLine, ValidationLine } from '../../src/train/metrics-log.js
 import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-network.js';
 import { loadPredictionModel, planWindows, predictSequence, temporalMargin } from '../../src/train/predict.js';
 import { Rng } from '../../src/train/rng.js';
-import * as tf from '../../src/train/tf.js';
+import * as tf from '../../src/tf/tf.js';
 import { chooseValidationSequences, validateNetwork } from '../../src/train/validation.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { syntheticSequences } from './synthetic-sequences.js';
