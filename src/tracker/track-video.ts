@@ -58,9 +58,10 @@ export interface TrackVideoResult {
 export function trackAfterLabelling(
   db: Db,
   labelRunId: number,
-  labelStatus: 'done' | 'already-done' | 'interrupted' | 'failed',
+  labelStatus: 'done' | 'partial' | 'already-done' | 'interrupted' | 'busy',
 ): TrackVideoResult | undefined {
-  if (labelStatus === 'done' || (labelStatus === 'already-done' && !findTrackRun(db, labelRunId))) return trackLabelRun(db, labelRunId);
+  const finishedNow = labelStatus === 'done' || labelStatus === 'partial';
+  if (finishedNow || (labelStatus === 'already-done' && !findTrackRun(db, labelRunId))) return trackLabelRun(db, labelRunId);
   return undefined;
 }
 
