@@ -3,12 +3,11 @@
  * into tubes, and store them as the label run's track run (replacing the previous one atomically).
  * Never runs the detector: `hmmr track` with new parameters costs seconds.
  */
-import { basename, extname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { readDetectionKeys } from '../store/detection-keys.js';
 import { getLabelRun, readDetections } from '../store/detections.js';
 import type { Db } from '../store/database.js';
-import { findTrackRun, replaceTrackRun, type TubeToStore } from '../store/tubes.js';
+import { findTrackRun, replaceTrackRun, tubeNamePrefix, type TubeToStore } from '../store/tubes.js';
 import { getVideo } from '../store/videos.js';
 import { keypointFormatFor } from './keypoint-formats.js';
 import { DEFAULT_SHOT_CHANGE_OPTIONS, type ShotChangeOptions } from './shot-changes.js';
@@ -48,7 +47,8 @@ export interface TrackVideoResult {
   /** Confirmed tracks, before cleaning. */
   tracks: number;
   shotStarts: number[];
-  tubes: { id: number; name: string; trackId: number; firstFrame: number; frameCount: number }[];
+  /** `kept`: the tube was stored before with the same content and keeps its id (and split, features). */
+  tubes: { id: number; name: string; trackId: number; firstFrame: number; frameCount: number; kept: boolean }[];
 }
 
 /**
@@ -94,12 +94,14 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
 
   const tubeOptions = defaultTubeOptions(format);
   tubeOptions.cleaning = { ...tubeOptions.cleaning, minTubeFrames: settings.minTubeFrames, maxTubeFrames: settings.maxTubeFrames };
-  const videoName = basename(video.path, extname(video.path));
+  const namePrefix = tubeNamePrefix(db, video.id, labelRunId);
   const fps = labelledFrameRate(video.fps, run.paramsJson);
+  const timeOf = new Map(frames.map((frame) => [frame.frameIndex, frame.timeSec]));
   const tubes: TubeToStore[] = tracks.flatMap((track) =>
     buildTubes(track, format, tubeOptions, (hit) => keys.detectionIdOf(hit.frameIndex, hit.personIndex)).map((tube, part) => ({
       ...tube,
-      name: `${videoName}/track${track.trackId}/part${part}`,
+      frames: tube.frames.map((frame) => ({ ...frame, timeSec: timeOf.get(frame.frameIndex)! })),
+      name: `${namePrefix}/track${track.trackId}/part${part}`,
       tier: 'pseudo2d' as const,
       split: 'train' as const,
       fps,
@@ -121,6 +123,7 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
       trackId: tube.trackId,
       firstFrame: tube.frames[0]!.frameIndex,
       frameCount: tube.frames.length,
+      kept: stored.keptTubeIds.includes(stored.tubeIds[i]!),
     })),
   };
 }

@@ -68,5 +68,7 @@ export const trackCommand: CommandModule<GlobalArgs, TrackArgs> = {
 export function describeTracking(result: TrackVideoResult): string {
   const lengths = result.tubes.map((tube) => tube.frameCount).sort((a, b) => b - a);
   const cuts = result.shotStarts.length > 0 ? `, ${result.shotStarts.length} shot cuts` : '';
-  return `video ${result.videoId}: ${result.frames} frames, ${result.detections} detections, ${result.tracks} tracks${cuts} → ${result.tubes.length} tubes${lengths.length > 0 ? ` (${lengths.join(', ')} frames)` : ''}`;
+  const kept = result.tubes.filter((tube) => tube.kept).length;
+  const unchanged = kept > 0 ? `, ${kept} unchanged (ids kept)` : '';
+  return `video ${result.videoId}: ${result.frames} frames, ${result.detections} detections, ${result.tracks} tracks${cuts} → ${result.tubes.length} tubes${lengths.length > 0 ? ` (${lengths.join(', ')} frames)` : ''}${unchanged}`;
 }
