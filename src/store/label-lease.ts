@@ -6,8 +6,7 @@
  * another machine and dead) or, at once, when its owner is a process of this host that no longer
  * exists (killed with SIGKILL), so resuming after a crash never waits.
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { newOwnerId, ownerIsGone } from '../util/process-owner.js';
 import type { Db } from './database.js';
 import { findLabelRun, labelParamsKey, startLabelRun, type LabelRun, type LabelRunSpec } from './detections.js';
 
@@ -22,7 +21,7 @@ export interface LabelLease {
 export const DEFAULT_LEASE_TTL_MS = 120_000;
 
 export function newLabelLease(ttlMs = DEFAULT_LEASE_TTL_MS): LabelLease {
-  return { owner: `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`, ttlMs };
+  return { owner: newOwnerId(), ttlMs };
 }
 
 export type LabelRunClaim = { claimed: true; run: LabelRun } | { claimed: false; run: LabelRun; heldBy: string };
@@ -73,21 +72,6 @@ export function currentHolder(db: Db, runId: number, nowMs = Date.now()): string
     | undefined;
   if (!row?.owner || row.expiresMs === null || row.expiresMs <= nowMs) return undefined;
   return ownerIsGone(row.owner) ? undefined : row.owner;
-}
-
-/** True when the owner is a process of this host that has exited (a crash left its lease behind). */
-function ownerIsGone(owner: string): boolean {
-  const [host, pidText] = owner.split(':');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /**
