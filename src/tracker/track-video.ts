@@ -47,6 +47,11 @@ export interface TrackVideoResult {
   /** Confirmed tracks, before cleaning. */
   tracks: number;
   shotStarts: number[];
+  /**
+   * False when the detections carry no frame-difference signal (OpenPose imports): shot changes
+   * cannot be found, so a track may run across a cut.
+   */
+  sceneCutSignal: boolean;
   /** `kept`: the tube was stored before with the same content and keeps its id (and split, features). */
   tubes: { id: number; name: string; trackId: number; firstFrame: number; frameCount: number; kept: boolean }[];
 }
@@ -117,6 +122,7 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
     detections: frames.reduce((sum, frame) => sum + frame.people.length, 0),
     tracks: tracks.length,
     shotStarts,
+    sceneCutSignal: frames.some((frame) => keys.sceneScoreOf.get(frame.frameIndex) != null),
     tubes: tubes.map((tube, i) => ({
       id: stored.tubeIds[i]!,
       name: tube.name,

@@ -101,6 +101,7 @@ test('a video whose tail is damaged keeps its decoded frames: tracked into tubes
   assert.equal(labelled.code, 3, labelled.stderr);
   assert.match(labelled.stderr, /^hmmr: .*damaged\.mp4: decoding stopped at frame \d+ of 381/m);
   assert.match(labelled.stdout, /frames labelled, partial/);
+  assert.doesNotMatch(labelled.stderr, /no scene-cut signal/, 'decoded video has the frame-difference signal');
   const after = snapshot(db);
   const run = after.runs[0]!;
   assert.deepEqual([run.status, run.partial], ['done', true]);

@@ -70,5 +70,6 @@ export function describeTracking(result: TrackVideoResult): string {
   const cuts = result.shotStarts.length > 0 ? `, ${result.shotStarts.length} shot cuts` : '';
   const kept = result.tubes.filter((tube) => tube.kept).length;
   const unchanged = kept > 0 ? `, ${kept} unchanged (ids kept)` : '';
-  return `video ${result.videoId}: ${result.frames} frames, ${result.detections} detections, ${result.tracks} tracks${cuts} → ${result.tubes.length} tubes${lengths.length > 0 ? ` (${lengths.join(', ')} frames)` : ''}${unchanged}`;
+  const noCutSignal = result.sceneCutSignal || result.frames === 0 ? '' : '\n  note: these detections carry no scene-cut signal (imported): shot changes are not detected, so a track may run across a cut';
+  return `video ${result.videoId}: ${result.frames} frames, ${result.detections} detections, ${result.tracks} tracks${cuts} → ${result.tubes.length} tubes${lengths.length > 0 ? ` (${lengths.join(', ')} frames)` : ''}${unchanged}${noCutSignal}`;
 }
