@@ -120,7 +120,7 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
         fps: options.fps,
         startFrame: run.nextFrame,
         signal: stopReading.signal,
-        source: { width: video.width, height: video.height, fps: video.fps, frameCount: video.frameCount, frameCountExact: video.frameCountExact },
+        source: { width: video.width, height: video.height, fps: video.fps, frameCount: video.frameCount, frameCountExact: video.frameCountExact, variableFps: video.variableFps },
       });
       for await (const frame of frames) {
         if (options.signal?.aborted) {

@@ -59,12 +59,19 @@ export function isFrameKept(index: number, startFrame: number, ratio: number | u
   return Math.floor(index * ratio) !== Math.floor((index - 1) * ratio);
 }
 
-export function selectFilterExpression(startFrame: number, ratio: number | undefined): string | undefined {
+/**
+ * ffmpeg's select expression for the frames isFrameKept(·, startFrame, ratio) keeps. ffmpeg counts
+ * its output from `firstIndex` (after a seek its n restarts at 0); `withFirst` also passes the frame
+ * at firstIndex (a resumed read's scene-score reference).
+ */
+export function selectFilterExpression(startFrame: number, ratio: number | undefined, firstIndex = 0, withFirst = false): string | undefined {
+  const index = firstIndex > 0 ? `(n+${firstIndex})` : 'n';
   const terms: string[] = [];
-  if (startFrame > 0) terms.push(`gte(n\\,${startFrame})`);
-  if (ratio !== undefined) terms.push(`not(eq(floor(n*${ratio})\\,floor((n-1)*${ratio})))`);
+  if (startFrame > firstIndex) terms.push(`gte(${index}\\,${startFrame})`);
+  if (ratio !== undefined) terms.push(`not(eq(floor(${index}*${ratio})\\,floor((${index}-1)*${ratio})))`);
   if (terms.length === 0) return undefined;
-  return terms.length === 1 ? terms[0] : `${terms[0]}*${terms[1]}`;
+  const kept = terms.length === 1 ? terms[0]! : `${terms[0]}*${terms[1]}`;
+  return withFirst ? `max(eq(n\\,0)\\,${kept})` : kept;
 }
 
 /** Bytes sampled per frame for the cut signal: plenty to see a cut, cheap at any resolution. */
