@@ -204,10 +204,17 @@ function isOptimizerTensor(name: string): boolean {
   return name.includes('.adam_');
 }
 
-/** The newest checkpoint folder of a run folder, or undefined when it has none. */
+/**
+ * The newest checkpoint folder of a run folder, or undefined when it has none. Without latest.json
+ * (a crash between the first checkpoint's rename and its pointer) the newest `ckpt-N` folder is it:
+ * folders only ever appear whole.
+ */
 export function latestCheckpointDir(outDir: string): string | undefined {
   const pointer = join(outDir, LATEST);
-  if (!existsSync(pointer)) return undefined;
+  if (!existsSync(pointer)) {
+    const newest = existsSync(outDir) ? readdirSync(outDir).filter((name) => /^ckpt-\d+$/.test(name)).sort().at(-1) : undefined;
+    return newest === undefined ? undefined : join(outDir, newest);
+  }
   let parsed: { checkpoint?: unknown };
   try {
     parsed = JSON.parse(readFileSync(pointer, 'utf8')) as { checkpoint?: unknown };
