@@ -16,7 +16,7 @@ import { claimLabelRun, keepLeaseAlive, newLabelLease, releaseLabelLease, type L
 import type { VideoRecord } from '../store/videos.js';
 import { BadVideoError, describeError } from '../errors.js';
 import { readFrames, type DecodedFrame } from '../video/frame-source.js';
-import { isFrameKept, subsampleRatio } from '../video/frame-geometry.js';
+import { isFrameKept, subsampleStep } from '../video/frame-geometry.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { PoseDecoder, type DecodeOptions } from './decode.js';
 import { labelParams, type LabelParams } from './label-params.js';
@@ -72,9 +72,9 @@ interface MapsJob {
 
 /** Frames the frame source will deliver from startFrame on, given the subsampling. */
 export function keptFrameCount(frameCount: number, videoFps: number, targetFps: number | undefined, startFrame = 0): number {
-  const ratio = subsampleRatio(videoFps, targetFps);
+  const step = subsampleStep(videoFps, targetFps);
   let count = 0;
-  for (let index = startFrame; index < frameCount; index++) if (isFrameKept(index, startFrame, ratio)) count++;
+  for (let index = startFrame; index < frameCount; index++) if (isFrameKept(index, startFrame, step)) count++;
   return count;
 }
 

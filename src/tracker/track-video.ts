@@ -9,6 +9,7 @@ import { getLabelRun, readDetections } from '../store/detections.js';
 import type { Db } from '../store/database.js';
 import { findTrackRun, replaceTrackRun, tubeNamePrefix, type TubeToStore } from '../store/tubes.js';
 import { getVideo } from '../store/videos.js';
+import { subsampleStep } from '../video/frame-geometry.js';
 import { keypointFormatFor } from './keypoint-formats.js';
 import { DEFAULT_SHOT_CHANGE_OPTIONS, type ShotChangeOptions } from './shot-changes.js';
 import { trackPoseFrames } from './track-poses.js';
@@ -136,10 +137,13 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
 
 /**
  * The rate of the frames a label run saw: the video's, or lower when it was labelled with --fps
- * (the frame source keeps one frame per 1/fps seconds). A tube's consecutive frames are this far
- * apart, which is what the ±5-frame dynamics and accelerations in mm/s² are measured in.
+ * (every step-th frame, see subsampleStep). A tube's consecutive frames are 1/rate apart, which is
+ * what the ±5-frame dynamics and accelerations in mm/s² are measured in. Runs labelled before the
+ * uniform grid kept frames unevenly apart at the requested rate on average.
  */
 export function labelledFrameRate(videoFps: number, paramsJson: string): number {
-  const requested = (JSON.parse(paramsJson) as { fps?: number | null }).fps;
-  return typeof requested === 'number' && requested > 0 && requested < videoFps ? requested : videoFps;
+  const params = JSON.parse(paramsJson) as { fps?: number | null; subsampling?: string | null };
+  const requested = params.fps;
+  if (typeof requested !== 'number' || !(requested > 0) || requested >= videoFps) return videoFps;
+  return params.subsampling === 'uniform-step' ? videoFps / subsampleStep(videoFps, requested)! : requested;
 }

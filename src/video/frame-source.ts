@@ -7,7 +7,7 @@ import {
   type FrameGeometry,
   isFrameKept,
   selectFilterExpression,
-  subsampleRatio,
+  subsampleStep,
   type FrameGeometryRequest,
 } from './frame-geometry.js';
 import { probeVideo } from './probe.js';
@@ -75,10 +75,10 @@ export interface ReadPlan {
   referenceOnly: boolean;
 }
 
-export function planRead(source: SourceInfo, startFrame: number, ratio: number | undefined): ReadPlan {
+export function planRead(source: SourceInfo, startFrame: number, step: number | undefined): ReadPlan {
   if (startFrame <= 0 || source.variableFps !== false) return { firstIndex: 0, seekSec: 0, referenceOnly: false };
   let previousKept = startFrame - 1;
-  while (previousKept >= 0 && !isFrameKept(previousKept, 0, ratio)) previousKept--;
+  while (previousKept >= 0 && !isFrameKept(previousKept, 0, step)) previousKept--;
   if (previousKept < 0) return { firstIndex: startFrame, seekSec: (startFrame - 0.5) / source.fps, referenceOnly: false };
   return { firstIndex: previousKept, seekSec: previousKept === 0 ? 0 : (previousKept - 0.5) / source.fps, referenceOnly: true };
 }
@@ -109,12 +109,12 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
   const channels = CHANNELS[pixelFormat];
   const geometry = frameGeometry(source.width, source.height, options);
   const startFrame = options.startFrame ?? 0;
-  const ratio = subsampleRatio(source.fps, options.fps);
+  const step = subsampleStep(source.fps, options.fps);
   const frameBytes = geometry.width * geometry.height * channels;
-  const plan = planRead(source, startFrame, ratio);
+  const plan = planRead(source, startFrame, step);
   // Frames ffmpeg outputs: the reference frame (if any), then those delivered.
-  const isOutput = (index: number) => (plan.referenceOnly && index === plan.firstIndex) || isFrameKept(index, startFrame, ratio);
-  const select = selectFilterExpression(startFrame, ratio, plan.firstIndex, plan.referenceOnly);
+  const isOutput = (index: number) => (plan.referenceOnly && index === plan.firstIndex) || isFrameKept(index, startFrame, step);
+  const select = selectFilterExpression(startFrame, step, plan.firstIndex, plan.referenceOnly);
 
   const args = frameSourceArgs(videoPath, plan, select, geometry, pixelFormat);
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,7 +135,7 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
   };
   const nextKeptIndex = (): number => {
     let index = Math.max(nextIndex, startFrame);
-    while (!isFrameKept(index, startFrame, ratio)) index++;
+    while (!isFrameKept(index, startFrame, step)) index++;
     return index;
   };
   try {
@@ -180,7 +180,7 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
       throw new BadVideoError(videoPath, `decoding failed at frame ${failedAt}: ${log.firstError() ?? `ffmpeg exited with code ${code}`}`);
     }
     if (filled > 0) throw new BadVideoError(videoPath, `decoding stopped inside frame ${failedAt}: incomplete picture data`);
-    const expectedLast = lastKeptIndex(source.frameCount, startFrame, ratio);
+    const expectedLast = lastKeptIndex(source.frameCount, startFrame, step);
     if (log.firstError() && source.frameCountExact && expectedLast !== undefined && nextIndex <= expectedLast) {
       throw new BadVideoError(videoPath, `decoding stopped at frame ${failedAt} of ${source.frameCount}: ${log.firstError()}`);
     }
@@ -190,9 +190,9 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
   }
 }
 
-function lastKeptIndex(frameCount: number, startFrame: number, ratio: number | undefined): number | undefined {
+function lastKeptIndex(frameCount: number, startFrame: number, step: number | undefined): number | undefined {
   for (let index = frameCount - 1; index >= startFrame; index--) {
-    if (isFrameKept(index, startFrame, ratio)) return index;
+    if (isFrameKept(index, startFrame, step)) return index;
   }
   return undefined;
 }

@@ -160,6 +160,9 @@ test('tubes of a run labelled with --fps carry the labelled frame rate, not the 
   assert.equal(labelledFrameRate(25, JSON.stringify({ fps: null })), 25);
   assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 50 })), 25, 'asking for more than the video has keeps every frame');
   assert.equal(labelledFrameRate(24, JSON.stringify({})), 24, 'imports record no fps');
+  // The uniform grid: every ⌈25/8⌉ = 4th frame, so 6.25 fps exactly; runs from before it kept 8 fps on average.
+  assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 8, subsampling: 'uniform-step' })), 6.25);
+  assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 8 })), 8);
 });
 
 test('re-tracking keeps the row of every tube whose content is unchanged (id, split), and only those', async () => {

@@ -41,6 +41,13 @@ test('fps subsampling keeps original indices and timestamps', async () => {
   for (const frame of frames) assert.ok(Math.abs(frame.timeSec - frame.index / 30) < 1e-6);
 });
 
+test('subsampling keeps a uniform grid: 25 → at most 8 fps is every 4th frame, all 0.16 s apart', async () => {
+  const path = makeVideo(join(dir, 'grid.mp4'), { fps: 25, frames: 25 });
+  const frames = await collect(path, { fps: 8 });
+  assert.deepEqual(frames.map((f) => f.index), [0, 4, 8, 12, 16, 20, 24]);
+  frames.slice(1).forEach((frame, i) => assert.ok(Math.abs(frame.timeSec - frames[i]!.timeSec - 0.16) < 1e-6, `gap before frame ${frame.index}`));
+});
+
 test('startFrame resumes at an exact index', async () => {
   const path = makeVideo(join(dir, 'resume.mp4'), { frames: 20 });
   const all = await collect(path);
@@ -115,7 +122,7 @@ test('stopping early kills ffmpeg and releases the stream', async () => {
 });
 
 test('a resumed read seeks near the first missing frame and equals the tail of a whole read: indices, times, pixels and the scene-cut signal', async () => {
-  // Keyframes every 10 frames, a hard cut at frame 30, subsampled 25 → 8 fps (kept frames 3, 3, 3, 4 apart).
+  // Keyframes every 10 frames, a hard cut at frame 30, subsampled 25 → at most 8 fps (every 4th frame).
   const path = makeVideo(join(dir, 'seek.mp4'), {
     width: 96,
     height: 64,
@@ -142,14 +149,14 @@ test('a resumed read seeks near the first missing frame and equals the tail of a
 
 test('resuming a constant-rate video seeks by time (ffmpeg -ss before -i) to half a frame before the reference frame; variable rate decodes from the start', () => {
   const cfr = { width: 96, height: 64, fps: 25, frameCount: 60, frameCountExact: true, variableFps: false };
-  const ratio = 8 / 25;
-  const plan = planRead(cfr, 37, ratio);
-  // Kept at 8 of 25 fps (floor(0.32·n) steps): …, 32, 35, 38, …: the reference for frame 37 is 35.
-  assert.deepEqual(plan, { firstIndex: 35, seekSec: 34.5 / 25, referenceOnly: true });
+  const step = 4;
+  const plan = planRead(cfr, 37, step);
+  // Every 4th frame: …, 32, 36, 40, …: the reference for frame 37 is 36.
+  assert.deepEqual(plan, { firstIndex: 36, seekSec: 35.5 / 25, referenceOnly: true });
   const args = frameSourceArgs('/v.mp4', plan, 'x', { width: 96, height: 64, contentWidth: 96, contentHeight: 64, scale: 1 }, 'rgb24');
   assert.ok(args.indexOf('-ss') >= 0 && args.indexOf('-ss') < args.indexOf('-i'), args.join(' '));
-  assert.equal(args[args.indexOf('-ss') + 1], '1.380000');
-  assert.deepEqual(planRead({ ...cfr, variableFps: true }, 37, ratio), { firstIndex: 0, seekSec: 0, referenceOnly: false });
-  assert.deepEqual(planRead({ ...cfr, variableFps: undefined }, 37, ratio), { firstIndex: 0, seekSec: 0, referenceOnly: false });
-  assert.deepEqual(planRead(cfr, 0, ratio), { firstIndex: 0, seekSec: 0, referenceOnly: false });
+  assert.equal(args[args.indexOf('-ss') + 1], '1.420000');
+  assert.deepEqual(planRead({ ...cfr, variableFps: true }, 37, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
+  assert.deepEqual(planRead({ ...cfr, variableFps: undefined }, 37, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
+  assert.deepEqual(planRead(cfr, 0, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
 });
