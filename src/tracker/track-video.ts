@@ -14,8 +14,10 @@ import { keypointFormatFor } from './keypoint-formats.js';
 import { DEFAULT_SHOT_CHANGE_OPTIONS, type ShotChangeOptions } from './shot-changes.js';
 import { trackPoseFrames } from './track-poses.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './tracker.js';
+import { tubeOptionsInLabelledFrames } from './frame-units.js';
 import { buildTubes, defaultTubeOptions } from './tube.js';
 
+/** Durations (maxGap, minTubeFrames, maxTubeFrames) are in frames of the source video: see frame-units.ts. */
 export interface TrackVideoOptions {
   minHits: number;
   maxGap: number;
@@ -98,10 +100,11 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
     { tracker: trackerOptions, shotChanges: settings.shotChanges },
   );
 
-  const tubeOptions = defaultTubeOptions(format);
-  tubeOptions.cleaning = { ...tubeOptions.cleaning, minTubeFrames: settings.minTubeFrames, maxTubeFrames: settings.maxTubeFrames };
-  const namePrefix = tubeNamePrefix(db, video.id, labelRunId);
   const fps = labelledFrameRate(video.fps, run.paramsJson);
+  const inSourceFrames = defaultTubeOptions(format);
+  inSourceFrames.cleaning = { ...inSourceFrames.cleaning, minTubeFrames: settings.minTubeFrames, maxTubeFrames: settings.maxTubeFrames };
+  const tubeOptions = tubeOptionsInLabelledFrames(inSourceFrames, video.fps / fps);
+  const namePrefix = tubeNamePrefix(db, video.id, labelRunId);
   const timeOf = new Map(frames.map((frame) => [frame.frameIndex, frame.timeSec]));
   const tubes: TubeToStore[] = tracks.flatMap((track) =>
     buildTubes(track, format, tubeOptions, (hit) => keys.detectionIdOf(hit.frameIndex, hit.personIndex)).map((tube, part) => ({

@@ -8,7 +8,7 @@ import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
-import { listLabelRuns, readDetections } from '../../src/store/detections.js';
+import { commitDetectionChunk, finishLabelRun, listLabelRuns, readDetections, startLabelRun } from '../../src/store/detections.js';
 import { findTrackRun, listTubes, loadTubes } from '../../src/store/tubes.js';
 import { listVideos, type VideoRecord } from '../../src/store/videos.js';
 import { openPoseFileName, writeOpenPoseFrames } from '../../src/pose2d/export-openpose.js';
@@ -219,6 +219,43 @@ test('tube names are unique across folders and label runs (a constraint, not a h
       () => db.prepare("UPDATE tubes SET name = ? WHERE id = ?").run(a.tubes[0]!.name, b.tubes[0]!.id),
       /UNIQUE constraint failed: tubes\.name/,
     );
+  } finally {
+    db.close();
+  }
+});
+
+test('tracking parameters are in frames of the video: labelled at a lower --fps, the same gap splits a track and the same tube length is kept', async () => {
+  const { db, video } = await databaseWithVideo('units');
+  try {
+    // Walker 1 is not detected for 16 frames (40–55): longer than --max-gap 10 at any labelling rate.
+    const frames = stream.map(({ frame, truthIds }) => ({
+      ...frame,
+      people: frame.people.filter((_, i) => !(truthIds[i] === 1 && frame.frameIndex >= 40 && frame.frameIndex < 56)),
+    }));
+    const storeRun = (params: object, keep: (frameIndex: number) => boolean): number => {
+      const kept = frames.filter((frame) => keep(frame.frameIndex));
+      const run = startLabelRun(db, { videoId: video.id, source: 'onnx', modelName: 'm', modelSha256: 'f'.repeat(64), keypointFormat: format.name, params });
+      commitDetectionChunk(db, run.id, 0, kept.map((frame) => ({ ...frame, sceneScore: 0 })), FRAMES);
+      finishLabelRun(db, run.id);
+      return run.id;
+    };
+    const everyFrame = storeRun({ fps: null }, () => true);
+    // 25 fps labelled at --fps 8: every 4th frame.
+    const everyFourth = storeRun({ fps: 8, subsampling: 'uniform-step' }, (frameIndex) => frameIndex % 4 === 0);
+    const options = { maxGap: 10, minTubeFrames: 30 };
+    const full = trackLabelRun(db, everyFrame, options);
+    const sparse = trackLabelRun(db, everyFourth, options);
+    assert.equal(full.tracks, 3, 'walker 1 in two tracks, walker 2 in one');
+    assert.equal(sparse.tracks, 3, 'the 16-frame gap also splits the track labelled at every 4th frame');
+    // Tubes of at least 30 video frames: kept at both rates, spanning the same stretches of video.
+    assert.equal(sparse.tubes.length, full.tubes.length);
+    const span = (t: { firstFrame: number; frameCount: number }, step: number) => [t.firstFrame, t.firstFrame + (t.frameCount - 1) * step];
+    const fullSpans = full.tubes.map((t) => span(t, 1)).sort((a, b) => a[0]! - b[0]!);
+    const sparseSpans = sparse.tubes.map((t) => span(t, 4)).sort((a, b) => a[0]! - b[0]!);
+    sparseSpans.forEach(([first, last], i) => {
+      assert.ok(Math.abs(first! - fullSpans[i]![0]!) <= 8 && Math.abs(last! - fullSpans[i]![1]!) <= 8, `tube ${i}: ${first}–${last} vs ${fullSpans[i]!.join('–')}`);
+    });
+    assert.ok(loadTubes(db, { trackRunId: sparse.trackRunId }).every((tube) => tube.fps === 6.25));
   } finally {
     db.close();
   }

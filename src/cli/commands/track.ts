@@ -24,9 +24,9 @@ export const trackCommand: CommandModule<GlobalArgs, TrackArgs> = {
     yargs
       .option('video', { type: 'string', describe: 'only this video (id or path); default: every video with a finished label run' })
       .option('min-hits', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minHits, describe: 'consecutive detections before a track is confirmed' })
-      .option('max-gap', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxGap, describe: 'missed frames a track survives' })
-      .option('min-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minTubeFrames, describe: 'shortest tube kept, frames' })
-      .option('max-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxTubeFrames, describe: 'longer tubes are split into parts of at most this many frames' })
+      .option('max-gap', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxGap, describe: 'gap a track survives, in frames of the video (the same time at any label --fps)' })
+      .option('min-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minTubeFrames, describe: 'shortest tube kept, in frames of the video (a tube labelled at a lower --fps has fewer)' })
+      .option('max-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxTubeFrames, describe: 'longer tubes are split into parts of at most this many frames of the video' })
       .option('gate', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.gate, describe: 'largest link cost (0.5·(1−OKS) + 0.5·(1−IoU)) ever linked' })
       .option('min-parts', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minParts, describe: 'detections with fewer keypoints are ignored' })
       .option('min-score', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minScore, describe: 'detections scoring lower are ignored' })
