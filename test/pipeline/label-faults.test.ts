@@ -10,6 +10,7 @@ import { listTubes } from '../../src/store/tubes.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
 import { cliInvocation, runCli } from '../helpers/run-cli.js';
+import { assertSameDetections } from '../helpers/same-detections.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURE = projectPath('media', 'S02_tabletennis.mp4');
@@ -32,19 +33,6 @@ function snapshot(dbPath: string) {
   const trackRuns = (db.prepare('SELECT count(*) AS n FROM track_runs').get() as { n: number }).n;
   db.close();
   return { runs, frames, tubes, trackRuns };
-}
-
-/** Same frames once each, same people, keypoints equal up to the float noise of other batch compositions. */
-function assertSameDetections(actual: StoredPoseFrame[], expected: StoredPoseFrame[]): void {
-  assert.deepEqual(actual.map((f) => f.frameIndex), expected.map((f) => f.frameIndex), 'same frames, each once');
-  actual.forEach((frame, i) => {
-    const other = expected[i]!;
-    assert.equal(frame.people.length, other.people.length, `frame ${frame.frameIndex}: people`);
-    frame.people.forEach((person, p) => {
-      const keypoints = other.people[p]!.keypoints;
-      person.keypoints.forEach((value, k) => assert.ok(Math.abs(value - keypoints[k]!) < 1e-2, `frame ${frame.frameIndex} person ${p} value ${k}`));
-    });
-  });
 }
 
 before(async () => {
