@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { envConfig } from '../config.js';
+import { envConfig } from '../env.js';
 import { UsageError } from '../errors.js';
 import * as tf from './tf.js';
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { envConfig } from '../../config.js';
+import { envConfig } from '../../env.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { labelAndTrackVideos, labelProgressLabel, type LabelledVideo } from '../../pipeline/label-and-track.js';
 import { OPENPOSE_DECODE_DEFAULTS, resolveDecodeOptions } from '../../pose2d/decode.js';
