@@ -54,6 +54,8 @@ export interface TubeFrame {
   frameIndex: number;
   /** The detection this frame came from; undefined for a frame filled in across a gap. */
   detectionId?: number;
+  /** Presentation time in the source video (absent for synthetic tubes and tubes stored before schema 2). */
+  timeSec?: number;
   keypoints: Float32Array;
   box: Box;
   crop: CropParams;

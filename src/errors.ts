@@ -24,6 +24,9 @@ export class BadInputFileError extends HmmrError {}
 /** The database cannot be used: newer schema, locked for too long, not an hmmr database. */
 export class DatabaseError extends HmmrError {}
 
+/** Another hmmr process is using it (a training run folder); the path names it, the reason says who. */
+export class LockedError extends HmmrError {}
+
 /** Flags or arguments that do not make sense together. */
 export class UsageError extends HmmrError {
   constructor(reason: string) {

@@ -62,6 +62,9 @@ export const KEYPOINT_SETS: Readonly<Record<string, readonly string[]>> = {
 /** The set HMMR trains and evaluates on (2D on all 25, 3D on the LSP prefix). */
 export const CANONICAL_SET = 'hmmr25';
 export const LSP_JOINT_COUNT = 14;
+/** The hips in LSP-14 order, by name: their midpoint is the reference code's pelvis (align_by_pelvis). */
+export const LSP_RIGHT_HIP = KEYPOINT_SETS.lsp14!.indexOf('right_hip');
+export const LSP_LEFT_HIP = KEYPOINT_SETS.lsp14!.indexOf('left_hip');
 
 /**
  * For each canonical slot, the detector keypoint names that can fill it, best first. The LSP ankle

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { envConfig } from '../config.js';
+import { envConfig } from '../env.js';
 
 /** Flags every command accepts. */
 export interface GlobalArgs {

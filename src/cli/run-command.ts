@@ -1,4 +1,4 @@
-import { envConfig } from '../config.js';
+import { envConfig } from '../env.js';
 import { describeError, InterruptedError } from '../errors.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { createLogger, type Logger } from '../util/log.js';

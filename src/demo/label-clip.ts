@@ -39,7 +39,8 @@ export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: num
   });
   const result = results[0];
   if (!result || result.status === 'interrupted') throw new InterruptedError();
-  if (result.status === 'failed') throw new HmmrError(path, result.error ?? 'labelling failed');
+  if (result.status === 'busy') throw new HmmrError(path, 'being labelled by another hmmr process; run the demo again when it has finished');
+  if (result.status === 'partial') ctx.log.error(`hmmr: ${result.error ?? path}; the frames before the damage are used`);
   const tracking = result.tracking;
   if (tracking) ctx.log.info(`  ${tracking.frames} frames, ${tracking.detections} detections, ${tracking.tracks} tracks → ${tracking.tubes.length} tubes`);
   else if (result.status === 'already-done') ctx.log.info(`  already labelled and tracked (label run ${result.runId})`);

@@ -3,7 +3,7 @@ import { BadInputFileError } from '../errors.js';
 import { encodeNpz, parseNpz } from '../util/npz.js';
 import { parseEvalJson, serializeEvalJson } from './eval-file-json.js';
 import { evalSetToNpz, parseEvalNpz } from './eval-file-npz.js';
-import type { EvalSet } from './eval-set.js';
+import { EVAL_JOINT_COUNT, type EvalSet } from './eval-set.js';
 
 /** An eval set and the file it came from, so comparison errors can name the file. */
 export interface LoadedEvalSet extends EvalSet {
@@ -22,7 +22,40 @@ export function loadEvalFile(path: string): LoadedEvalSet {
     throw new BadInputFileError(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const set = isNpzPath(path) ? parseEvalNpz(parseNpz(bytes, path), path) : parseEvalJson(bytes.toString('utf8'), path);
+  assertMetres(set, path);
   return { ...set, path };
+}
+
+/** No joint of a person in metres is this far from the body's centre; in millimetres nearly all are. */
+const MAX_BODY_RADIUS_METRES = 10;
+
+/**
+ * Eval files hold metres. Millimetres (the unit of Human3.6M's and most MoCap exports) would pass
+ * every shape check and give errors 1000× too large, so a joint over 10 m from its frame's centroid
+ * is refused. Measured from the centroid, not the camera: a person 12 m away is plausible, a 12 m body is not.
+ */
+function assertMetres(set: EvalSet, path: string): void {
+  const jointCount = EVAL_JOINT_COUNT[set.jointSet];
+  for (const [s, sequence] of set.sequences.entries()) {
+    const joints = sequence.joints3d;
+    for (let f = 0; f < sequence.frameCount; f++) {
+      const base = f * jointCount * 3;
+      const centre = [0, 1, 2].map((axis) => {
+        let sum = 0;
+        for (let j = 0; j < jointCount; j++) sum += joints[base + 3 * j + axis]!;
+        return sum / jointCount;
+      });
+      for (let j = 0; j < jointCount; j++) {
+        const distance = Math.hypot(...[0, 1, 2].map((axis) => joints[base + 3 * j + axis]! - centre[axis]!));
+        if (distance > MAX_BODY_RADIUS_METRES) {
+          throw new BadInputFileError(
+            path,
+            `sequences[${s}] '${sequence.name}' joints3d frame ${f} joint ${j} is ${distance.toFixed(1)} from the body's centre: eval files hold metres and this looks like millimetres (divide by 1000)`,
+          );
+        }
+      }
+    }
+  }
 }
 
 /** Writes .npz when the name ends in .npz, JSON otherwise. */

@@ -1,7 +1,8 @@
 import type { Db } from '../store/database.js';
 import { aliasesOf, latestLabelStatus, listIngestFailures, listVideos, tubeCountsByVideo } from '../store/videos.js';
 
-export type VideoStage = 'ingested' | 'labelling' | 'labelled' | 'failed';
+/** partial: labelled up to where the file is damaged (the error says where). */
+export type VideoStage = 'ingested' | 'labelling' | 'labelled' | 'partial' | 'failed';
 
 /** One row of `hmmr status --json`; the first ten names are a published interface. */
 export interface VideoStatus {
@@ -44,7 +45,7 @@ export function collectStatus(db: Db): StatusReport {
       fps: video.fps,
       frameCount: video.frameCount,
       durationSec: video.durationSec,
-      status: label ? (LABEL_STAGE[label.status] ?? 'ingested') : 'ingested',
+      status: label ? (label.partial ? 'partial' : (LABEL_STAGE[label.status] ?? 'ingested')) : 'ingested',
       error: label?.error ?? null,
       codec: video.codec,
       container: video.container,
@@ -59,7 +60,7 @@ export function collectStatus(db: Db): StatusReport {
       status: 'failed', error: failure.error, codec: null, container: null, frameCountExact: null, aliases: [], tubes: 0,
     });
   }
-  const totals = { videos: 0, frames: 0, durationSec: 0, tubes: 0, ingested: 0, labelling: 0, labelled: 0, failed: 0 };
+  const totals = { videos: 0, frames: 0, durationSec: 0, tubes: 0, ingested: 0, labelling: 0, labelled: 0, partial: 0, failed: 0 };
   for (const video of videos) {
     totals[video.status]++;
     if (video.id === null) continue;

@@ -5,6 +5,7 @@ import { resolveModelFiles, type PoseQuality } from '../pose2d/model-files.js';
 import type { InferenceDevice } from '../pose2d/session.js';
 import { openWorkerPoseSession } from '../pose2d/worker-session.js';
 import type { Db } from '../store/database.js';
+import { newLabelLease, type LabelLease } from '../store/label-lease.js';
 import type { VideoRecord } from '../store/videos.js';
 import { trackAfterLabelling, type TrackVideoResult } from '../tracker/track-video.js';
 import type { Progress } from '../util/progress.js';
@@ -27,6 +28,8 @@ export interface LabelAndTrackOptions {
   signal?: AbortSignal;
   /** A progress display per video. */
   progressFor(video: VideoRecord): Progress;
+  /** This process's lease on the runs it labels; a fresh one when absent (tests shorten its lifetime). */
+  lease?: LabelLease;
   /** Called after each video (for per-video messages). */
   onVideo?(result: LabelledVideo): void;
 }
@@ -50,6 +53,9 @@ export async function labelAndTrackVideos(
   const { descriptor, modelPath } = resolveModelFiles(options);
   const session = await openWorkerPoseSession(descriptor, modelPath, { device: options.device });
   const results: LabelledVideo[] = [];
+  // One owner for every video of this invocation: another `hmmr label` on the same database skips
+  // the video this one is labelling instead of labelling it twice.
+  const lease = options.lease ?? newLabelLease();
   try {
     for (const video of videos) {
       if (options.signal?.aborted) break;
@@ -63,8 +69,9 @@ export async function labelAndTrackVideos(
         flip: options.flip,
         signal: options.signal,
         progress,
+        lease,
       });
-      if (labelled.status !== 'already-done') progress.done();
+      if (labelled.status !== 'already-done' && labelled.status !== 'busy') progress.done();
       const tracking = trackAfterLabelling(db, labelled.runId, labelled.status);
       const result: LabelledVideo = { ...labelled, video, ...(tracking ? { tracking } : {}) };
       results.push(result);

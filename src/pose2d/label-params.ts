@@ -19,6 +19,11 @@ export interface LabelParams {
   stride: number;
   /** Target frame rate when subsampling; null = every frame. */
   fps: number | null;
+  /**
+   * How frames are picked for `fps`: 'uniform-step' keeps every ⌈video fps / fps⌉-th frame (see
+   * subsampleStep). Absent in runs labelled before it, which kept frames unevenly apart.
+   */
+  subsampling: 'uniform-step' | null;
   decode: DecodeOptions;
   /** Flip averaging (a mirrored second pass); recorded only when on, so earlier runs keep their key. */
   flip?: true;
@@ -39,6 +44,7 @@ export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string
     inputHeight: settings.inputHeight,
     stride: descriptor.stride,
     fps: settings.fps ?? null,
+    subsampling: settings.fps === undefined ? null : 'uniform-step',
     decode: { ...settings.decode },
     ...(settings.flip ? { flip: true as const } : {}),
   };

@@ -11,11 +11,12 @@
  */
 import type { Progress } from '../util/progress.js';
 import type { Db } from '../store/database.js';
-import { commitDetectionChunk, failLabelRun, finishLabelRun, startLabelRun, type DetectionFrame } from '../store/detections.js';
+import { commitDetectionChunk, failLabelRun, finishLabelRun, type DetectionFrame } from '../store/detections.js';
+import { claimLabelRun, keepLeaseAlive, newLabelLease, releaseLabelLease, type LabelLease } from '../store/label-lease.js';
 import type { VideoRecord } from '../store/videos.js';
 import { BadVideoError, describeError } from '../errors.js';
 import { readFrames, type DecodedFrame } from '../video/frame-source.js';
-import { isFrameKept, subsampleRatio } from '../video/frame-geometry.js';
+import { isFrameKept, subsampleStep } from '../video/frame-geometry.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { PoseDecoder } from './decode.js';
 import { resolveDecodeOptions, type DecodeOptions } from './decode-options.js';
@@ -41,16 +42,22 @@ export interface LabelVideoOptions {
   queueDepth?: number;
   signal?: AbortSignal;
   progress?: Progress;
+  /** This process's lease on the runs it labels (one per process; a fresh one when absent). */
+  lease?: LabelLease;
 }
 
 export interface LabelVideoResult {
   /** The label run: the seam where tracking picks up the detections. */
   runId: number;
-  status: 'done' | 'already-done' | 'interrupted' | 'failed';
+  /**
+   * partial: the video's tail is damaged; the frames before it are labelled and the run is done.
+   * busy: another process holds the run's lease (it is labelling this video now); nothing was done.
+   */
+  status: 'done' | 'partial' | 'already-done' | 'interrupted' | 'busy';
   /** Frames labelled by this call (not counting earlier, resumed-from work). */
   framesLabelled: number;
   params: LabelParams;
-  /** Why the run failed (a damaged video); frames before the damage are kept. */
+  /** Where decoding stopped (partial), or which process is labelling the video (busy). */
   error?: string;
 }
 
@@ -70,9 +77,9 @@ interface MapsJob {
 
 /** Frames the frame source will deliver from startFrame on, given the subsampling. */
 export function keptFrameCount(frameCount: number, videoFps: number, targetFps: number | undefined, startFrame = 0): number {
-  const ratio = subsampleRatio(videoFps, targetFps);
+  const step = subsampleStep(videoFps, targetFps);
   let count = 0;
-  for (let index = startFrame; index < frameCount; index++) if (isFrameKept(index, startFrame, ratio)) count++;
+  for (let index = startFrame; index < frameCount; index++) if (isFrameKept(index, startFrame, step)) count++;
   return count;
 }
 
@@ -85,7 +92,8 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
   const params = labelParams(descriptor, session.modelSha256, { ...options, decode, flip });
   // Network images per frame: the frame, and its mirror image when flip averaging.
   const copies = flip ? 2 : 1;
-  const run = startLabelRun(db, {
+  const lease = options.lease ?? newLabelLease();
+  const claim = claimLabelRun(db, {
     videoId: video.id,
     source: 'onnx',
     modelName: descriptor.name,
@@ -93,8 +101,11 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     keypointFormat: descriptor.keypointFormat.name,
     params,
     framesTotal: keptFrameCount(video.frameCount, video.fps, options.fps),
-  });
-  if (run.status === 'done') return { runId: run.id, status: 'already-done', framesLabelled: 0, params };
+  }, lease);
+  const { run } = claim;
+  if (!claim.claimed) return { runId: run.id, status: 'busy', framesLabelled: 0, params, error: `${video.path}: being labelled by another process (${claim.heldBy}); skipped` };
+  if (run.status === 'done') return { runId: run.id, status: 'already-done', framesLabelled: 0, params, ...(run.partial ? { error: `${video.path}: ${run.error}` } : {}) };
+  const stopHeartbeat = keepLeaseAlive(db, run.id, lease);
 
   const depth = options.queueDepth ?? 2;
   const batches = new BoundedQueue<InputBatchJob>(depth);
@@ -120,7 +131,7 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
         fps: options.fps,
         startFrame: run.nextFrame,
         signal: stopReading.signal,
-        source: { width: video.width, height: video.height, fps: video.fps, frameCount: video.frameCount, frameCountExact: video.frameCountExact },
+        source: { width: video.width, height: video.height, fps: video.fps, frameCount: video.frameCount, frameCountExact: video.frameCountExact, variableFps: video.variableFps },
       });
       for await (const frame of frames) {
         if (options.signal?.aborted) {
@@ -139,7 +150,7 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
         }
       }
     } catch (error) {
-      // A damaged video: the frame source delivered every good frame first; label those, then fail the run.
+      // A damaged video: the frame source delivered every good frame first; label those, then finish partial.
       if (!(error instanceof BadVideoError)) throw error;
       videoError = error;
     }
@@ -164,7 +175,7 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     const commit = () => {
       if (pending.length === 0) return;
       const after = pending[pending.length - 1]!.frameIndex + 1;
-      commitDetectionChunk(db, run.id, nextFrame, pending, after);
+      commitDetectionChunk(db, run.id, nextFrame, pending, after, lease);
       nextFrame = after;
       framesLabelled += pending.length;
       pending = [];
@@ -188,11 +199,12 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     }),
   );
   const outcomes = await Promise.allSettled(stages);
+  stopHeartbeat();
   const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure) {
     // Committed chunks stay; the error is shown by `hmmr status` and the next run resumes.
     try {
-      failLabelRun(db, run.id, describeError(failure.reason));
+      failLabelRun(db, run.id, describeError(failure.reason), lease);
     } catch {
       // The database itself may be what failed; the original error matters more.
     }
@@ -200,10 +212,14 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
   }
 
   if (videoError) {
-    failLabelRun(db, run.id, videoError.reason);
-    return { runId: run.id, status: 'failed', framesLabelled, params, error: videoError.message };
+    // The damage is in the file: a rerun would stop at the same frame, so the run is done, flagged partial.
+    finishLabelRun(db, run.id, videoError.reason);
+    return { runId: run.id, status: 'partial', framesLabelled, params, error: videoError.message };
   }
-  if (interrupted) return { runId: run.id, status: 'interrupted', framesLabelled, params };
+  if (interrupted) {
+    releaseLabelLease(db, run.id, lease);
+    return { runId: run.id, status: 'interrupted', framesLabelled, params };
+  }
   finishLabelRun(db, run.id);
   return { runId: run.id, status: 'done', framesLabelled, params };
 }

@@ -3,7 +3,7 @@
  * y down) or from the side (depth z to the right, y down). Joints are pelvis-centred and drawn at a
  * fixed pixels-per-metre, so the figure does not breathe with the prediction's scale.
  */
-import { KEYPOINT_SETS, LSP_JOINT_COUNT } from '../body/joint-sets.js';
+import { KEYPOINT_SETS, LSP_JOINT_COUNT, LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../body/joint-sets.js';
 import { drawDot, drawLine, fillRect, type Rgb, type RgbImage } from './raster.js';
 
 export type SkeletonView = 'front' | 'side';
@@ -38,8 +38,8 @@ function boneColor(a: number, b: number): Rgb {
  * horizontal centre and 45% down, `pixelsPerMetre` fixed. Returns [14 × 2].
  */
 export function projectSkeleton(joints: ArrayLike<number>, view: SkeletonView, width: number, height: number, pixelsPerMetre: number): Float64Array {
-  const right = at('right_hip') * 3;
-  const left = at('left_hip') * 3;
+  const right = LSP_RIGHT_HIP * 3;
+  const left = LSP_LEFT_HIP * 3;
   const pelvis = [0, 1, 2].map((d) => (joints[right + d]! + joints[left + d]!) / 2);
   const horizontal = view === 'front' ? 0 : 2;
   const out = new Float64Array(LSP_JOINT_COUNT * 2);

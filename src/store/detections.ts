@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Person2D, PoseFrame } from '../domain.js';
 import { DatabaseError } from '../errors.js';
 import { blobToFloat32, float32ToBlob, type Db } from './database.js';
+import type { LabelLease } from './label-lease.js';
 
 export type LabelRunStatus = 'running' | 'done' | 'failed';
 
@@ -35,6 +36,8 @@ export interface LabelRun {
   paramsJson: string;
   paramsKey: string;
   status: LabelRunStatus;
+  /** A done run whose video's tail could not be decoded: `error` says where decoding stopped. */
+  partial: boolean;
   /** First frame index not yet committed. */
   nextFrame: number;
   framesTotal: number | null;
@@ -70,24 +73,31 @@ export function labelParamsKey(modelSha256: string, params: object): string {
 
 const RUN_COLUMNS = `id, video_id AS videoId, source, model_name AS modelName, model_sha256 AS modelSha256,
   keypoint_format AS keypointFormat, params_json AS paramsJson, params_key AS paramsKey, status,
-  next_frame AS nextFrame, frames_total AS framesTotal, error, started_at AS startedAt, finished_at AS finishedAt`;
+  next_frame AS nextFrame, frames_total AS framesTotal, error, started_at AS startedAt, finished_at AS finishedAt, partial`;
+
+type LabelRunRow = Omit<LabelRun, 'partial'> & { partial: number };
+
+function toLabelRun(row: LabelRunRow | undefined): LabelRun | undefined {
+  return row && { ...row, partial: row.partial === 1 };
+}
 
 export function findLabelRun(db: Db, videoId: number, paramsKey: string): LabelRun | undefined {
-  return db.prepare(`SELECT ${RUN_COLUMNS} FROM label_runs WHERE video_id = ? AND params_key = ?`).get(videoId, paramsKey) as LabelRun | undefined;
+  return toLabelRun(db.prepare(`SELECT ${RUN_COLUMNS} FROM label_runs WHERE video_id = ? AND params_key = ?`).get(videoId, paramsKey) as LabelRunRow | undefined);
 }
 
 export function getLabelRun(db: Db, runId: number): LabelRun | undefined {
-  return db.prepare(`SELECT ${RUN_COLUMNS} FROM label_runs WHERE id = ?`).get(runId) as LabelRun | undefined;
+  return toLabelRun(db.prepare(`SELECT ${RUN_COLUMNS} FROM label_runs WHERE id = ?`).get(runId) as LabelRunRow | undefined);
 }
 
 /** Label runs, newest first; optionally of one video and/or one status. */
 export function listLabelRuns(db: Db, filter: { videoId?: number; status?: LabelRunStatus } = {}): LabelRun[] {
-  return db
+  const rows = db
     .prepare(
       `SELECT ${RUN_COLUMNS} FROM label_runs
        WHERE (@videoId IS NULL OR video_id = @videoId) AND (@status IS NULL OR status = @status) ORDER BY id DESC`,
     )
-    .all({ videoId: filter.videoId ?? null, status: filter.status ?? null }) as LabelRun[];
+    .all({ videoId: filter.videoId ?? null, status: filter.status ?? null }) as LabelRunRow[];
+  return rows.map((row) => toLabelRun(row)!);
 }
 
 /**
@@ -126,14 +136,27 @@ export function startLabelRun(db: Db, spec: LabelRunSpec): LabelRun {
  * Writes a chunk of processed frames and advances the run to `nextFrame`, in one transaction.
  * `expectedNextFrame` is the run's next_frame as this writer last saw it: if another process has
  * moved it meanwhile (two labellers on one video), nothing is written and DatabaseError is thrown.
+ * With a `lease`, the commit is also its heartbeat, and a lease lost to another process stops it.
  */
-export function commitDetectionChunk(db: Db, runId: number, expectedNextFrame: number, frames: readonly DetectionFrame[], nextFrame: number): void {
+export function commitDetectionChunk(
+  db: Db,
+  runId: number,
+  expectedNextFrame: number,
+  frames: readonly DetectionFrame[],
+  nextFrame: number,
+  lease?: LabelLease,
+): void {
   const insertFrame = db.prepare('INSERT INTO detection_frames (run_id, frame_index, time_sec, scene_score) VALUES (?, ?, ?, ?)');
   const insertPerson = db.prepare(
     'INSERT INTO detections (run_id, frame_index, person_index, score, part_count, keypoints) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const advance = db.prepare('UPDATE label_runs SET next_frame = ? WHERE id = ? AND next_frame = ?');
+  const renew = db.prepare('UPDATE label_runs SET lease_heartbeat_ms = ?, lease_expires_ms = ? WHERE id = ? AND lease_owner = ?');
   const write = db.transaction(() => {
+    const nowMs = Date.now();
+    if (lease && renew.run(nowMs, nowMs + lease.ttlMs, runId, lease.owner).changes !== 1) {
+      throw new DatabaseError(db.name, `label run ${runId} was taken over by another process after this one's lease lapsed; run the command again to resume`);
+    }
     if (advance.run(nextFrame, runId, expectedNextFrame).changes !== 1) {
       throw new DatabaseError(db.name, `label run ${runId} was advanced by another process; run the command again to resume`);
     }
@@ -150,16 +173,28 @@ export function commitDetectionChunk(db: Db, runId: number, expectedNextFrame: n
   write.immediate();
 }
 
-export function finishLabelRun(db: Db, runId: number): void {
+/**
+ * Marks a run done and frees its lease. `damage` is for a video whose tail could not be decoded: the
+ * run is done with the frames before it (nothing more can be decoded on a rerun), flagged partial.
+ */
+export function finishLabelRun(db: Db, runId: number, damage?: string): void {
   db.prepare(
-    `UPDATE label_runs SET status = 'done', error = NULL, finished_at = ?,
-       frames_total = (SELECT count(*) FROM detection_frames WHERE run_id = ?) WHERE id = ?`,
-  ).run(new Date().toISOString(), runId, runId);
+    `UPDATE label_runs SET status = 'done', error = ?, partial = ?, finished_at = ?,
+       frames_total = (SELECT count(*) FROM detection_frames WHERE run_id = ?),
+       lease_owner = NULL, lease_heartbeat_ms = NULL, lease_expires_ms = NULL WHERE id = ?`,
+  ).run(damage ?? null, damage === undefined ? 0 : 1, new Date().toISOString(), runId, runId);
 }
 
-/** Marks a run failed; its committed frames stay, and running the command again resumes it. */
-export function failLabelRun(db: Db, runId: number, error: string): void {
-  db.prepare("UPDATE label_runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, new Date().toISOString(), runId);
+/**
+ * Marks a run failed and frees its lease; its committed frames stay, and running the command again
+ * resumes it. With `lease`, only while that lease still holds the run: a process that lost its lease
+ * never fails the run another process is now labelling.
+ */
+export function failLabelRun(db: Db, runId: number, error: string, lease?: LabelLease): void {
+  db.prepare(
+    `UPDATE label_runs SET status = 'failed', error = ?, finished_at = ?, lease_owner = NULL, lease_heartbeat_ms = NULL, lease_expires_ms = NULL
+     WHERE id = ? AND (? IS NULL OR lease_owner = ?)`,
+  ).run(error, new Date().toISOString(), runId, lease?.owner ?? null, lease?.owner ?? null);
 }
 
 export function countDetectionFrames(db: Db, runId: number): number {

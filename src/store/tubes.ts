@@ -1,7 +1,10 @@
 /**
  * Track runs and person tubes. A track run replaces the previous one of the same label run in ONE
- * transaction: readers see either the old tubes or the new ones, never a mixture or nothing.
+ * transaction: readers see either the old tubes or the new ones, never a mixture or nothing. A tube
+ * whose content the new run reproduces exactly keeps its row (id, split, cached features).
  */
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
 import type { Box, CropParams, TubeFrame } from '../domain.js';
 import { blobToFloat32, float32ToBlob, type Db } from './database.js';
 
@@ -50,25 +53,77 @@ export interface TubeFilter {
 }
 
 /**
- * Stores a track run of `labelRunId` with its tubes, deleting the label run's previous track runs
- * (their tubes and frames go by cascade) in the same transaction.
+ * Stores a track run of `labelRunId` with its tubes, replacing the label run's previous track runs in
+ * the same transaction. A new tube with the content of an old one (same frames, keypoints, boxes,
+ * crops, detections, format and rate) takes over the old row: its id, and with it its split, any
+ * curation and its cached features, survive re-tracking; its name and track id are updated. The other
+ * old tubes (and their frames) go by cascade with the old track runs.
  */
 export function replaceTrackRun(
   db: Db,
   run: { labelRunId: number; videoId: number; params: object },
   tubes: readonly TubeToStore[],
-): { trackRunId: number; tubeIds: number[] } {
+): { trackRunId: number; tubeIds: number[]; keptTubeIds: number[] } {
   const write = db.transaction(() => {
-    db.prepare('DELETE FROM track_runs WHERE label_run_id = ?').run(run.labelRunId);
     const trackRunId = Number(
       db
         .prepare('INSERT INTO track_runs (label_run_id, params_json, created_at) VALUES (?, ?, ?)')
         .run(run.labelRunId, JSON.stringify(run.params), new Date().toISOString()).lastInsertRowid,
     );
-    const tubeIds = insertTubes(db, tubes, { trackRunId, videoId: run.videoId });
-    return { trackRunId, tubeIds };
+    const oldByContent = new Map<string, number[]>();
+    const oldTubes = db
+      .prepare('SELECT id, content_sha256 AS sha FROM tubes WHERE track_run_id IN (SELECT id FROM track_runs WHERE label_run_id = ? AND id != ?) ORDER BY id')
+      .all(run.labelRunId, trackRunId) as { id: number; sha: string | null }[];
+    for (const old of oldTubes) if (old.sha !== null) oldByContent.set(old.sha, [...(oldByContent.get(old.sha) ?? []), old.id]);
+    const shas = tubes.map(tubeContentSha256);
+    const kept = shas.map((sha) => oldByContent.get(sha)?.shift());
+    // Kept tubes move to the new run under a placeholder name, so no name collides while old ones go.
+    const adopt = db.prepare("UPDATE tubes SET track_run_id = ?, name = '~' || id WHERE id = ?");
+    for (const id of kept) if (id !== undefined) adopt.run(trackRunId, id);
+    db.prepare('DELETE FROM track_runs WHERE label_run_id = ? AND id != ?').run(run.labelRunId, trackRunId);
+    const rename = db.prepare('UPDATE tubes SET name = ?, track_id = ? WHERE id = ?');
+    const fresh = tubes.filter((_, i) => kept[i] === undefined);
+    const freshIds = insertTubes(db, fresh, { trackRunId, videoId: run.videoId });
+    const tubeIds = tubes.map((tube, i) => {
+      const id = kept[i];
+      if (id === undefined) return freshIds.shift()!;
+      rename.run(tube.name, tube.trackId, id);
+      return id;
+    });
+    return { trackRunId, tubeIds, keptTubeIds: kept.filter((id): id is number => id !== undefined) };
   });
   return write.immediate();
+}
+
+/** Identity of a tube's stored content: equal hashes mean the same training data. */
+export function tubeContentSha256(tube: Pick<TubeToStore, 'keypointFormat' | 'fps' | 'frames'>): string {
+  const hash = createHash('sha256').update(`${tube.keypointFormat}\n${tube.fps}\n`);
+  const numbers = new Float64Array(9);
+  for (const frame of tube.frames) {
+    const { box, crop } = frame;
+    numbers.set([frame.frameIndex, frame.detectionId ?? -1, frame.timeSec ?? -1, box.x, box.y, box.width, box.height, crop.centerX, crop.centerY]);
+    hash.update(new Uint8Array(numbers.buffer));
+    hash.update(new Uint8Array(Float64Array.of(crop.scale).buffer));
+    hash.update(new Uint8Array(frame.keypoints.buffer, frame.keypoints.byteOffset, frame.keypoints.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The first part of a video's tube names, unique across folders (tube names are a UNIQUE column):
+ * the file's base name, qualified by `~v<video id>` when an earlier video has the same base name, and
+ * by `@run<label run id>` when an earlier label run of the same video has tubes. The first video and
+ * run keep the plain name, so names stay the same as more videos and runs are added.
+ */
+export function tubeNamePrefix(db: Db, videoId: number, labelRunId: number): string {
+  const stemOf = (path: string) => basename(path, extname(path));
+  const videos = db.prepare('SELECT id, path FROM videos WHERE id <= ?').all(videoId) as { id: number; path: string }[];
+  const stem = stemOf(videos.find((video) => video.id === videoId)?.path ?? `video${videoId}`);
+  const sharedStem = videos.some((video) => video.id < videoId && stemOf(video.path) === stem);
+  const earlierRun = db
+    .prepare('SELECT 1 FROM label_runs r WHERE r.video_id = ? AND r.id < ? AND EXISTS (SELECT 1 FROM track_runs t WHERE t.label_run_id = r.id) LIMIT 1')
+    .get(videoId, labelRunId);
+  return `${stem}${sharedStem ? `~v${videoId}` : ''}${earlierRun ? `@run${labelRunId}` : ''}`;
 }
 
 /**
@@ -81,12 +136,12 @@ export function insertTubes(
   owner: { trackRunId: number | null; videoId: number | null },
 ): number[] {
   const insertTube = db.prepare(
-    `INSERT INTO tubes (track_run_id, video_id, name, track_id, keypoint_format, tier, split, fps, first_frame, frame_count, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO tubes (track_run_id, video_id, name, track_id, keypoint_format, tier, split, fps, first_frame, frame_count, created_at, content_sha256)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertFrame = db.prepare(
-    `INSERT INTO tube_frames (tube_id, frame_index, detection_id, keypoints, box_x, box_y, box_w, box_h, crop_cx, crop_cy, crop_scale)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO tube_frames (tube_id, frame_index, detection_id, keypoints, box_x, box_y, box_w, box_h, crop_cx, crop_cy, crop_scale, time_sec)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const createdAt = new Date().toISOString();
   return tubes.map((tube) => {
@@ -103,11 +158,12 @@ export function insertTubes(
         tube.frames[0]?.frameIndex ?? 0,
         tube.frames.length,
         createdAt,
+        tubeContentSha256(tube),
       ).lastInsertRowid,
     );
     for (const frame of tube.frames) {
       const { box, crop } = frame;
-      insertFrame.run(tubeId, frame.frameIndex, frame.detectionId ?? null, float32ToBlob(frame.keypoints), box.x, box.y, box.width, box.height, crop.centerX, crop.centerY, crop.scale);
+      insertFrame.run(tubeId, frame.frameIndex, frame.detectionId ?? null, float32ToBlob(frame.keypoints), box.x, box.y, box.width, box.height, crop.centerX, crop.centerY, crop.scale, frame.timeSec ?? null);
     }
     return tubeId;
   });
@@ -153,6 +209,7 @@ interface TubeFrameRow {
   cropCx: number;
   cropCy: number;
   cropScale: number;
+  timeSec: number | null;
 }
 
 /** A tube's frames in frame order. */
@@ -160,7 +217,7 @@ export function readTubeFrames(db: Db, tubeId: number): TubeFrame[] {
   const rows = db
     .prepare(
       `SELECT frame_index AS frameIndex, detection_id AS detectionId, keypoints, box_x AS boxX, box_y AS boxY, box_w AS boxW,
-              box_h AS boxH, crop_cx AS cropCx, crop_cy AS cropCy, crop_scale AS cropScale
+              box_h AS boxH, crop_cx AS cropCx, crop_cy AS cropCy, crop_scale AS cropScale, time_sec AS timeSec
        FROM tube_frames WHERE tube_id = ? ORDER BY frame_index`,
     )
     .all(tubeId) as TubeFrameRow[];
@@ -169,6 +226,7 @@ export function readTubeFrames(db: Db, tubeId: number): TubeFrame[] {
     const crop: CropParams = { centerX: row.cropCx, centerY: row.cropCy, scale: row.cropScale };
     const frame: TubeFrame = { frameIndex: row.frameIndex, keypoints: blobToFloat32(row.keypoints), box, crop };
     if (row.detectionId !== null) frame.detectionId = row.detectionId;
+    if (row.timeSec !== null) frame.timeSec = row.timeSec;
     return frame;
   });
 }

@@ -124,14 +124,14 @@ export function listIngestFailures(db: Db): IngestFailure[] {
 }
 
 /** The newest label run per video, for `hmmr status`: its status and error. */
-export function latestLabelStatus(db: Db): Map<number, { status: string; error: string | null }> {
+export function latestLabelStatus(db: Db): Map<number, { status: string; error: string | null; partial: boolean }> {
   const rows = db
     .prepare(
-      `SELECT video_id AS videoId, status, error FROM label_runs r
+      `SELECT video_id AS videoId, status, error, partial FROM label_runs r
        WHERE id = (SELECT max(id) FROM label_runs WHERE video_id = r.video_id)`,
     )
-    .all() as { videoId: number; status: string; error: string | null }[];
-  return new Map(rows.map((row) => [row.videoId, { status: row.status, error: row.error }]));
+    .all() as { videoId: number; status: string; error: string | null; partial: number }[];
+  return new Map(rows.map((row) => [row.videoId, { status: row.status, error: row.error, partial: row.partial === 1 }]));
 }
 
 /** Per-video tube counts, for `hmmr status`. */

@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { envConfig } from '../config.js';
+import { envConfig } from '../env.js';
 import { UsageError } from '../errors.js';
 import { selfTestGemm } from './gemm-self-test.js';
 import { MlasGemm } from './mlas-gemm.js';

@@ -1,6 +1,6 @@
 /**
  * One track's life: born tentative from an unmatched detection, confirmed after `minHits` consecutive
- * hits, carried through up to `maxGap` missed frames, then ended. A tentative track that misses once
+ * hits, carried through gaps of up to `maxGap` frames of the source video, then ended. A tentative track that misses once
  * is dropped (it was most likely a false positive). Motion model: constant velocity of the body, in
  * pixels per original frame index, so subsampled streams predict correctly.
  */
@@ -13,7 +13,10 @@ export type TrackState = 'tentative' | 'confirmed' | 'ended';
 export interface TrackLifecycleOptions {
   /** Consecutive hits before a track is confirmed (and gets its id). */
   minHits: number;
-  /** Missed frames a confirmed track survives; one more ends it. */
+  /**
+   * Source-video frames since its last hit a confirmed track survives (a frame index distance, so
+   * it means the same time at any --fps subsampling); more ends it.
+   */
   maxGap: number;
   /** Weight of the newest velocity measurement (exponential smoothing), 0..1. */
   velocitySmoothing: number;
@@ -43,7 +46,6 @@ export class TrackLifecycle {
   /** Every stream frame since the first hit; trailing misses are trimmed when the track ends. */
   readonly frames: TrackFrame[] = [];
   private consecutiveHits = 0;
-  private missedFrames = 0;
   private velocityX = 0;
   private velocityY = 0;
   private hitCount = 0;
@@ -96,7 +98,6 @@ export class TrackLifecycle {
     this.hitCount++;
     this.frames.push({ frameIndex: hit.frameIndex, hit });
     this.consecutiveHits++;
-    this.missedFrames = 0;
     if (this.state === 'tentative' && this.consecutiveHits >= this.options.minHits) this.state = 'confirmed';
   }
 
@@ -131,9 +132,8 @@ export class TrackLifecycle {
       return;
     }
     this.consecutiveHits = 0;
-    this.missedFrames++;
     this.frames.push({ frameIndex });
-    if (this.missedFrames > this.options.maxGap) this.end();
+    if (frameIndex - this.last.frameIndex > this.options.maxGap) this.end();
   }
 
   /** Ends the track (gap too long, shot change, end of stream); a track ends with its last hit. */

@@ -3,19 +3,21 @@
  * into tubes, and store them as the label run's track run (replacing the previous one atomically).
  * Never runs the detector: `hmmr track` with new parameters costs seconds.
  */
-import { basename, extname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { readDetectionKeys } from '../store/detection-keys.js';
 import { getLabelRun, readDetections } from '../store/detections.js';
 import type { Db } from '../store/database.js';
-import { findTrackRun, replaceTrackRun, type TubeToStore } from '../store/tubes.js';
+import { findTrackRun, replaceTrackRun, tubeNamePrefix, type TubeToStore } from '../store/tubes.js';
 import { getVideo } from '../store/videos.js';
+import { subsampleStep } from '../video/frame-geometry.js';
 import { keypointFormatFor } from './keypoint-formats.js';
 import { DEFAULT_SHOT_CHANGE_OPTIONS, type ShotChangeOptions } from './shot-changes.js';
 import { trackPoseFrames } from './track-poses.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './tracker.js';
+import { tubeOptionsInLabelledFrames } from './frame-units.js';
 import { buildTubes, defaultTubeOptions } from './tube.js';
 
+/** Durations (maxGap, minTubeFrames, maxTubeFrames) are in frames of the source video: see frame-units.ts. */
 export interface TrackVideoOptions {
   minHits: number;
   maxGap: number;
@@ -48,7 +50,13 @@ export interface TrackVideoResult {
   /** Confirmed tracks, before cleaning. */
   tracks: number;
   shotStarts: number[];
-  tubes: { id: number; name: string; trackId: number; firstFrame: number; frameCount: number }[];
+  /**
+   * False when the detections carry no frame-difference signal (OpenPose imports): shot changes
+   * cannot be found, so a track may run across a cut.
+   */
+  sceneCutSignal: boolean;
+  /** `kept`: the tube was stored before with the same content and keeps its id (and split, features). */
+  tubes: { id: number; name: string; trackId: number; firstFrame: number; frameCount: number; kept: boolean }[];
 }
 
 /**
@@ -58,9 +66,10 @@ export interface TrackVideoResult {
 export function trackAfterLabelling(
   db: Db,
   labelRunId: number,
-  labelStatus: 'done' | 'already-done' | 'interrupted' | 'failed',
+  labelStatus: 'done' | 'partial' | 'already-done' | 'interrupted' | 'busy',
 ): TrackVideoResult | undefined {
-  if (labelStatus === 'done' || (labelStatus === 'already-done' && !findTrackRun(db, labelRunId))) return trackLabelRun(db, labelRunId);
+  const finishedNow = labelStatus === 'done' || labelStatus === 'partial';
+  if (finishedNow || (labelStatus === 'already-done' && !findTrackRun(db, labelRunId))) return trackLabelRun(db, labelRunId);
   return undefined;
 }
 
@@ -91,14 +100,17 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
     { tracker: trackerOptions, shotChanges: settings.shotChanges },
   );
 
-  const tubeOptions = defaultTubeOptions(format);
-  tubeOptions.cleaning = { ...tubeOptions.cleaning, minTubeFrames: settings.minTubeFrames, maxTubeFrames: settings.maxTubeFrames };
-  const videoName = basename(video.path, extname(video.path));
   const fps = labelledFrameRate(video.fps, run.paramsJson);
+  const inSourceFrames = defaultTubeOptions(format);
+  inSourceFrames.cleaning = { ...inSourceFrames.cleaning, minTubeFrames: settings.minTubeFrames, maxTubeFrames: settings.maxTubeFrames };
+  const tubeOptions = tubeOptionsInLabelledFrames(inSourceFrames, video.fps / fps);
+  const namePrefix = tubeNamePrefix(db, video.id, labelRunId);
+  const timeOf = new Map(frames.map((frame) => [frame.frameIndex, frame.timeSec]));
   const tubes: TubeToStore[] = tracks.flatMap((track) =>
     buildTubes(track, format, tubeOptions, (hit) => keys.detectionIdOf(hit.frameIndex, hit.personIndex)).map((tube, part) => ({
       ...tube,
-      name: `${videoName}/track${track.trackId}/part${part}`,
+      frames: tube.frames.map((frame) => ({ ...frame, timeSec: timeOf.get(frame.frameIndex)! })),
+      name: `${namePrefix}/track${track.trackId}/part${part}`,
       tier: 'pseudo2d' as const,
       split: 'train' as const,
       fps,
@@ -114,22 +126,27 @@ export function trackLabelRun(db: Db, labelRunId: number, options: Partial<Track
     detections: frames.reduce((sum, frame) => sum + frame.people.length, 0),
     tracks: tracks.length,
     shotStarts,
+    sceneCutSignal: frames.some((frame) => keys.sceneScoreOf.get(frame.frameIndex) != null),
     tubes: tubes.map((tube, i) => ({
       id: stored.tubeIds[i]!,
       name: tube.name,
       trackId: tube.trackId,
       firstFrame: tube.frames[0]!.frameIndex,
       frameCount: tube.frames.length,
+      kept: stored.keptTubeIds.includes(stored.tubeIds[i]!),
     })),
   };
 }
 
 /**
  * The rate of the frames a label run saw: the video's, or lower when it was labelled with --fps
- * (the frame source keeps one frame per 1/fps seconds). A tube's consecutive frames are this far
- * apart, which is what the ±5-frame dynamics and accelerations in mm/s² are measured in.
+ * (every step-th frame, see subsampleStep). A tube's consecutive frames are 1/rate apart, which is
+ * what the ±5-frame dynamics and accelerations in mm/s² are measured in. Runs labelled before the
+ * uniform grid kept frames unevenly apart at the requested rate on average.
  */
 export function labelledFrameRate(videoFps: number, paramsJson: string): number {
-  const requested = (JSON.parse(paramsJson) as { fps?: number | null }).fps;
-  return typeof requested === 'number' && requested > 0 && requested < videoFps ? requested : videoFps;
+  const params = JSON.parse(paramsJson) as { fps?: number | null; subsampling?: string | null };
+  const requested = params.fps;
+  if (typeof requested !== 'number' || !(requested > 0) || requested >= videoFps) return videoFps;
+  return params.subsampling === 'uniform-step' ? videoFps / subsampleStep(videoFps, requested)! : requested;
 }

@@ -86,8 +86,9 @@ function showsOnlyMasked(keypoints: Float32Array, mask: Uint8Array): boolean {
 }
 
 /**
- * Per frame: raw keypoint box (undefined in gaps) → smoothed box and crop. Centre, width, height and
- * crop scale are smoothed as separate signals, as the reference smooths centre and scale.
+ * Per frame: raw keypoint box (undefined in gaps) → smoothed box and crop. Centre, width and height
+ * are smoothed as separate signals; the crop scale is then that of the smoothed box, so box and crop
+ * always describe the same person size (smoothing 1/diagonal on its own drifts from the box).
  */
 export function smoothTubeBoxes(
   rawBoxes: readonly (Box | undefined)[],
@@ -95,25 +96,18 @@ export function smoothTubeBoxes(
 ): { box: Box; crop: TubeFrame['crop'] }[] {
   const n = rawBoxes.length;
   const valid = new Uint8Array(n);
-  const signals = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  const [centerX, centerY, width, height, scale] = signals as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const signals = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const [centerX, centerY, width, height] = signals as [Float64Array, Float64Array, Float64Array, Float64Array];
   rawBoxes.forEach((box, i) => {
     if (!box || boxDiagonal(box) < options.minDiagonalPx) return;
     valid[i] = 1;
     [centerX[i], centerY[i]] = boxCenter(box);
     width[i] = box.width;
     height[i] = box.height;
-    scale[i] = options.targetDiagonalPx / boxDiagonal(box);
   });
-  const [cx, cy, w, h, s] = signals.map((signal) => smoothSignal(signal, valid, options)) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
-  return Array.from({ length: n }, (_, i) => ({
-    box: { x: cx[i]! - w[i]! / 2, y: cy[i]! - h[i]! / 2, width: w[i]!, height: h[i]! },
-    crop: { centerX: cx[i]!, centerY: cy[i]!, scale: s[i]! },
-  }));
+  const [cx, cy, w, h] = signals.map((signal) => smoothSignal(signal, valid, options)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  return Array.from({ length: n }, (_, i) => {
+    const box: Box = { x: cx[i]! - w[i]! / 2, y: cy[i]! - h[i]! / 2, width: w[i]!, height: h[i]! };
+    return { box, crop: { centerX: cx[i]!, centerY: cy[i]!, scale: options.targetDiagonalPx / boxDiagonal(box) } };
+  });
 }

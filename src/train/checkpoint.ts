@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BadInputFileError } from '../errors.js';
-import { parseTrainConfig, type TrainConfig } from './config.js';
+import { parseTrainConfig, presetConfig, type TrainConfig } from './config.js';
 import type { AdamState } from './optim/adam.js';
 import type { RngState } from './rng.js';
 
@@ -10,20 +10,25 @@ import type { RngState } from './rng.js';
  * Checkpoint format (version 1), one folder per saved step, `<out>/ckpt-00001000/`:
  *   manifest.json  — { format: "hmmr-checkpoint", version: 1, step, createdAt, config, seed,
  *                      rngState, features: {extractor, dims, sha}, bodyModel, optimizerSteps,
- *                      tensors: [{ name, shape, offset, length }], byteLength, sha256 }
+ *                      tensors: [{ name, shape, offset, length }], byteLength, sha256, weightsSha256 }
  *   tensors.bin    — every tensor as little-endian float32, concatenated in manifest order;
  *                    offset/length count float32 elements. Names: `encoder/<param>` and
  *                    `discriminator/<param>` (weights), with `.adam_m` / `.adam_v` suffixes for
- *                    Adam's moments. sha256 is of tensors.bin.
+ *                    Adam's moments. sha256 is of tensors.bin; weightsSha256 of the weight tensors alone (in
+ *                    order), so prediction verifies what it reads without reading the optimiser state.
  * `<out>/latest.json` = { "checkpoint": "ckpt-00001000", "step": 1000 } names the newest one.
  * Writes are atomic: a temp folder is written and fsynced, then renamed into place, then
- * latest.json is replaced the same way, so a crash leaves the previous checkpoint intact.
+ * latest.json is replaced the same way, so a crash leaves the previous checkpoint intact. Re-saving
+ * a step that has a folder goes through `ckpt-…​.new` (see replaceCheckpointFolder), so at every
+ * instant latest.json resolves to a whole checkpoint. Every load verifies a sha256.
  */
 export const CHECKPOINT_FORMAT = 'hmmr-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 const MANIFEST = 'manifest.json';
 const TENSORS = 'tensors.bin';
 const LATEST = 'latest.json';
+/** A replacement copy of a step's folder, between writing it and renaming it into place. */
+const REPLACEMENT_SUFFIX = '.new';
 
 export interface FeatureIdentity {
   /** 'keypoints' or 'onnx:<path>'. */
@@ -72,14 +77,22 @@ interface Manifest {
   tensors: TensorEntry[];
   byteLength: number;
   sha256: string;
+  /** Absent in checkpoints written before it existed: then the whole file is verified. */
+  weightsSha256?: string;
 }
+
+/** The points of a checkpoint write after which a crash can happen (a test injects faults there). */
+export type CheckpointWriteStage = 'folder-written' | 'replacement-pointed' | 'old-removed' | 'renamed' | 'latest-pointed';
 
 export function checkpointDirName(step: number): string {
   return `ckpt-${String(step).padStart(8, '0')}`;
 }
 
-/** Writes a checkpoint atomically under `outDir`, points latest.json at it, prunes to `keep`. Returns its folder. */
-export function writeCheckpoint(outDir: string, content: CheckpointContent, keep: number): string {
+/**
+ * Writes a checkpoint atomically under `outDir`, points latest.json at it, prunes to `keep`. Returns
+ * its folder. `afterStage` is called after each durable step (fault-injection tests throw there).
+ */
+export function writeCheckpoint(outDir: string, content: CheckpointContent, keep: number, afterStage?: (stage: CheckpointWriteStage) => void): string {
   mkdirSync(outDir, { recursive: true });
   const finalDir = join(outDir, checkpointDirName(content.step));
   const tempDir = join(outDir, `.${checkpointDirName(content.step)}.tmp-${process.pid}`);
@@ -106,13 +119,15 @@ export function writeCheckpoint(outDir: string, content: CheckpointContent, keep
   }
 
   const hash = createHash('sha256');
+  const weightsHash = createHash('sha256');
   const fd = openSync(join(tempDir, TENSORS), 'w');
   try {
-    for (const array of arrays) {
+    arrays.forEach((array, i) => {
       const bytes = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
       hash.update(bytes);
+      if (!isOptimizerTensor(tensors[i]!.name)) weightsHash.update(bytes);
       writeAll(fd, bytes);
-    }
+    });
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -131,33 +146,86 @@ export function writeCheckpoint(outDir: string, content: CheckpointContent, keep
     tensors,
     byteLength: offset * 4,
     sha256: hash.digest('hex'),
+    weightsSha256: weightsHash.digest('hex'),
   };
   writeFileDurably(join(tempDir, MANIFEST), JSON.stringify(manifest, null, 1));
   fsyncPath(tempDir);
-  // Re-saving a step (a resumed run interrupted before its next checkpoint) replaces the old copy.
-  if (existsSync(finalDir)) rmSync(finalDir, { recursive: true, force: true });
-  renameSync(tempDir, finalDir);
-  fsyncPath(outDir);
-  const latestTemp = join(outDir, `.${LATEST}.tmp-${process.pid}`);
-  writeFileDurably(latestTemp, JSON.stringify({ checkpoint: basename(finalDir), step: content.step }) + '\n');
-  renameSync(latestTemp, join(outDir, LATEST));
-  fsyncPath(outDir);
+  afterStage?.('folder-written');
+  if (existsSync(finalDir)) {
+    replaceCheckpointFolder(outDir, tempDir, finalDir, content.step, afterStage);
+  } else {
+    renameSync(tempDir, finalDir);
+    fsyncPath(outDir);
+    afterStage?.('renamed');
+  }
+  pointLatestAt(outDir, basename(finalDir), content.step);
+  afterStage?.('latest-pointed');
   pruneCheckpoints(outDir, keep, basename(finalDir));
   return finalDir;
 }
 
-/** The newest checkpoint folder of a run folder, or undefined when it has none. */
+/**
+ * Re-saving a step that already has a folder (a resumed run interrupted before its next checkpoint).
+ * A folder cannot be renamed over a non-empty one, so the new copy becomes `<final>.new` and
+ * latest.json points there before the old copy is moved aside (one atomic rename) and removed; then
+ * it is renamed into place. A crash anywhere leaves latest.json naming a whole checkpoint: the old
+ * folder, `.new`, or (after the last rename, before latest.json is rewritten) `.new`'s final name,
+ * which latestCheckpointDir accepts.
+ */
+function replaceCheckpointFolder(outDir: string, tempDir: string, finalDir: string, step: number, afterStage?: (stage: CheckpointWriteStage) => void): void {
+  const replacement = `${finalDir}${REPLACEMENT_SUFFIX}`;
+  if (existsSync(replacement)) {
+    // Left by a crash, and latest.json may name it: point back at the whole old folder first.
+    pointLatestAt(outDir, basename(finalDir), step);
+    rmSync(replacement, { recursive: true, force: true });
+  }
+  renameSync(tempDir, replacement);
+  fsyncPath(outDir);
+  pointLatestAt(outDir, basename(replacement), step);
+  afterStage?.('replacement-pointed');
+  const discarded = join(outDir, `.${basename(finalDir)}.old-${process.pid}`);
+  renameSync(finalDir, discarded);
+  fsyncPath(outDir);
+  rmSync(discarded, { recursive: true, force: true });
+  afterStage?.('old-removed');
+  renameSync(replacement, finalDir);
+  fsyncPath(outDir);
+  afterStage?.('renamed');
+}
+
+function pointLatestAt(outDir: string, folder: string, step: number): void {
+  const latestTemp = join(outDir, `.${LATEST}.tmp-${process.pid}`);
+  writeFileDurably(latestTemp, JSON.stringify({ checkpoint: folder, step }) + '\n');
+  renameSync(latestTemp, join(outDir, LATEST));
+  fsyncPath(outDir);
+}
+
+function isOptimizerTensor(name: string): boolean {
+  return name.includes('.adam_');
+}
+
+/**
+ * The newest checkpoint folder of a run folder, or undefined when it has none. Without latest.json
+ * (a crash between the first checkpoint's rename and its pointer) the newest `ckpt-N` folder is it:
+ * folders only ever appear whole.
+ */
 export function latestCheckpointDir(outDir: string): string | undefined {
   const pointer = join(outDir, LATEST);
-  if (!existsSync(pointer)) return undefined;
+  if (!existsSync(pointer)) {
+    const newest = existsSync(outDir) ? readdirSync(outDir).filter((name) => /^ckpt-\d+$/.test(name)).sort().at(-1) : undefined;
+    return newest === undefined ? undefined : join(outDir, newest);
+  }
   let parsed: { checkpoint?: unknown };
   try {
     parsed = JSON.parse(readFileSync(pointer, 'utf8')) as { checkpoint?: unknown };
   } catch (error) {
     throw new BadInputFileError(pointer, `unreadable: ${(error as Error).message}`);
   }
-  if (typeof parsed.checkpoint !== 'string' || !/^ckpt-\d+$/.test(parsed.checkpoint)) throw new BadInputFileError(pointer, 'does not name a checkpoint folder');
-  return join(outDir, parsed.checkpoint);
+  if (typeof parsed.checkpoint !== 'string' || !/^ckpt-\d+(\.new)?$/.test(parsed.checkpoint)) throw new BadInputFileError(pointer, 'does not name a checkpoint folder');
+  const named = join(outDir, parsed.checkpoint);
+  // A replacement renamed into place just before a crash: its final name holds the same checkpoint.
+  if (named.endsWith(REPLACEMENT_SUFFIX) && !existsSync(named)) return named.slice(0, -REPLACEMENT_SUFFIX.length);
+  return named;
 }
 
 /** A checkpoint folder itself, or a run folder (its latest checkpoint). */
@@ -176,8 +244,9 @@ export function readCheckpointInfo(path: string): Pick<CheckpointContent, 'step'
 }
 
 /**
- * Reads a checkpoint. Without `withOptimizer` only the weights are read (prediction); with it the
- * whole file is read and its sha256 verified (resuming).
+ * Reads a checkpoint, verifying a sha256 of what it reads. Without `withOptimizer` only the weights
+ * are read (prediction) and checked against weightsSha256 (older checkpoints, without it: the whole
+ * file is read and checked); with it the whole file is read and checked against sha256 (resuming).
  */
 export function readCheckpoint(path: string, options: { withOptimizer: boolean }): CheckpointContent {
   const dir = resolveCheckpointDir(path);
@@ -191,17 +260,19 @@ export function readCheckpoint(path: string, options: { withOptimizer: boolean }
     throw new BadInputFileError(binPath, `cannot open: ${(error as NodeJS.ErrnoException).code}`);
   }
   try {
-    const wanted = manifest.tensors.filter((entry) => options.withOptimizer || !entry.name.includes('.adam_'));
+    const weightsOnly = !options.withOptimizer && manifest.weightsSha256 !== undefined;
+    const expectedSha = weightsOnly ? manifest.weightsSha256 : manifest.sha256;
     const read = new Map<string, Float32Array>();
     const hash = createHash('sha256');
-    for (const entry of options.withOptimizer ? manifest.tensors : wanted) {
+    for (const entry of manifest.tensors) {
+      if (weightsOnly && isOptimizerTensor(entry.name)) continue;
       const bytes = Buffer.alloc(entry.length * 4);
       const got = readSync(fd, bytes, 0, bytes.length, entry.offset * 4);
       if (got !== bytes.length) throw new BadInputFileError(binPath, `truncated: tensor '${entry.name}' needs bytes ${entry.offset * 4}..${(entry.offset + entry.length) * 4}`);
-      if (options.withOptimizer) hash.update(bytes);
-      read.set(entry.name, new Float32Array(bytes.buffer, bytes.byteOffset, entry.length));
+      hash.update(bytes);
+      if (options.withOptimizer || !isOptimizerTensor(entry.name)) read.set(entry.name, new Float32Array(bytes.buffer, bytes.byteOffset, entry.length));
     }
-    if (options.withOptimizer && hash.digest('hex') !== manifest.sha256) throw new BadInputFileError(binPath, 'sha256 does not match the manifest (corrupt checkpoint)');
+    if (hash.digest('hex') !== expectedSha) throw new BadInputFileError(binPath, `${weightsOnly ? 'weights sha256' : 'sha256'} does not match the manifest (corrupt checkpoint)`);
     const side = (prefix: 'encoder' | 'discriminator', steps: number): OptimizedParameters => {
       const shapes = new Map<string, readonly number[]>();
       const values = new Map<string, Float32Array>();
@@ -246,9 +317,15 @@ function parseManifest(path: string): Manifest {
   const manifest = json as Partial<Manifest>;
   if (manifest.format !== CHECKPOINT_FORMAT) throw new BadInputFileError(path, `not an hmmr checkpoint (format '${String(manifest.format)}')`);
   if (manifest.version !== CHECKPOINT_VERSION) throw new BadInputFileError(path, `checkpoint version ${String(manifest.version)}; this hmmr reads version ${CHECKPOINT_VERSION}`);
-  if (!Number.isInteger(manifest.step) || !Array.isArray(manifest.tensors) || !Array.isArray(manifest.rngState) || !manifest.features || typeof manifest.sha256 !== 'string') {
-    throw new BadInputFileError(path, 'manifest lacks step, tensors, rngState, features or sha256');
+  const absent = REQUIRED_MANIFEST_KEYS.filter((key) => manifest[key] === undefined || manifest[key] === null);
+  if (absent.length > 0) throw new BadInputFileError(path, `manifest lacks ${absent.join(', ')}`);
+  if (!Number.isInteger(manifest.step) || !Array.isArray(manifest.tensors) || !Array.isArray(manifest.rngState) || typeof manifest.sha256 !== 'string') {
+    throw new BadInputFileError(path, 'manifest has a malformed step, tensors, rngState or sha256');
   }
+  // The stored config must be whole: a key filled in from a preset would silently train or predict
+  // with another network than the one whose weights these are.
+  const missing = missingKeys(presetConfig('paper'), manifest.config, 'config');
+  if (missing.length > 0) throw new BadInputFileError(path, `manifest config lacks ${missing.join(', ')}`);
   // Re-validate the stored config so a hand-edited manifest fails here, not inside tfjs.
   const { name, ...rest } = manifest.config as TrainConfig;
   const config = parseTrainConfig({ extends: 'paper', ...rest }, path);
@@ -256,11 +333,24 @@ function parseManifest(path: string): Manifest {
   return { ...(manifest as Manifest), config };
 }
 
+const REQUIRED_MANIFEST_KEYS = ['step', 'createdAt', 'config', 'seed', 'rngState', 'features', 'bodyModel', 'optimizerSteps', 'tensors', 'byteLength', 'sha256'] as const;
+
+/** Key paths present in `reference` but absent from `value`, recursing into objects (not arrays). */
+function missingKeys(reference: unknown, value: unknown, path: string): string[] {
+  if (!isPlainObject(reference)) return [];
+  if (!isPlainObject(value)) return [path];
+  return Object.keys(reference).flatMap((key) => (key in value ? missingKeys(reference[key], value[key], `${path}.${key}`) : [`${path}.${key}`]));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function pruneCheckpoints(outDir: string, keep: number, newest: string): void {
-  const dirs = readdirSync(outDir)
-    .filter((name) => /^ckpt-\d+$/.test(name) && name !== newest)
-    .sort();
-  for (const old of dirs.slice(0, Math.max(0, dirs.length - (keep - 1)))) rmSync(join(outDir, old), { recursive: true, force: true });
+  const names = readdirSync(outDir);
+  const dirs = names.filter((name) => /^ckpt-\d+$/.test(name) && name !== newest).sort();
+  const stale = [...dirs.slice(0, Math.max(0, dirs.length - (keep - 1))), ...names.filter((name) => /^ckpt-\d+\.new$/.test(name))];
+  for (const old of stale) rmSync(join(outDir, old), { recursive: true, force: true });
 }
 
 function writeAll(fd: number, bytes: Buffer): void {

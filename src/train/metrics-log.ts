@@ -47,9 +47,9 @@ export class MetricsLog {
    */
   truncateAfter(step: number): void {
     if (!existsSync(this.path)) return;
-    const kept = readFileSync(this.path, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '' && (JSON.parse(line) as { step: number }).step <= step);
+    const lines = readFileSync(this.path, 'utf8').split('\n');
+    // A crash mid-append can leave the last line torn: it is past the checkpoint anyway.
+    const kept = lines.filter((line, i) => line.trim() !== '' && !(i === lines.length - 1 && !isJson(line)) && (JSON.parse(line) as MetricsLine).step <= step);
     const temp = `${this.path}.tmp-${process.pid}`;
     writeFileSync(temp, kept.map((line) => line + '\n').join(''));
     renameSync(temp, this.path);
@@ -67,5 +67,14 @@ export class MetricsLog {
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as MetricsLine | ValidationLine)
       .filter((line): line is ValidationLine => 'kind' in line && line.kind === 'validation');
+  }
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -13,6 +13,7 @@ import { FeatureCache } from './features/cache.js';
 import { createFeatureExtractor } from './features/create.js';
 import { runTraining, type StepReport, type TrainRunSummary } from './loop.js';
 import { METRICS_FILE } from './metrics-log.js';
+import { lockRunFolder } from './run-lock.js';
 import { chooseValidationSequences } from './validation.js';
 
 export interface TrainCommandOptions {
@@ -49,6 +50,15 @@ export interface TrainCommandResult extends TrainRunSummary {
 
 /** `hmmr train`: backend, configuration, body model, features, data from the database, then the loop. */
 export async function trainFromDatabase(options: TrainCommandOptions): Promise<TrainCommandResult> {
+  const unlock = lockRunFolder(options.outDir);
+  try {
+    return await trainLocked(options);
+  } finally {
+    unlock();
+  }
+}
+
+async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandResult> {
   const backend = await initBackend(options.backend);
   options.onBackend?.(backend);
   let config: TrainConfig;

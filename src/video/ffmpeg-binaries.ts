@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import ffmpeg from 'fluent-ffmpeg';
-import { envConfig } from '../config.js';
+import { envConfig } from '../env.js';
 
 const require = createRequire(import.meta.url);
 

@@ -44,27 +44,36 @@ export function frameGeometry(sourceWidth: number, sourceHeight: number, request
 }
 
 /**
- * Which original frame indices survive subsampling from sourceFps to targetFps: frame n is kept
- * when floor(n·r) steps, r = target/source. The same expression is handed to ffmpeg's select
- * filter, so the indices computed here match the frames ffmpeg delivers exactly.
+ * Subsampling to at most targetFps keeps every step-th frame, step = ⌈source/target⌉: a uniform grid,
+ * so consecutive labelled frames are always the same time apart (25 → 8 fps keeps every 4th frame,
+ * 6.25 fps; keeping frames 3, 3, 3, 4 apart for exactly 8 fps would put up to 33 % timing error into
+ * every velocity and acceleration). undefined = every frame. The same rule is handed to ffmpeg's
+ * select filter, so the indices computed here match the frames ffmpeg delivers exactly.
  */
-export function subsampleRatio(sourceFps: number, targetFps: number | undefined): number | undefined {
+export function subsampleStep(sourceFps: number, targetFps: number | undefined): number | undefined {
   if (targetFps === undefined || targetFps >= sourceFps) return undefined;
-  return Number((targetFps / sourceFps).toPrecision(17));
+  // The tolerance keeps 30 → 10 fps at step 3 despite the float quotient 3.0000000000000004.
+  return Math.ceil(sourceFps / targetFps - 1e-9);
 }
 
-export function isFrameKept(index: number, startFrame: number, ratio: number | undefined): boolean {
+export function isFrameKept(index: number, startFrame: number, step: number | undefined): boolean {
   if (index < startFrame) return false;
-  if (ratio === undefined) return true;
-  return Math.floor(index * ratio) !== Math.floor((index - 1) * ratio);
+  return step === undefined || index % step === 0;
 }
 
-export function selectFilterExpression(startFrame: number, ratio: number | undefined): string | undefined {
+/**
+ * ffmpeg's select expression for the frames isFrameKept(·, startFrame, ratio) keeps. ffmpeg counts
+ * its output from `firstIndex` (after a seek its n restarts at 0); `withFirst` also passes the frame
+ * at firstIndex (a resumed read's scene-score reference).
+ */
+export function selectFilterExpression(startFrame: number, step: number | undefined, firstIndex = 0, withFirst = false): string | undefined {
+  const index = firstIndex > 0 ? `(n+${firstIndex})` : 'n';
   const terms: string[] = [];
-  if (startFrame > 0) terms.push(`gte(n\\,${startFrame})`);
-  if (ratio !== undefined) terms.push(`not(eq(floor(n*${ratio})\\,floor((n-1)*${ratio})))`);
+  if (startFrame > firstIndex) terms.push(`gte(${index}\\,${startFrame})`);
+  if (step !== undefined) terms.push(`not(mod(${index}\\,${step}))`);
   if (terms.length === 0) return undefined;
-  return terms.length === 1 ? terms[0] : `${terms[0]}*${terms[1]}`;
+  const kept = terms.length === 1 ? terms[0]! : `${terms[0]}*${terms[1]}`;
+  return withFirst ? `max(eq(n\\,0)\\,${kept})` : kept;
 }
 
 /** Bytes sampled per frame for the cut signal: plenty to see a cut, cheap at any resolution. */

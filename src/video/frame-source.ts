@@ -4,9 +4,10 @@ import { ffmpegPath } from './ffmpeg-binaries.js';
 import {
   frameDifference,
   frameGeometry,
+  type FrameGeometry,
   isFrameKept,
   selectFilterExpression,
-  subsampleRatio,
+  subsampleStep,
   type FrameGeometryRequest,
 } from './frame-geometry.js';
 import { probeVideo } from './probe.js';
@@ -23,6 +24,11 @@ export interface SourceInfo {
   fps: number;
   frameCount: number;
   frameCountExact: boolean;
+  /**
+   * Constant-rate video (false) lets a resumed read seek by time; variable rate (true) or unknown
+   * (absent) decodes from the start, where frame indices are counted rather than derived from time.
+   */
+  variableFps?: boolean;
 }
 
 export interface FrameSourceOptions extends FrameGeometryRequest {
@@ -54,6 +60,44 @@ export interface DecodedFrame {
 }
 
 /**
+ * Where ffmpeg starts reading for a read from `startFrame`. Resuming (startFrame > 0) on a
+ * constant-rate video seeks by time instead of decoding every frame before it, to just before the
+ * previously kept frame: that frame is decoded too, not delivered, so the first delivered frame's
+ * scene score compares with the same frame as in an uninterrupted read (the cut signal is continuous
+ * across the resume point). The seek lands half a frame early so timestamp jitter cannot skip it.
+ */
+export interface ReadPlan {
+  /** Original index of ffmpeg's first output frame (its select filter's n = 0). */
+  firstIndex: number;
+  /** Input seek, seconds (0: none); added back to the stream's timestamps, which restart there. */
+  seekSec: number;
+  /** The first output frame is only the scene-score reference for the next one. */
+  referenceOnly: boolean;
+}
+
+export function planRead(source: SourceInfo, startFrame: number, step: number | undefined): ReadPlan {
+  if (startFrame <= 0 || source.variableFps !== false) return { firstIndex: 0, seekSec: 0, referenceOnly: false };
+  let previousKept = startFrame - 1;
+  while (previousKept >= 0 && !isFrameKept(previousKept, 0, step)) previousKept--;
+  if (previousKept < 0) return { firstIndex: startFrame, seekSec: (startFrame - 0.5) / source.fps, referenceOnly: false };
+  return { firstIndex: previousKept, seekSec: previousKept === 0 ? 0 : (previousKept - 0.5) / source.fps, referenceOnly: true };
+}
+
+/** The ffmpeg command line of a read (pure, for tests): seek, select, scale, pad, showinfo, raw frames. */
+export function frameSourceArgs(videoPath: string, plan: ReadPlan, select: string | undefined, geometry: FrameGeometry, pixelFormat: PixelFormat): string[] {
+  const filters: string[] = [];
+  if (select) filters.push(`select=${select}`);
+  filters.push(`scale=${geometry.contentWidth}:${geometry.contentHeight}:flags=bilinear`);
+  if (geometry.width !== geometry.contentWidth || geometry.height !== geometry.contentHeight) {
+    filters.push(`pad=${geometry.width}:${geometry.height}:0:0:black`);
+  }
+  filters.push('showinfo');
+  const seek = plan.seekSec > 0 ? ['-ss', plan.seekSec.toFixed(6)] : [];
+  return ['-hide_banner', '-nostats', '-nostdin', ...seek, '-i', videoPath, '-map', '0:v:0', '-vf', filters.join(','),
+    '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1'];
+}
+
+/**
  * Streams decoded frames from ffmpeg as raw pixel buffers, never touching disk. Backpressure is
  * the pipe's: while the consumer does not pull, the stdout stream pauses and ffmpeg blocks.
  * On corrupt or truncated input, every good frame is delivered first, then BadVideoError names
@@ -65,20 +109,14 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
   const channels = CHANNELS[pixelFormat];
   const geometry = frameGeometry(source.width, source.height, options);
   const startFrame = options.startFrame ?? 0;
-  const ratio = subsampleRatio(source.fps, options.fps);
+  const step = subsampleStep(source.fps, options.fps);
   const frameBytes = geometry.width * geometry.height * channels;
+  const plan = planRead(source, startFrame, step);
+  // Frames ffmpeg outputs: the reference frame (if any), then those delivered.
+  const isOutput = (index: number) => (plan.referenceOnly && index === plan.firstIndex) || isFrameKept(index, startFrame, step);
+  const select = selectFilterExpression(startFrame, step, plan.firstIndex, plan.referenceOnly);
 
-  const filters: string[] = [];
-  const select = selectFilterExpression(startFrame, ratio);
-  if (select) filters.push(`select=${select}`);
-  filters.push(`scale=${geometry.contentWidth}:${geometry.contentHeight}:flags=bilinear`);
-  if (geometry.width !== geometry.contentWidth || geometry.height !== geometry.contentHeight) {
-    filters.push(`pad=${geometry.width}:${geometry.height}:0:0:black`);
-  }
-  filters.push('showinfo');
-
-  const args = ['-hide_banner', '-nostats', '-nostdin', '-i', videoPath, '-map', '0:v:0', '-vf', filters.join(','),
-    '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1'];
+  const args = frameSourceArgs(videoPath, plan, select, geometry, pixelFormat);
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = new StderrLog(child.stderr);
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -86,14 +124,19 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
   const onAbort = () => child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  let nextIndex = startFrame;
-  let delivered = 0;
+  let nextIndex = plan.firstIndex;
+  let output = 0;
   let previous: Buffer | undefined;
   let pending = Buffer.allocUnsafe(frameBytes);
   let filled = 0;
-  const nextKeptIndex = (): number => {
-    while (!isFrameKept(nextIndex, startFrame, ratio)) nextIndex++;
+  const nextOutputIndex = (): number => {
+    while (!isOutput(nextIndex)) nextIndex++;
     return nextIndex;
+  };
+  const nextKeptIndex = (): number => {
+    let index = Math.max(nextIndex, startFrame);
+    while (!isFrameKept(index, startFrame, step)) index++;
+    return index;
   };
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
@@ -104,8 +147,18 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
         filled += take;
         offset += take;
         if (filled < frameBytes) continue;
-        const index = nextKeptIndex();
-        const timeSec = (await log.presentationTime(delivered)) ?? index / source.fps;
+        const index = nextOutputIndex();
+        const streamTime = await log.presentationTime(output);
+        output++;
+        nextIndex++;
+        if (index < startFrame) {
+          // The reference frame before the resume point: kept only to score the next frame against.
+          previous = pending;
+          pending = Buffer.allocUnsafe(frameBytes);
+          filled = 0;
+          continue;
+        }
+        const timeSec = streamTime === undefined ? index / source.fps : streamTime + plan.seekSec;
         const frame: DecodedFrame = {
           index,
           timeSec,
@@ -117,8 +170,6 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
         previous = pending;
         pending = Buffer.allocUnsafe(frameBytes);
         filled = 0;
-        delivered++;
-        nextIndex++;
         yield frame;
       }
     }
@@ -129,7 +180,7 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
       throw new BadVideoError(videoPath, `decoding failed at frame ${failedAt}: ${log.firstError() ?? `ffmpeg exited with code ${code}`}`);
     }
     if (filled > 0) throw new BadVideoError(videoPath, `decoding stopped inside frame ${failedAt}: incomplete picture data`);
-    const expectedLast = lastKeptIndex(source.frameCount, startFrame, ratio);
+    const expectedLast = lastKeptIndex(source.frameCount, startFrame, step);
     if (log.firstError() && source.frameCountExact && expectedLast !== undefined && nextIndex <= expectedLast) {
       throw new BadVideoError(videoPath, `decoding stopped at frame ${failedAt} of ${source.frameCount}: ${log.firstError()}`);
     }
@@ -139,9 +190,9 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
   }
 }
 
-function lastKeptIndex(frameCount: number, startFrame: number, ratio: number | undefined): number | undefined {
+function lastKeptIndex(frameCount: number, startFrame: number, step: number | undefined): number | undefined {
   for (let index = frameCount - 1; index >= startFrame; index--) {
-    if (isFrameKept(index, startFrame, ratio)) return index;
+    if (isFrameKept(index, startFrame, step)) return index;
   }
   return undefined;
 }

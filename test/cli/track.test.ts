@@ -30,6 +30,7 @@ test('hmmr import openpose → track → export: tubes, flags, exit codes and me
   assert.equal(imported.code, 0, imported.stderr);
   assert.match(imported.stdout, /imported label run 1: 60 frames, 120 coco18 detections/);
   assert.match(imported.stdout, /2 tracks → 2 tubes \(60, 60 frames\)/);
+  assert.match(imported.stdout, /note: these detections carry no scene-cut signal \(imported\): shot changes are not detected/);
 
   const retracked = await runCli(['track', '--min-tube', '61', '--json', ...db]);
   assert.equal(retracked.code, 0, retracked.stderr);

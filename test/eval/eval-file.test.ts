@@ -145,3 +145,21 @@ test('the .npz form round-trips and rejects wrong shapes, stray arrays and frame
   const garbage = writeJson('garbage.npz', 'this is not a zip archive');
   assertBadFile(() => loadEvalFile(garbage), garbage, /not a zip/);
 });
+
+test('joints in millimetres where metres are expected are a clear error, in JSON and npz alike', () => {
+  const metres = validFile();
+  const millimetres = structuredClone(metres) as { sequences: { joints3d: number[][][] }[] };
+  for (const sequence of millimetres.sequences) for (const frame of sequence.joints3d) for (const joint of frame) joint.forEach((v, k) => (joint[k] = v * 1000));
+  loadEvalFile(writeJson('metres.json', metres));
+  const json = writeJson('millimetres.json', millimetres);
+  assertBadFile(() => loadEvalFile(json), json, /^sequences\[0\] 'a' joints3d frame 0 joint 0 is \d+\.\d from the body's centre: eval files hold metres and this looks like millimetres/);
+  const npz = join(dir, 'millimetres.npz');
+  writeEvalFile(npz, loadEvalFile(join(dir, 'metres.json')));
+  const inMetres = loadEvalFile(npz);
+  writeEvalFile(npz, { ...inMetres, sequences: inMetres.sequences.map((s) => ({ ...s, joints3d: s.joints3d.map((v) => v * 1000) })) });
+  assertBadFile(() => loadEvalFile(npz), npz, /looks like millimetres/);
+  // A person far from the camera (20 m) is still metres: the body's extent is what counts.
+  const far = structuredClone(metres) as { sequences: { joints3d: number[][][] }[] };
+  for (const sequence of far.sequences) for (const frame of sequence.joints3d) for (const joint of frame) joint[2] = joint[2]! + 20;
+  loadEvalFile(writeJson('far.json', far));
+});

@@ -17,6 +17,7 @@ import { getLabelRun, listLabelRuns, readDetections, type StoredPoseFrame } from
 import { listVideos } from '../../src/store/videos.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { cliInvocation, runCli } from '../helpers/run-cli.js';
+import { assertSameDetections } from '../helpers/same-detections.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURE = projectPath('media', 'S02_tabletennis.mp4');
@@ -34,19 +35,6 @@ async function ingestedDb(name: string): Promise<{ db: Db; path: string }> {
   const db = openDatabase(path);
   await ingestPaths(db, [FIXTURE], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
   return { db, path };
-}
-
-/** The same frames, the same people, keypoints equal up to float noise of differently composed batches. */
-function assertSameDetections(actual: StoredPoseFrame[], expected: StoredPoseFrame[]): void {
-  assert.deepEqual(actual.map((f) => f.frameIndex), expected.map((f) => f.frameIndex), 'same frames, each once');
-  actual.forEach((frame, i) => {
-    const other = expected[i]!;
-    assert.equal(frame.people.length, other.people.length, `frame ${frame.frameIndex}: people`);
-    frame.people.forEach((person, p) => {
-      const keypoints = other.people[p]!.keypoints;
-      person.keypoints.forEach((value, k) => assert.ok(Math.abs(value - keypoints[k]!) < 1e-2, `frame ${frame.frameIndex} person ${p} value ${k}`));
-    });
-  });
 }
 
 before(async () => {

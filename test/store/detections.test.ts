@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DatabaseError } from '../../src/errors.js';
-import { openDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import {
   canonicalJson,
   commitDetectionChunk,
@@ -17,16 +17,12 @@ import {
   type DetectionFrame,
 } from '../../src/store/detections.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { databaseWithVideoRow } from '../helpers/video-row.js';
 
 const dir = tempDir('hmmr-store-detections-');
 
 function databaseWithVideo(name: string): Db {
-  const db = openDatabase(join(dir, name));
-  db.prepare(
-    `INSERT INTO videos (id, sha256, path, size_bytes, container, codec, width, height, fps_num, fps_den, fps, frame_count,
-       frame_count_exact, duration_sec, ingested_at) VALUES (1, 'abc', '/v.mp4', 1, 'mp4', 'h264', 640, 480, 25, 1, 25, 100, 1, 4, 'now')`,
-  ).run();
-  return db;
+  return databaseWithVideoRow(join(dir, name));
 }
 
 const SPEC = { videoId: 1, source: 'onnx' as const, modelName: 'm', modelSha256: 'f'.repeat(64), keypointFormat: 'coco18', params: { b: 1, a: { y: 2, x: [3, 1] } } };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PoseFrame } from '../../src/domain.js';
@@ -8,7 +8,7 @@ import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
-import { listLabelRuns, readDetections } from '../../src/store/detections.js';
+import { commitDetectionChunk, finishLabelRun, listLabelRuns, readDetections, startLabelRun } from '../../src/store/detections.js';
 import { findTrackRun, listTubes, loadTubes } from '../../src/store/tubes.js';
 import { listVideos, type VideoRecord } from '../../src/store/videos.js';
 import { openPoseFileName, writeOpenPoseFrames } from '../../src/pose2d/export-openpose.js';
@@ -160,4 +160,103 @@ test('tubes of a run labelled with --fps carry the labelled frame rate, not the 
   assert.equal(labelledFrameRate(25, JSON.stringify({ fps: null })), 25);
   assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 50 })), 25, 'asking for more than the video has keeps every frame');
   assert.equal(labelledFrameRate(24, JSON.stringify({})), 24, 'imports record no fps');
+  // The uniform grid: every ⌈25/8⌉ = 4th frame, so 6.25 fps exactly; runs from before it kept 8 fps on average.
+  assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 8, subsampling: 'uniform-step' })), 6.25);
+  assert.equal(labelledFrameRate(25, JSON.stringify({ fps: 8 })), 8);
+});
+
+test('re-tracking keeps the row of every tube whose content is unchanged (id, split), and only those', async () => {
+  const { db, video } = await databaseWithVideo('identity');
+  try {
+    const { labelRunId } = importOpenPoseFolder(db, writeOpenPoseFolder('identity', stream.map((f) => f.frame)), video);
+    const first = trackLabelRun(db, labelRunId, { minTubeFrames: 30 });
+    assert.equal(first.tubes.length, 2);
+    assert.ok(first.tubes.every((tube) => !tube.kept));
+    // A curation decision: one tube moved to the validation split.
+    db.prepare("UPDATE tubes SET split = 'val' WHERE id = ?").run(first.tubes[0]!.id);
+
+    // Other parameters that leave both tubes as they were: same rows, new track run.
+    const same = trackLabelRun(db, labelRunId, { minTubeFrames: 20 });
+    assert.notEqual(same.trackRunId, first.trackRunId);
+    assert.deepEqual(same.tubes.map((t) => [t.id, t.name, t.kept]), first.tubes.map((t) => [t.id, t.name, true]));
+    assert.equal(listTubes(db, { split: 'val' })[0]!.id, first.tubes[0]!.id, 'the split decision survives');
+    assert.deepEqual(listTubes(db).map((t) => t.trackRunId), [same.trackRunId, same.trackRunId]);
+
+    // Splitting the tubes into parts changes them: new rows, the old ones are gone.
+    const split = trackLabelRun(db, labelRunId, { minTubeFrames: 20, maxTubeFrames: 45 });
+    assert.ok(split.tubes.length > 2 && split.tubes.every((t) => !t.kept));
+    assert.equal(listTubes(db, { split: 'val' }).length, 0, 'changed tubes are new rows: the old decision went with the old tube');
+    assert.equal(listTubes(db).length, split.tubes.length);
+    const back = trackLabelRun(db, labelRunId, { minTubeFrames: 30 });
+    assert.deepEqual(back.tubes.map((t) => t.kept), [false, false], 'a tube that came back is a new row');
+  } finally {
+    db.close();
+  }
+});
+
+test('tube names are unique across folders and label runs (a constraint, not a hope)', async () => {
+  const { db, video } = await databaseWithVideo('names');
+  try {
+    const elsewhere = join(dir, 'other-folder');
+    mkdirSync(elsewhere, { recursive: true });
+    makeVideo(join(elsewhere, 'walk.mp4'), { width: 64, height: 48, fps: 25, frames: FRAMES, filter: 'negate' });
+    await ingestPaths(db, [elsewhere], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
+    const second = listVideos(db).find((v) => v.id !== video.id)!;
+    const folder = writeOpenPoseFolder('names', stream.map((f) => f.frame));
+    const a = trackLabelRun(db, importOpenPoseFolder(db, folder, video).labelRunId, { minTubeFrames: 30 });
+    const b = trackLabelRun(db, importOpenPoseFolder(db, folder, second).labelRunId, { minTubeFrames: 30 });
+    // A second label run of the first video (other detections: every other frame dropped).
+    const thinned = writeOpenPoseFolder('names-thinned', stream.filter((_, f) => f % 2 === 0).map((f) => f.frame));
+    const c = trackLabelRun(db, importOpenPoseFolder(db, thinned, video).labelRunId, { minTubeFrames: 10 });
+    assert.deepEqual(a.tubes.map((t) => t.name.split('/')[0]), ['walk', 'walk']);
+    assert.deepEqual(b.tubes.map((t) => t.name.split('/')[0]), [`walk~v${second.id}`, `walk~v${second.id}`]);
+    assert.ok(c.tubes.length > 0 && c.tubes.every((t) => t.name.startsWith(`walk@run${c.labelRunId}/`)));
+    const names = listTubes(db).map((t) => t.name);
+    assert.equal(new Set(names).size, names.length);
+    // Re-tracking the first run keeps its plain names.
+    assert.deepEqual(trackLabelRun(db, a.labelRunId, { minTubeFrames: 30 }).tubes.map((t) => t.name), a.tubes.map((t) => t.name));
+    assert.throws(
+      () => db.prepare("UPDATE tubes SET name = ? WHERE id = ?").run(a.tubes[0]!.name, b.tubes[0]!.id),
+      /UNIQUE constraint failed: tubes\.name/,
+    );
+  } finally {
+    db.close();
+  }
+});
+
+test('tracking parameters are in frames of the video: labelled at a lower --fps, the same gap splits a track and the same tube length is kept', async () => {
+  const { db, video } = await databaseWithVideo('units');
+  try {
+    // Walker 1 is not detected for 16 frames (40–55): longer than --max-gap 10 at any labelling rate.
+    const frames = stream.map(({ frame, truthIds }) => ({
+      ...frame,
+      people: frame.people.filter((_, i) => !(truthIds[i] === 1 && frame.frameIndex >= 40 && frame.frameIndex < 56)),
+    }));
+    const storeRun = (params: object, keep: (frameIndex: number) => boolean): number => {
+      const kept = frames.filter((frame) => keep(frame.frameIndex));
+      const run = startLabelRun(db, { videoId: video.id, source: 'onnx', modelName: 'm', modelSha256: 'f'.repeat(64), keypointFormat: format.name, params });
+      commitDetectionChunk(db, run.id, 0, kept.map((frame) => ({ ...frame, sceneScore: 0 })), FRAMES);
+      finishLabelRun(db, run.id);
+      return run.id;
+    };
+    const everyFrame = storeRun({ fps: null }, () => true);
+    // 25 fps labelled at --fps 8: every 4th frame.
+    const everyFourth = storeRun({ fps: 8, subsampling: 'uniform-step' }, (frameIndex) => frameIndex % 4 === 0);
+    const options = { maxGap: 10, minTubeFrames: 30 };
+    const full = trackLabelRun(db, everyFrame, options);
+    const sparse = trackLabelRun(db, everyFourth, options);
+    assert.equal(full.tracks, 3, 'walker 1 in two tracks, walker 2 in one');
+    assert.equal(sparse.tracks, 3, 'the 16-frame gap also splits the track labelled at every 4th frame');
+    // Tubes of at least 30 video frames: kept at both rates, spanning the same stretches of video.
+    assert.equal(sparse.tubes.length, full.tubes.length);
+    const span = (t: { firstFrame: number; frameCount: number }, step: number) => [t.firstFrame, t.firstFrame + (t.frameCount - 1) * step];
+    const fullSpans = full.tubes.map((t) => span(t, 1)).sort((a, b) => a[0]! - b[0]!);
+    const sparseSpans = sparse.tubes.map((t) => span(t, 4)).sort((a, b) => a[0]! - b[0]!);
+    sparseSpans.forEach(([first, last], i) => {
+      assert.ok(Math.abs(first! - fullSpans[i]![0]!) <= 8 && Math.abs(last! - fullSpans[i]![1]!) <= 8, `tube ${i}: ${first}–${last} vs ${fullSpans[i]!.join('–')}`);
+    });
+    assert.ok(loadTubes(db, { trackRunId: sparse.trackRunId }).every((tube) => tube.fps === 6.25));
+  } finally {
+    db.close();
+  }
 });

@@ -99,3 +99,16 @@ test('smoothTubeBoxes ignores a one-frame box outlier and frames with tiny diago
   }
   assert.deepEqual(boxFromVisibleKeypoints(Float32Array.from([1, 2, 0, 5, 6, 0.5, 3, 9, 0.2])), { x: 3, y: 6, width: 2, height: 3 });
 });
+
+test('box size and crop scale are smoothed together: every crop puts the smoothed box diagonal at the target', () => {
+  // A person whose detected box size jitters by ±30 % from frame to frame, with two gaps.
+  const boxes = Array.from({ length: 40 }, (_, i) => {
+    if (i === 7 || i === 20 || i === 21) return undefined;
+    const jitter = [1, 1.3, 0.7, 1.1, 0.8][i % 5]!;
+    return { x: 100 + i, y: 50, width: 80 * jitter, height: 200 * (2 - jitter) };
+  });
+  for (const { box, crop } of smoothTubeBoxes(boxes, DEFAULT_TUBE_BOX_OPTIONS)) {
+    const diagonal = Math.hypot(box.width, box.height);
+    assert.ok(Math.abs(crop.scale * diagonal - DEFAULT_TUBE_BOX_OPTIONS.targetDiagonalPx) < 1e-9, `scale ${crop.scale} for a ${diagonal.toFixed(2)} px diagonal`);
+  }
+});

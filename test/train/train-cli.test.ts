@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { readCheckpointInfo } from '../../src/train/checkpoint.js';
+import { lockRunFolder, RUN_LOCK_FILE } from '../../src/train/run-lock.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { cliInvocation, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -57,4 +58,17 @@ test('hmmr train refuses a bad config file with the file and the key', async () 
   const result = await runCli(['train', '--db', db, '--out', join(dir, 'bad-run'), '--config', config, '--steps', '1']);
   assert.equal(result.code, 1);
   assert.match(result.stderr, new RegExp(`hmmr: ${config}: unknown key 'model.widht'`));
+});
+
+test('two hmmr train on one --out: the second stops at once with a clear error, the first\'s folder untouched', async () => {
+  const out = join(dir, 'locked-run');
+  const release = lockRunFolder(out);
+  try {
+    const second = await runCli(['train', '--db', db, '--out', out, '--config', 'tiny', '--steps', '1']);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, new RegExp(`^hmmr: ${out}: another hmmr train is writing to this run folder: process ${process.pid} `, 'm'));
+    assert.deepEqual(readdirSync(out), [RUN_LOCK_FILE]);
+  } finally {
+    release();
+  }
 });

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BadVideoError } from '../../src/errors.js';
-import { readFrames, type DecodedFrame } from '../../src/video/frame-source.js';
+import { frameSourceArgs, planRead, readFrames, type DecodedFrame } from '../../src/video/frame-source.js';
 import { ffprobeTruth, makeVideo } from '../helpers/make-video.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -39,6 +39,13 @@ test('fps subsampling keeps original indices and timestamps', async () => {
   const frames = await collect(path, { fps: 10 });
   assert.deepEqual(frames.map((f) => f.index), [0, 3, 6, 9, 12, 15, 18, 21, 24, 27]);
   for (const frame of frames) assert.ok(Math.abs(frame.timeSec - frame.index / 30) < 1e-6);
+});
+
+test('subsampling keeps a uniform grid: 25 → at most 8 fps is every 4th frame, all 0.16 s apart', async () => {
+  const path = makeVideo(join(dir, 'grid.mp4'), { fps: 25, frames: 25 });
+  const frames = await collect(path, { fps: 8 });
+  assert.deepEqual(frames.map((f) => f.index), [0, 4, 8, 12, 16, 20, 24]);
+  frames.slice(1).forEach((frame, i) => assert.ok(Math.abs(frame.timeSec - frames[i]!.timeSec - 0.16) < 1e-6, `gap before frame ${frame.index}`));
 });
 
 test('startFrame resumes at an exact index', async () => {
@@ -112,4 +119,44 @@ test('stopping early kills ffmpeg and releases the stream', async () => {
   let count = 0;
   for await (const _frame of readFrames(path)) if (++count === 3) break;
   assert.equal(count, 3);
+});
+
+test('a resumed read seeks near the first missing frame and equals the tail of a whole read: indices, times, pixels and the scene-cut signal', async () => {
+  // Keyframes every 10 frames, a hard cut at frame 30, subsampled 25 → at most 8 fps (every 4th frame).
+  const path = makeVideo(join(dir, 'seek.mp4'), {
+    width: 96,
+    height: 64,
+    frames: 60,
+    filter: "geq=r='if(gte(N,30),255-X*2,X*2)':g='Y*3+N':b='if(gte(N,30),40,200)'",
+    extraArgs: ['-g', '10'],
+  });
+  const source = { width: 96, height: 64, fps: 25, frameCount: 60, frameCountExact: true, variableFps: false };
+  const whole = await collect(path, { fps: 8, source });
+  for (const startFrame of [31, 37, 44, 13]) {
+    const tail = await collect(path, { fps: 8, startFrame, source });
+    const expected = whole.filter((frame) => frame.index >= startFrame);
+    assert.deepEqual(tail.map((f) => f.index), expected.map((f) => f.index), `from ${startFrame}`);
+    tail.forEach((frame, i) => {
+      assert.ok(Math.abs(frame.timeSec - expected[i]!.timeSec) < 1e-6, `from ${startFrame}: time of frame ${frame.index}`);
+      assert.equal(frame.sceneScore, expected[i]!.sceneScore, `from ${startFrame}: scene score of frame ${frame.index}`);
+      assert.ok(frame.data.equals(expected[i]!.data), `from ${startFrame}: pixels of frame ${frame.index}`);
+    });
+  }
+  // The cut is seen right after a resume point placed just before it.
+  const cutScores = (await collect(path, { fps: 8, startFrame: 31, source })).map((f) => f.sceneScore);
+  assert.ok(cutScores[0]! > 5 * Math.max(...cutScores.slice(1)), `scores ${cutScores.join(', ')}`);
+});
+
+test('resuming a constant-rate video seeks by time (ffmpeg -ss before -i) to half a frame before the reference frame; variable rate decodes from the start', () => {
+  const cfr = { width: 96, height: 64, fps: 25, frameCount: 60, frameCountExact: true, variableFps: false };
+  const step = 4;
+  const plan = planRead(cfr, 37, step);
+  // Every 4th frame: …, 32, 36, 40, …: the reference for frame 37 is 36.
+  assert.deepEqual(plan, { firstIndex: 36, seekSec: 35.5 / 25, referenceOnly: true });
+  const args = frameSourceArgs('/v.mp4', plan, 'x', { width: 96, height: 64, contentWidth: 96, contentHeight: 64, scale: 1 }, 'rgb24');
+  assert.ok(args.indexOf('-ss') >= 0 && args.indexOf('-ss') < args.indexOf('-i'), args.join(' '));
+  assert.equal(args[args.indexOf('-ss') + 1], '1.420000');
+  assert.deepEqual(planRead({ ...cfr, variableFps: true }, 37, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
+  assert.deepEqual(planRead({ ...cfr, variableFps: undefined }, 37, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
+  assert.deepEqual(planRead(cfr, 0, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
 });

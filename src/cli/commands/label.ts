@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { envConfig } from '../../config.js';
+import { envConfig } from '../../env.js';
 import { InterruptedError, UsageError } from '../../errors.js';
-import { labelAndTrackVideos, labelProgressLabel } from '../../pipeline/label-and-track.js';
+import { labelAndTrackVideos, labelProgressLabel, type LabelledVideo } from '../../pipeline/label-and-track.js';
 import { parseDecodeOverrides, type AssemblyOrder } from '../../pose2d/decode-options.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
@@ -118,17 +118,17 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
         signal: ctx.signal,
         progressFor: (video) => ctx.progress(labelProgressLabel(video), undefined, 'frames'),
         onVideo: (result) => {
-          if (result.error) ctx.log.error(`hmmr: ${result.error}`);
+          if (result.error) (result.status === 'busy' ? ctx.log.info : ctx.log.error)(`hmmr: ${result.error}`);
           if (result.tracking) ctx.log.info(describeTracking(result.tracking));
         },
       });
       if (ctx.signal.aborted) throw new InterruptedError();
 
       const lines = results.map((r) => {
-        const what = r.status === 'already-done' ? 'already labelled' : r.status === 'failed' ? `failed after ${r.framesLabelled} frames` : `${r.framesLabelled} frames labelled`;
-        return `${String(r.video.id).padStart(3)}  ${what}  ${r.video.path}  (label run ${r.runId})`;
+        return `${String(r.video.id).padStart(3)}  ${describeLabelling(r)}  ${r.video.path}  (label run ${r.runId})`;
       });
-      const failed = results.filter((r) => r.status === 'failed').length;
+      // A damaged video (labelled up to the damage, now or before) is an input that partly failed.
+      const failed = results.filter((r) => r.status === 'partial' || (r.status === 'already-done' && r.error !== undefined)).length;
       return {
         summary: lines.join('\n'),
         data: {
@@ -140,3 +140,18 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       };
     }),
 };
+
+function describeLabelling(result: LabelledVideo): string {
+  switch (result.status) {
+    case 'already-done':
+      return result.error === undefined ? 'already labelled' : 'already labelled (partial: damaged tail)';
+    case 'partial':
+      return `${result.framesLabelled} frames labelled, partial: the rest is damaged`;
+    case 'busy':
+      return 'skipped: another hmmr process is labelling it';
+    case 'interrupted':
+      return `interrupted after ${result.framesLabelled} frames`;
+    case 'done':
+      return `${result.framesLabelled} frames labelled`;
+  }
+}

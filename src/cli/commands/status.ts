@@ -24,7 +24,7 @@ function formatStatus(report: StatusReport): string {
   const t = report.totals;
   lines.push(
     `${t.videos} videos (${t.frames} frames, ${t.durationSec.toFixed(1)} s): ${t.ingested} ingested, ${t.labelling} labelling, ` +
-      `${t.labelled} labelled, ${t.failed} failed; ${t.tubes} tubes`,
+      `${t.labelled} labelled, ${t.partial > 0 ? `${t.partial} partial, ` : ''}${t.failed} failed; ${t.tubes} tubes`,
   );
   return lines.join('\n');
 }

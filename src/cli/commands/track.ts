@@ -24,9 +24,9 @@ export const trackCommand: CommandModule<GlobalArgs, TrackArgs> = {
     yargs
       .option('video', { type: 'string', describe: 'only this video (id or path); default: every video with a finished label run' })
       .option('min-hits', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minHits, describe: 'consecutive detections before a track is confirmed' })
-      .option('max-gap', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxGap, describe: 'missed frames a track survives' })
-      .option('min-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minTubeFrames, describe: 'shortest tube kept, frames' })
-      .option('max-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxTubeFrames, describe: 'longer tubes are split into parts of at most this many frames' })
+      .option('max-gap', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxGap, describe: 'gap a track survives, in frames of the video (the same time at any label --fps)' })
+      .option('min-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minTubeFrames, describe: 'shortest tube kept, in frames of the video (a tube labelled at a lower --fps has fewer)' })
+      .option('max-tube', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.maxTubeFrames, describe: 'longer tubes are split into parts of at most this many frames of the video' })
       .option('gate', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.gate, describe: 'largest link cost (0.5·(1−OKS) + 0.5·(1−IoU)) ever linked' })
       .option('min-parts', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minParts, describe: 'detections with fewer keypoints are ignored' })
       .option('min-score', { type: 'number', default: DEFAULT_TRACK_VIDEO_OPTIONS.minScore, describe: 'detections scoring lower are ignored' })
@@ -68,5 +68,8 @@ export const trackCommand: CommandModule<GlobalArgs, TrackArgs> = {
 export function describeTracking(result: TrackVideoResult): string {
   const lengths = result.tubes.map((tube) => tube.frameCount).sort((a, b) => b - a);
   const cuts = result.shotStarts.length > 0 ? `, ${result.shotStarts.length} shot cuts` : '';
-  return `video ${result.videoId}: ${result.frames} frames, ${result.detections} detections, ${result.tracks} tracks${cuts} → ${result.tubes.length} tubes${lengths.length > 0 ? ` (${lengths.join(', ')} frames)` : ''}`;
+  const kept = result.tubes.filter((tube) => tube.kept).length;
+  const unchanged = kept > 0 ? `, ${kept} unchanged (ids kept)` : '';
+  const noCutSignal = result.sceneCutSignal || result.frames === 0 ? '' : '\n  note: these detections carry no scene-cut signal (imported): shot changes are not detected, so a track may run across a cut';
+  return `video ${result.videoId}: ${result.frames} frames, ${result.detections} detections, ${result.tracks} tracks${cuts} → ${result.tubes.length} tubes${lengths.length > 0 ? ` (${lengths.join(', ')} frames)` : ''}${unchanged}${noCutSignal}`;
 }

@@ -1,4 +1,4 @@
-import { KEYPOINT_SETS } from '../../body/joint-sets.js';
+import { LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../../body/joint-sets.js';
 
 /**
  * Joint arrays as the metrics see them: flat, row-major frames × joints × dims (dims = 3 for 3D,
@@ -6,10 +6,6 @@ import { KEYPOINT_SETS } from '../../body/joint-sets.js';
  */
 export type JointValues = Float32Array | Float64Array;
 export type VisibilityValues = Uint8Array | Float32Array | Float64Array;
-
-/** The hips in LSP-14 order (2 and 3): their midpoint is the reference code's pelvis. */
-export const LSP_RIGHT_HIP = KEYPOINT_SETS.lsp14!.indexOf('right_hip');
-export const LSP_LEFT_HIP = KEYPOINT_SETS.lsp14!.indexOf('left_hip');
 
 /** Frame count of a flat array, or an Error naming the mismatch (callers turn it into their own error type). */
 export function frameCountOf(values: ArrayLike<number>, jointCount: number, dims: number): number {

@@ -1,3 +1,4 @@
+import { fitScaleTranslation, type ScaleTranslation2d } from '../../body/weak-perspective-fit.js';
 import { frameCountOf, type JointValues, type VisibilityValues } from './joint-arrays.js';
 import { visibleCount } from './frame-filter.js';
 
@@ -7,18 +8,9 @@ export const CROP_SIZE_PX = 224;
 /** Frames with fewer visible ground-truth points than this are skipped (NaN), as in the reference. */
 export const MIN_VISIBLE_2D = 6;
 
-/** Weak-perspective 2D camera x ↦ scale · (x + t), the layout Θ uses (translation before scale). */
-export interface ScaleTranslation2d {
-  scale: number;
-  tx: number;
-  ty: number;
-}
-
 /**
- * The reference code's "optimal camera" from predicted to ground-truth points, on visible points
- * only: with X, Y the centred visible points, scale = tr((XᵀX + 1e-6·I)⁻¹ XᵀY) / 2 (the mean of
- * the diagonal of the least-squares linear map, not the isotropic least-squares scale; kept so
- * numbers compare with published PCK), t = μ_Y / scale − μ_X.
+ * The reference code's "optimal camera" (see fitScaleTranslation) from predicted to ground-truth
+ * points (x, y pairs from pointOffset on), on visible points only.
  */
 export function fitScaleTranslation2d(
   got: ArrayLike<number>,
@@ -27,37 +19,12 @@ export function fitScaleTranslation2d(
   pointCount: number,
   pointOffset = 0,
 ): ScaleTranslation2d {
-  let n = 0;
-  const muGot = [0, 0];
-  const muWant = [0, 0];
-  for (let j = 0; j < pointCount; j++) {
-    if (!(visible[pointOffset + j]! > 0)) continue;
-    n++;
-    for (let d = 0; d < 2; d++) {
-      muGot[d] += got[(pointOffset + j) * 2 + d]!;
-      muWant[d] += want[(pointOffset + j) * 2 + d]!;
-    }
-  }
-  if (n === 0) return { scale: 1, tx: 0, ty: 0 };
-  for (let d = 0; d < 2; d++) {
-    muGot[d]! /= n;
-    muWant[d]! /= n;
-  }
-  // XᵀX (symmetric) and XᵀY, both 2×2.
-  let xx00 = 1e-6, xx01 = 0, xx11 = 1e-6;
-  let xy00 = 0, xy01 = 0, xy10 = 0, xy11 = 0;
-  for (let j = 0; j < pointCount; j++) {
-    if (!(visible[pointOffset + j]! > 0)) continue;
-    const i = (pointOffset + j) * 2;
-    const gx = got[i]! - muGot[0]!, gy = got[i + 1]! - muGot[1]!;
-    const wx = want[i]! - muWant[0]!, wy = want[i + 1]! - muWant[1]!;
-    xx00 += gx * gx; xx01 += gx * gy; xx11 += gy * gy;
-    xy00 += gx * wx; xy01 += gx * wy; xy10 += gy * wx; xy11 += gy * wy;
-  }
-  const det = xx00 * xx11 - xx01 * xx01;
-  // tr(A⁻¹B) with A⁻¹ = [[xx11, −xx01], [−xx01, xx00]] / det.
-  const scale = (xx11 * xy00 - xx01 * xy10 - xx01 * xy01 + xx00 * xy11) / det / 2;
-  return { scale, tx: muWant[0]! / scale - muGot[0]!, ty: muWant[1]! / scale - muGot[1]! };
+  return fitScaleTranslation({
+    count: pointCount,
+    visible: (k) => visible[pointOffset + k]! > 0,
+    got: (k, axis) => got[(pointOffset + k) * 2 + axis]!,
+    want: (k, axis) => want[(pointOffset + k) * 2 + axis]!,
+  });
 }
 
 /**

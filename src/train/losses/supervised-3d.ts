@@ -1,9 +1,6 @@
+import { LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../../body/joint-sets.js';
 import * as tf from '../../tf/tf.js';
 import { weightedMean } from './weighted-mean.js';
-
-/** LSP indices of the hips, whose midpoint is the pelvis (HD align_by_pelvis). */
-export const LSP_RIGHT_HIP = 2;
-export const LSP_LEFT_HIP = 3;
 
 /** Joints [N, J, 3] (LSP order) minus their hip midpoint. */
 export function alignByPelvis(joints: tf.Tensor3D): tf.Tensor3D {
