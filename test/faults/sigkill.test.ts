@@ -83,7 +83,7 @@ describe('ingest', () => {
 
 describe('label', () => {
   const fixture = projectPath('media', 'S02_tabletennis.mp4');
-  const label = (db: string) => ['label', '--db', db, '--fps', '2', '--input-height', '184', '--chunk-frames', '4', '--quiet'];
+  const label = (db: string) => ['label', '--db', db, '--quality', 'fast', '--fps', '2', '--input-height', '184', '--chunk-frames', '4', '--quiet'];
   const snapshot = (db: string) => {
     const handle = openDatabase(db, { readonly: true });
     try {

@@ -15,7 +15,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURE = projectPath('media', 'S02_tabletennis.mp4');
 const dir = tempDir('hmmr-label-faults-');
-const LABEL = ['--fps', '4', '--chunk-frames', '8', '--quiet'];
+const LABEL = ['--quality', 'fast', '--fps', '4', '--chunk-frames', '8', '--quiet'];
 let reference: { frames: StoredPoseFrame[]; tubes: { name: string; firstFrame: number; frameCount: number }[] };
 
 async function ingested(name: string, video = FIXTURE): Promise<string> {
@@ -85,7 +85,7 @@ test('a video whose tail is damaged keeps its decoded frames: tracked into tubes
   const whole = readFileSync(video);
   writeFileSync(video, whole.subarray(0, Math.floor(whole.length * 0.6)));
 
-  const labelled = await runCli(['label', '--db', db, '--fps', '8', '--chunk-frames', '16']);
+  const labelled = await runCli(['label', '--db', db, '--quality', 'fast', '--fps', '8', '--chunk-frames', '16']);
   assert.equal(labelled.code, 3, labelled.stderr);
   assert.match(labelled.stderr, /^hmmr: .*damaged\.mp4: decoding stopped at frame \d+ of 381/m);
   assert.match(labelled.stdout, /frames labelled, partial/);
@@ -104,7 +104,7 @@ test('a video whose tail is damaged keeps its decoded frames: tracked into tubes
 
   const status = await runCli(['status', '--db', db]);
   assert.match(status.stdout, /partial .*damaged\.mp4.*decoding stopped at frame/);
-  const again = await runCli(['label', '--db', db, '--fps', '8', '--chunk-frames', '16']);
+  const again = await runCli(['label', '--db', db, '--quality', 'fast', '--fps', '8', '--chunk-frames', '16']);
   assert.equal(again.code, 3, again.stderr);
   assert.match(again.stdout, /already labelled \(partial/);
   const retracked = await runCli(['track', '--db', db]);

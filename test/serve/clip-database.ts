@@ -22,7 +22,7 @@ export interface TrackedTube {
 export async function labelledClipDatabase(dir: string): Promise<{ dbPath: string; tubes: TrackedTube[] }> {
   const dbPath = join(dir, 'clip.db');
   const db = ['--db', dbPath];
-  for (const args of [['ingest', CLIP], ['label', '--fps', '4']]) {
+  for (const args of [['ingest', CLIP], ['label', '--quality', 'fast', '--fps', '4']]) {
     const result = await runCli([...args, ...db]);
     assert.equal(result.code, 0, result.stderr);
   }
