@@ -110,19 +110,22 @@ async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandRe
 }
 
 /**
- * tfjs's wasm backend computes on one thread in Node, so a second thread (a second backend in a
- * worker) nearly halves a step there: 1.7× measured at the cpu preset (width 512) on 2 cores.
- * With the native GEMM (wasm-mlas) the products can use every core within one thread, but only
- * they do; two workers of one GEMM thread each still parallelise the whole step (the bench rows
- * "threads 1 × GEMM 2" vs "threads 2 × GEMM 1" measure both layouts).
- * Not at the paper's width 2048 (measured: no gain), where per-step costs that grow with the
- * parameter count and do not split across threads dominate: XNNPACK repacks every weight after
- * each update, each thread loads 100M parameters and hands back as many gradients, and Adam runs
- * on the main thread. Small models (the tiny preset) stay on one thread too: starting a worker
- * costs more than it saves. Native backends already use every core.
+ * Gradient threads by backend and width, from `npm run bench train` on 2 cores (docs/training.md):
+ * - wasm (one thread in Node): a second worker nearly halves a step at widths 256–1024 (1.7× at the
+ *   cpu preset), not at 2048, where per-step costs that grow with the parameter count and do not
+ *   split dominate (XNNPACK repacks every weight after each update, each thread loads and hands back
+ *   100M values, Adam runs on the main thread).
+ * - wasm-mlas: the products already use every core inside one thread. At the cpu preset neither a
+ *   second worker (1210 ms/step) nor a second GEMM thread (1173) beat one trainer (1039); at the
+ *   paper width two workers of one GEMM thread each did (3069 ms against 4187 for one trainer with 2
+ *   GEMM threads), because the element-wise work there is large enough to split.
+ * Small models (the tiny preset) stay on one thread: starting a worker costs more than it saves.
+ * Native backends already use every core.
  */
 export function defaultThreads(backend: BackendInfo, config: TrainConfig): number {
   const width = config.model.width;
-  if ((backend.name !== 'wasm' && backend.name !== 'wasm-mlas') || width < 256 || width > 1024) return 1;
-  return Math.max(1, Math.min(2, availableParallelism()));
+  const cores = Math.max(1, Math.min(2, availableParallelism()));
+  if (backend.name === 'wasm-mlas') return width >= 1536 ? cores : 1;
+  if (backend.name !== 'wasm' || width < 256 || width > 1024) return 1;
+  return cores;
 }
