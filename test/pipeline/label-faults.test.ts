@@ -15,7 +15,9 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURE = projectPath('media', 'S02_tabletennis.mp4');
 const dir = tempDir('hmmr-label-faults-');
-const LABEL = ['--quality', 'fast', '--fps', '4', '--chunk-frames', '8', '--quiet'];
+// The accurate model (label's default): its ~3× longer inference keeps the first of two processes
+// labelling long enough for the second to start while it holds the lease.
+const LABEL = ['--quality', 'accurate', '--fps', '4', '--chunk-frames', '8', '--quiet'];
 let reference: { frames: StoredPoseFrame[]; tubes: { name: string; firstFrame: number; frameCount: number }[] };
 
 async function ingested(name: string, video = FIXTURE): Promise<string> {

@@ -26,6 +26,8 @@ test('in headless Chromium: open the app, play a tube over the clip, reject it, 
     // Playing: the video advances from the tube's first frame, the overlay follows it, and skeleton pixels are drawn.
     const firstTime = first.firstFrame / 24;
     await page.waitForFunction(`!document.querySelector('video').paused && document.querySelector('video').currentTime > ${firstTime + 0.5}`, { timeout: 20_000 });
+    // The overlay redraws on the next animation frame after the video moves: wait for it, not for a fixed time.
+    await page.waitForFunction(`Number(document.querySelector('.stage').dataset.frameIndex) > ${first.firstFrame}`, { timeout: 20_000 });
     const playing = await viewerState(page);
     assert.equal(playing.tubeId, first.id);
     assert.ok(playing.frameIndex !== null && playing.frameIndex > first.firstFrame, `showing frame ${playing.frameIndex}`);
