@@ -88,13 +88,6 @@ function identityKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }
 
-/** Runs one product through the backend's own kernel, whatever engine is active (self-test, bench). */
-export function runWasmKernel(kernelName: 'BatchMatMul' | '_FusedMatMul', args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
-  const kernel = wasmKernels.get(kernelName) ?? tf.getKernel(kernelName, 'wasm')?.kernelFunc;
-  if (!kernel) throw new Error(`the wasm backend has no ${kernelName} kernel`);
-  return kernel(args) as tf.TensorInfo;
-}
-
 function matMulKernel(kernelName: string, args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
   if (!engine) return wasmKernels.get(kernelName)!(args);
   const plan = planGemm(args);
