@@ -10,7 +10,7 @@
 import { basename, dirname } from 'node:path';
 import { SMPL_JOINT_COUNT, SMPL_POSE_SIZE, SMPL_SHAPE_SIZE } from '../body/joint-sets.js';
 import { BadInputFileError } from '../errors.js';
-import { axisAngleToMatrix, matrixToAxisAngle, multiply } from '../eval/synth/rotation.js';
+import { axisAngleToMatrix, matrixToAxisAngle, multiply } from '../synth/rotation.js';
 import type { GroundTruthFrame, GroundTruthTubeToStore } from '../store/ground-truth.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { parsePickle } from '../util/pickle.js';

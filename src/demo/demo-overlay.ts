@@ -6,7 +6,7 @@ import type { StoredTubeInfo } from '../store/tubes.js';
 import { readTubeFrames } from '../store/tubes.js';
 import type { VideoRecord } from '../store/videos.js';
 import { keypointFormatFor } from '../tracker/keypoint-formats.js';
-import { predictTubes } from '../train/run-predict.js';
+import { predictTubes } from '../predict/run-predict.js';
 import type { DemoContext } from './demo-context.js';
 
 export interface DemoOverlayResult {

@@ -5,7 +5,7 @@ import { LbsBodyModel } from '../body/lbs.js';
 import { loadBodyModelFile } from '../body/load.js';
 import { HmmrError, InterruptedError } from '../errors.js';
 import { evaluateCheckpoint, type CheckpointEvaluation } from '../eval/evaluate-checkpoint.js';
-import { runSynth } from '../eval/synth/run-synth.js';
+import { runSynth } from '../synth/run-synth.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { listTubes } from '../store/tubes.js';
 import { initBackend } from '../tf/backend.js';

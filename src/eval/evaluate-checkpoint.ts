@@ -2,7 +2,7 @@ import { InterruptedError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { readCheckpointInfo } from '../train/checkpoint.js';
-import { predictEvalSet } from '../train/run-predict.js';
+import { predictEvalSet } from '../predict/run-predict.js';
 import { formatDynamicsReport } from './dynamics.js';
 import { evaluatePredictions } from './evaluate.js';
 import { formatEvalReport } from './format-report.js';

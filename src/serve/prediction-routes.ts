@@ -14,7 +14,7 @@ import { parseId, RequestError } from './request-error.js';
 import { listRunDirs } from './run-routes.js';
 import type { ServerContext } from './server-context.js';
 
-/** The parts of `hmmr predict`'s JSON (src/train/prediction-file.ts) the 3D viewer draws. */
+/** The parts of `hmmr predict`'s JSON (src/predict/prediction-file.ts) the 3D viewer draws. */
 interface PredictionFile {
   format: 'hmmr-predictions';
   checkpoint: string;

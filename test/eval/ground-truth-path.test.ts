@@ -6,7 +6,7 @@ import { LbsBodyModel } from '../../src/body/lbs.js';
 import { loadBodyModelFile } from '../../src/body/load.js';
 import { evaluatePredictions } from '../../src/eval/evaluate.js';
 import { readGroundTruthEvalSet } from '../../src/eval/ground-truth-set.js';
-import { runSynth } from '../../src/eval/synth/run-synth.js';
+import { runSynth } from '../../src/synth/run-synth.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { initBackend } from '../../src/tf/backend.js';
 import { KeypointFeatureExtractor } from '../../src/train/features/keypoint-features.js';

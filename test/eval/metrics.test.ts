@@ -6,7 +6,7 @@ import { framesFor3dMetrics } from '../../src/eval/metrics/frame-filter.js';
 import { alignByPelvis } from '../../src/eval/metrics/joint-arrays.js';
 import { mpjpePerFrame } from '../../src/eval/metrics/mpjpe.js';
 import { fitScaleTranslation2d, pckPerFrame } from '../../src/eval/metrics/pck.js';
-import { gaussian } from '../../src/eval/synth/random.js';
+import { gaussian } from '../../src/synth/random.js';
 import { Rng } from '../../src/train/rng.js';
 
 const J = 14;

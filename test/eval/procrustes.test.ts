@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { applySimilarityTransform, fitSimilarityTransform, paMpjpePerFrame } from '../../src/eval/metrics/procrustes.js';
 import { mpjpePerFrame } from '../../src/eval/metrics/mpjpe.js';
 import { symmetricEigen } from '../../src/eval/metrics/symmetric-eigen.js';
-import { gaussian, uniform, type RandomSource } from '../../src/eval/synth/random.js';
+import { gaussian, uniform, type RandomSource } from '../../src/synth/random.js';
 import { Rng } from '../../src/train/rng.js';
 
 const J = 14;

@@ -7,7 +7,7 @@ import type { LbsBodyModel } from '../../src/body/lbs.js';
 import { exportMotion, type ExportMotionOptions } from '../../src/motion/export-motion.js';
 import { openDatabase } from '../../src/store/database.js';
 import { listPredictionRuns, readTubePredictions } from '../../src/store/predictions.js';
-import { predictTubes } from '../../src/train/run-predict.js';
+import { predictTubes } from '../../src/predict/run-predict.js';
 import { trainFromDatabase } from '../../src/train/run-train.js';
 import { readNpz } from '../../src/util/npz.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -12,9 +12,9 @@ import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../../src/st
 import { presetConfig } from '../../src/train/config.js';
 import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-network.js';
 import { planWindows, predictSequence } from '../../src/train/predict.js';
-import { predictImage } from '../../src/train/predict-image.js';
-import { writePredictionFile } from '../../src/train/prediction-file.js';
-import { predictEvalSet, predictTubes } from '../../src/train/run-predict.js';
+import { predictImage } from '../../src/predict/predict-image.js';
+import { writePredictionFile } from '../../src/predict/prediction-file.js';
+import { predictEvalSet, predictTubes } from '../../src/predict/run-predict.js';
 import { trainFromDatabase } from '../../src/train/run-train.js';
 import * as tf from '../../src/tf/tf.js';
 import { readNpz } from '../../src/util/npz.js';

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
-import { predictImage } from '../../train/predict-image.js';
-import { writeImagePredictionFile, writePredictionFile } from '../../train/prediction-file.js';
-import { predictTubes, storedTubePredictions } from '../../train/run-predict.js';
+import { predictImage } from '../../predict/predict-image.js';
+import { writeImagePredictionFile, writePredictionFile } from '../../predict/prediction-file.js';
+import { predictTubes, storedTubePredictions } from '../../predict/run-predict.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';

@@ -3,7 +3,7 @@ import { COCO18_NAMES } from '../../body/joint-sets.js';
 import { LbsBodyModel } from '../../body/lbs.js';
 import { loadBodyModelFile, STANDIN_BODY_MODEL_PATH } from '../../body/load.js';
 import { UsageError } from '../../errors.js';
-import { runSynth } from '../../eval/synth/run-synth.js';
+import { runSynth } from '../../synth/run-synth.js';
 import { initBackend } from '../../tf/backend.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';

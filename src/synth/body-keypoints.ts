@@ -1,5 +1,5 @@
-import type { BodyModel } from '../../body/types.js';
-import * as tf from '../../tf/tf.js';
+import type { BodyModel } from '../body/types.js';
+import * as tf from '../tf/tf.js';
 import type { PoseKeypoints } from './generate.js';
 
 /** Frames posed per batch: bounded memory whatever --frames says. */

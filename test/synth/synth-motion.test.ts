@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COCO18_NAMES } from '../../src/body/joint-sets.js';
-import { DEFAULT_DETECTOR_NOISE, simulateDetection } from '../../src/eval/synth/detector-noise.js';
-import { MOTION_NAMES } from '../../src/eval/synth/motions.js';
-import { axisAngleToMatrix, matrixToAxisAngle, multiply, rotationX, rotationY } from '../../src/eval/synth/rotation.js';
-import { sampleSequenceSpec, sequenceMotion } from '../../src/eval/synth/sequence-spec.js';
+import { DEFAULT_DETECTOR_NOISE, simulateDetection } from '../../src/synth/detector-noise.js';
+import { MOTION_NAMES } from '../../src/synth/motions.js';
+import { axisAngleToMatrix, matrixToAxisAngle, multiply, rotationX, rotationY } from '../../src/synth/rotation.js';
+import { sampleSequenceSpec, sequenceMotion } from '../../src/synth/sequence-spec.js';
 import { cameraForCrop, projectToCrop } from '../../src/eval/weak-perspective.js';
 import { Rng } from '../../src/train/rng.js';
 

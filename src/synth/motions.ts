@@ -1,4 +1,4 @@
-import { SMPL_JOINT_NAMES } from '../../body/joint-sets.js';
+import { SMPL_JOINT_NAMES } from '../body/joint-sets.js';
 
 /**
  * Procedural motions as joint angles of SMPL's kinematic tree. Each motion is a smooth periodic

@@ -3,11 +3,11 @@ import { UsageError } from '../errors.js';
 import { boxCenter, boxDiagonal, boxFromVisibleKeypoints } from '../tracker/keypoint-box.js';
 import { DEFAULT_TUBE_BOX_OPTIONS } from '../tracker/tube.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
-import { loadTrainingBodyModel } from './body-model.js';
-import { normaliseTubeKeypoints } from './data/sequence.js';
-import { createFeatureExtractor } from './features/create.js';
+import { loadTrainingBodyModel } from '../train/body-model.js';
+import { normaliseTubeKeypoints } from '../train/data/sequence.js';
+import { createFeatureExtractor } from '../train/features/create.js';
 import { detectPeopleInImage } from './image-people.js';
-import { loadPredictionModel, predictFrames, type SequencePrediction } from './predict.js';
+import { loadPredictionModel, predictFrames, type SequencePrediction } from '../train/predict.js';
 
 export interface ImagePerson {
   score: number;

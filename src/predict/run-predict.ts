@@ -9,12 +9,12 @@ import { listTubes, readTubeFrames, type TubeFilter } from '../store/tubes.js';
 import { findVideo } from '../store/videos.js';
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
-import { loadTrainingBodyModel } from './body-model.js';
-import { tubeToSequence } from './data/store-sequences.js';
-import { FeatureCache } from './features/cache.js';
-import { createFeatureExtractor } from './features/create.js';
-import { loadPredictionModel, predictSequence, type PredictionModel, type SequencePrediction } from './predict.js';
-import { THETA_SIZE } from './theta.js';
+import { loadTrainingBodyModel } from '../train/body-model.js';
+import { tubeToSequence } from '../train/data/store-sequences.js';
+import { FeatureCache } from '../train/features/cache.js';
+import { createFeatureExtractor } from '../train/features/create.js';
+import { loadPredictionModel, predictSequence, type PredictionModel, type SequencePrediction } from '../train/predict.js';
+import { THETA_SIZE } from '../train/theta.js';
 
 export interface PredictTubesOptions {
   db: Db;

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LSP_JOINT_COUNT } from '../../body/joint-sets.js';
-import type { Db } from '../../store/database.js';
-import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../../store/ground-truth.js';
-import { writeEvalFile } from '../eval-file.js';
-import type { EvalSequence } from '../eval-set.js';
+import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
+import type { Db } from '../store/database.js';
+import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../store/ground-truth.js';
+import { writeEvalFile } from '../eval/eval-file.js';
+import type { EvalSequence } from '../eval/eval-set.js';
 import { syntheticNamePrefix, type SyntheticSequence, type SynthOptions, type SynthSplit } from './generate.js';
 
 /**

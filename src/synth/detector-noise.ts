@@ -1,4 +1,4 @@
-import { flipPermutation } from '../../body/joint-sets.js';
+import { flipPermutation } from '../body/joint-sets.js';
 import { chance, gaussian, uniform, type RandomSource } from './random.js';
 
 /**

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { makeNpyArray, writeNpz, type NpyArray } from '../util/npz.js';
 import type { ImagePrediction } from './predict-image.js';
 import type { PredictionRun } from './run-predict.js';
-import { POSE_SIZE, THETA_SIZE } from './theta.js';
+import { POSE_SIZE, THETA_SIZE } from '../train/theta.js';
 
 /*
  * `hmmr predict` output, documented here and in the README:

@@ -1,6 +1,6 @@
-import type { BodyModel } from '../../body/types.js';
-import { InterruptedError } from '../../errors.js';
-import type { Db } from '../../store/database.js';
+import type { BodyModel } from '../body/types.js';
+import { InterruptedError } from '../errors.js';
+import type { Db } from '../store/database.js';
 import { bodyModelKeypoints } from './body-keypoints.js';
 import { generateSyntheticSequence, planSyntheticSet, type SyntheticSequence, type SynthOptions, type SynthSplit } from './generate.js';
 import { writeSyntheticSet } from './write-synthetic-set.js';
