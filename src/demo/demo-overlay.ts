@@ -5,7 +5,7 @@ import type { Db } from '../store/database.js';
 import type { StoredTubeInfo } from '../store/tubes.js';
 import { readTubeFrames } from '../store/tubes.js';
 import type { VideoRecord } from '../store/videos.js';
-import { keypointFormatFor } from '../tracker/keypoint-formats.js';
+import { keypointFormatFor } from '../body/keypoint-formats.js';
 import { predictTubes } from '../predict/run-predict.js';
 import type { DemoContext } from './demo-context.js';
 

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { KeypointFormat } from '../domain.js';
+import { registeredKeypointFormat } from '../body/keypoint-formats.js';
 import { BadInputFileError } from '../errors.js';
 import { parseDecodeOverrides, type DecodeOptions } from './decode-options.js';
 import { projectPath } from '../util/project-root.js';
@@ -119,6 +120,11 @@ export function parseDescriptor(raw: unknown, path: string): PoseModelDescriptor
   if (mean.length !== 3) read.fail('input.mean must hold 3 numbers');
 
   const keypoints = read.stringArray(root, 'keypoints');
+  const formatName = read.string(root, 'keypointFormat');
+  const registered = registeredKeypointFormat(formatName);
+  if (registered && registered.keypoints.join() !== keypoints.join()) {
+    read.fail(`keypointFormat '${formatName}' is a registered format (src/body/keypoint-formats.ts) whose keypoints differ from this descriptor's; name the format differently`);
+  }
   const heatmaps = read.outputChannels(root, 'heatmaps');
   const background = read.object(root.heatmaps, 'heatmaps').backgroundChannel;
   const backgroundChannel = background === null ? null : read.integer(read.object(root.heatmaps, 'heatmaps'), 'backgroundChannel');
@@ -166,11 +172,8 @@ export function parseDescriptor(raw: unknown, path: string): PoseModelDescriptor
     stride,
     heatmaps: { ...heatmaps, backgroundChannel },
     pafs,
-    keypointFormat: {
-      name: read.string(root, 'keypointFormat'),
-      keypoints,
-      limbs: limbs.map((limb) => limb.parts),
-    },
+    // A registered format's layout is the registry's, so every model of that format draws alike.
+    keypointFormat: registered ?? { name: formatName, keypoints, limbs: limbs.map((limb) => limb.parts) },
     limbs,
     keypointsNotCountedForPerson: notCounted,
     decode,

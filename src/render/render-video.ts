@@ -10,7 +10,7 @@ import { listLabelRuns, readDetections } from '../store/detections.js';
 import { findPredictionRun, readTubePredictions } from '../store/predictions.js';
 import { findTrackRun, loadTubes, type StoredTube } from '../store/tubes.js';
 import type { VideoRecord } from '../store/videos.js';
-import { keypointFormatFor } from '../tracker/keypoint-formats.js';
+import { keypointFormatFor } from '../body/keypoint-formats.js';
 import type { OverlayPerson } from './pose-overlay.js';
 import { predictedSkeletons } from './predicted-skeleton.js';
 import { renderOverlayVideo } from './render-overlay.js';

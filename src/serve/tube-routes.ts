@@ -8,7 +8,7 @@ import { readTubeFrameTimes } from '../store/frame-summaries.js';
 import { curateTubes, getCuratedTube, listCuratedTubes, TUBE_REVIEW_STATUSES, type CuratedTube, type TubeReviewStatus } from '../store/tube-reviews.js';
 import { readTubeFrames } from '../store/tubes.js';
 import { getVideo } from '../store/videos.js';
-import { keypointFormatFor } from '../tracker/keypoint-formats.js';
+import { keypointFormatFor } from '../body/keypoint-formats.js';
 import { parseCurationChange } from './curation-request.js';
 import { parseId, RequestError } from './request-error.js';
 import type { ServerContext } from './server-context.js';

@@ -13,7 +13,7 @@ import { cocoKeypointsDocument } from './formats/coco.js';
 import type { ExportPose, ExportVideo } from './formats/export-types.js';
 import { poseTrackDocument } from './formats/posetrack.js';
 import { tubeJsonDocument } from './formats/tube-json.js';
-import { keypointFormatFor } from './keypoint-formats.js';
+import { keypointFormatFor } from '../body/keypoint-formats.js';
 import { DEFAULT_TUBE_BOX_OPTIONS, TRAINING_CROP_SIZE_PX } from './tube.js';
 
 export const TRACKED_EXPORT_FORMATS = ['coco', 'posetrack', 'json'] as const;

@@ -11,7 +11,7 @@ import type { Db } from '../store/database.js';
 import { commitDetectionChunk, finishLabelRun, startLabelRun } from '../store/detections.js';
 import type { VideoRecord } from '../store/videos.js';
 import { readOpenPoseFolder } from './formats/openpose.js';
-import { knownKeypointFormats } from './keypoint-formats.js';
+import { knownKeypointFormats } from '../body/keypoint-formats.js';
 
 export interface OpenPoseImportResult {
   labelRunId: number;

@@ -10,7 +10,7 @@ import type { Db } from '../store/database.js';
 import { findTrackRun, replaceTrackRun, tubeNamePrefix, type TubeToStore } from '../store/tubes.js';
 import { getVideo } from '../store/videos.js';
 import { subsampleStep } from '../video/frame-geometry.js';
-import { keypointFormatFor } from './keypoint-formats.js';
+import { keypointFormatFor } from '../body/keypoint-formats.js';
 import { DEFAULT_SHOT_CHANGE_OPTIONS, type ShotChangeOptions } from './shot-changes.js';
 import { trackPoseFrames } from './track-poses.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './tracker.js';
