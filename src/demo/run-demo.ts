@@ -9,7 +9,7 @@ import { runSynth } from '../synth/run-synth.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { listTubes } from '../store/tubes.js';
 import { initBackend } from '../tf/backend.js';
-import { latestCheckpointDir, readCheckpointInfo } from '../train/checkpoint.js';
+import { latestCheckpointDir, readCheckpointInfo, SHIPPED_CHECKPOINT } from '../train/checkpoint.js';
 import { METRICS_FILE } from '../train/metrics-log.js';
 import { trainFromDatabase } from '../train/run-train.js';
 import { projectPath } from '../util/project-root.js';
@@ -29,8 +29,13 @@ export interface DemoOptions {
   sequences: number;
   frames: number;
   seed: number;
-  /** Training preset or JSON config. */
-  config: string;
+  /**
+   * Starting weights: a checkpoint to fine-tune (default the shipped models/hmmr-embedded), or
+   * undefined to train `config` from random weights.
+   */
+  init?: string;
+  /** Training preset or JSON config; default the init checkpoint's, or 'cpu' from scratch. */
+  config?: string;
   backend?: string;
 }
 
@@ -42,7 +47,8 @@ export const DEMO_DEFAULTS = {
   sequences: 24,
   frames: 100,
   seed: 1,
-  config: 'cpu',
+  init: SHIPPED_CHECKPOINT,
+  scratchConfig: 'cpu',
 } as const;
 
 /** Where every output of a demo run lives. */
@@ -121,7 +127,8 @@ export async function runDemo(options: DemoOptions, ctx: DemoContext): Promise<D
     stage(2, `synthetic MoCap: ${options.sequences} sequences × ${options.frames} frames with 3D ground truth (train/test split)`);
     const synth = await timed('synth', () => synthStage(db, paths, options, ctx));
 
-    stage(3, `train HMMR ('${options.config}' preset) to step ${options.steps} on the synthetic train split and the clip's ${clip.tubes.length} tube(s)`);
+    const start = options.init !== undefined ? `fine-tune ${options.init}` : `train HMMR ('${options.config ?? DEMO_DEFAULTS.scratchConfig}' preset, from random weights)`;
+    stage(3, `${start} to step ${options.steps} on the synthetic train split and the clip's ${clip.tubes.length} tube(s)`);
     const train = await timed('train', () => trainStage(db, paths, options, ctx));
 
     stage(4, 'evaluate the checkpoint on the synthetic test split (metrics + dynamics)');
@@ -188,9 +195,10 @@ async function trainStage(db: Db, paths: DemoPaths, options: DemoOptions, ctx: D
     db,
     dbPath: paths.db,
     outDir: paths.runDir,
-    config: options.config,
+    config: options.init !== undefined ? options.config : (options.config ?? DEMO_DEFAULTS.scratchConfig),
     steps: options.steps,
     resume: latest !== undefined,
+    init: latest === undefined ? options.init : undefined,
     backend: options.backend,
     seed: options.seed,
     split: 'train',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BadInputFileError } from '../errors.js';
+import { projectPath } from '../util/project-root.js';
 import { parseTrainConfig, presetConfig, type TrainConfig } from './config.js';
 import type { AdamState } from './optim/adam.js';
 import type { RngState } from './rng.js';
@@ -23,6 +24,12 @@ import type { RngState } from './rng.js';
  * instant latest.json resolves to a whole checkpoint. Every load verifies a sha256.
  */
 export const CHECKPOINT_FORMAT = 'hmmr-checkpoint';
+/**
+ * The checkpoint shipped in the repo (weights only, the `embedded` preset, trained by
+ * scripts/train-embedded.sh on synthetic data): predict's and eval's default, the demo's start.
+ */
+export const SHIPPED_CHECKPOINT_NAME = 'models/hmmr-embedded';
+export const SHIPPED_CHECKPOINT = projectPath('models', 'hmmr-embedded');
 export const CHECKPOINT_VERSION = 1;
 const MANIFEST = 'manifest.json';
 const TENSORS = 'tensors.bin';

@@ -198,6 +198,18 @@ const singleFrame: TrainConfig = {
   model: { ...cpu.model, temporal: false, deltaHeads: false, hallucinator: false },
 };
 
+/**
+ * The shipped checkpoint's preset (models/hmmr-embedded, made by scripts/train-embedded.sh): the cpu
+ * preset at half width with a smaller regressor and discriminator, so its weights (3.3 M float32,
+ * 13 MB without Adam's moments) fit in git and a demo fine-tune step stays well under a second.
+ */
+const embedded: TrainConfig = {
+  ...cpu,
+  name: 'embedded',
+  model: { ...cpu.model, width: 256, iefHidden: 512, hallucinatorHidden: 256, discriminatorHidden: 256 },
+  schedule: { ...cpu.schedule, validateEvery: 100, keepCheckpoints: 2 },
+};
+
 const tiny: TrainConfig = {
   ...paper,
   name: 'tiny',
@@ -221,6 +233,7 @@ export const CONFIG_PRESETS: Readonly<Record<string, TrainConfig>> = {
   paper,
   cpu,
   'single-frame': singleFrame,
+  embedded,
   tiny,
 };
 

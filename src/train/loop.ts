@@ -24,6 +24,11 @@ export interface TrainRunOptions {
   /** Total steps the run should reach (a resumed run continues up to it); default schedule.steps. */
   steps?: number;
   resume: boolean;
+  /**
+   * Starting weights for a fresh run (fine-tuning, e.g. from the shipped models/hmmr-embedded): the
+   * encoder and discriminator values of a checkpoint with the same model; Adam starts afresh at step 0.
+   */
+  init?: Pick<CheckpointContent, 'encoder' | 'discriminator'>;
   seed: number;
   sequences: readonly TrainingSequence[];
   /** Held-out sequences with 3D ground truth, scored every `schedule.validateEvery` steps (none: no validation). */
@@ -119,6 +124,10 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       trainer.discriminatorOptimizer.importState(resumed.discriminator.values, resumed.discriminator.adam!);
       if (trainer instanceof Trainer) trainer.syncModel();
       options.onNote?.(`resuming from step ${resumed.step}`);
+    } else if (options.init) {
+      trainer.encoderOptimizer.setParameterValues(options.init.encoder.values);
+      trainer.discriminatorOptimizer.setParameterValues(options.init.discriminator.values);
+      if (trainer instanceof Trainer) trainer.syncModel();
     }
     if (!trainer.adversarial) options.onNote?.('no sequence has SMPL ground truth to serve as real poses: the adversarial prior is off');
 

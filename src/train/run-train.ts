@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { BadInputFileError, UsageError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import type { TubeTier } from '../store/tubes.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from './body-model.js';
-import { latestCheckpointDir, readCheckpointInfo } from './checkpoint.js';
+import { latestCheckpointDir, readCheckpoint, readCheckpointInfo } from './checkpoint.js';
 import { loadTrainConfig, type TrainConfig } from './config.js';
 import type { TrainingSequence } from './data/sequence.js';
 import { loadSequences } from './data/store-sequences.js';
@@ -20,10 +20,15 @@ export interface TrainCommandOptions {
   db: Db;
   dbPath: string;
   outDir: string;
-  /** Preset name or JSON file; ignored with --resume (the run's own config is used). */
-  config: string;
+  /**
+   * Preset name or JSON file; ignored with --resume (the run's own config is used). Default: the
+   * --init checkpoint's config, else 'cpu'.
+   */
+  config?: string;
   steps?: number;
   resume: boolean;
+  /** A checkpoint (or run folder) whose weights start a fresh run: fine-tuning. Its model config must match. */
+  init?: string;
   backend?: string;
   seed: number;
   split: 'train' | 'val' | 'test';
@@ -61,17 +66,25 @@ export async function trainFromDatabase(options: TrainCommandOptions): Promise<T
 async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandResult> {
   const backend = await initBackend(options.backend);
   options.onBackend?.(backend);
+  if (options.resume && options.init) throw new UsageError('--init starts a new run from other weights; --resume continues this one: give one of them');
   let config: TrainConfig;
+  const init = options.init === undefined ? undefined : readCheckpoint(options.init, { withOptimizer: false });
   if (options.resume) {
     const latest = latestCheckpointDir(options.outDir);
     if (!latest) throw new UsageError(`--resume: ${options.outDir} holds no checkpoint to resume from`);
     config = readCheckpointInfo(latest).config;
   } else {
-    config = loadTrainConfig(options.config);
+    config = options.config === undefined && init ? init.config : loadTrainConfig(options.config ?? 'cpu');
+  }
+  if (init && JSON.stringify(init.config.model) !== JSON.stringify(config.model)) {
+    throw new BadInputFileError(options.init!, `--init: its model ('${init.config.name}', width ${init.config.model.width}) differs from config '${config.name}''s; leave --config out to fine-tune with the checkpoint's own`);
   }
   const body = loadTrainingBodyModel(config.bodyModel);
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
+    if (init && (init.features.extractor !== extractor.id || init.features.sha !== extractor.sha)) {
+      throw new BadInputFileError(options.init!, `--init: trained on '${init.features.extractor}' features (${init.features.sha.slice(0, 12)}), this run extracts '${extractor.id}' (${extractor.sha.slice(0, 12)})`);
+    }
     const cache = new FeatureCache(options.featureCacheDir ?? `${options.dbPath}.features`);
     const loadOptions = { extractor, cache, signal: options.signal, onTube: options.onLoadProgress };
     const selected = await loadSequences(options.db, options.dbPath, { split: options.split, tiers: options.tiers }, loadOptions);
@@ -91,6 +104,7 @@ async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandRe
       config,
       steps: options.steps,
       resume: options.resume,
+      init,
       seed: options.seed,
       sequences,
       validation,

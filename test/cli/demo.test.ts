@@ -27,7 +27,7 @@ function interruptDuringTraining(): Promise<{ code: number | null; stderr: strin
     let sent = false;
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr += text;
-      if (!sent && stderr.includes('[3/5] train')) {
+      if (!sent && stderr.includes('[3/5] fine-tune')) {
         sent = true;
         child.kill('SIGINT');
       }
@@ -40,7 +40,7 @@ function interruptDuringTraining(): Promise<{ code: number | null; stderr: strin
 test('hmmr demo: interrupted in training, then re-run: every output exists, the overlay has a frame per clip frame, the report is finite', async () => {
   const interrupted = await interruptDuringTraining();
   assert.equal(interrupted.code, 130, interrupted.stderr);
-  assert.match(interrupted.stderr, /\[1\/5\] clip[\s\S]*\[2\/5\] synthetic[\s\S]*\[3\/5\] train/);
+  assert.match(interrupted.stderr, /\[1\/5\] clip[\s\S]*\[2\/5\] synthetic[\s\S]*\[3\/5\] fine-tune \S*models\/hmmr-embedded/);
   assert.match(interrupted.stderr, /interrupted; committed work is kept/);
   assert.ok(!existsSync(join(out, 'overlay.mp4')));
 

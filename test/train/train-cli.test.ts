@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { readCheckpointInfo } from '../../src/train/checkpoint.js';
+import { readCheckpoint, readCheckpointInfo } from '../../src/train/checkpoint.js';
 import { lockRunFolder, RUN_LOCK_FILE } from '../../src/train/run-lock.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { cliInvocation, runCli } from '../helpers/run-cli.js';
@@ -71,4 +71,34 @@ test('two hmmr train on one --out: the second stops at once with a clear error, 
   } finally {
     release();
   }
+});
+
+test('hmmr train --init starts a fresh run from a checkpoint\'s weights; a different model or --resume is refused', async () => {
+  const source = join(dir, 'init-source');
+  const first = await runCli(['train', '--db', db, '--out', source, '--config', 'tiny', '--steps', '3', '--threads', '1', '--quiet']);
+  assert.equal(first.code, 0, first.stderr);
+  // With both learning rates at 0 the fine-tune's weights can only be the ones it started from.
+  const frozen = join(dir, 'frozen.json');
+  writeFileSync(frozen, JSON.stringify({ extends: 'tiny', optim: { encoderLr: 0, discriminatorLr: 0 } }));
+  const tuned = join(dir, 'init-tuned');
+  const second = await runCli(['train', '--db', db, '--out', tuned, '--init', source, '--config', frozen, '--steps', '2', '--threads', '1', '--json']);
+  assert.equal(second.code, 0, second.stderr);
+  const summary = JSON.parse(second.stdout) as { startStep: number; endStep: number };
+  assert.deepEqual([summary.startStep, summary.endStep], [0, 2], 'a fresh run: step 0 to 2');
+  const before = readCheckpoint(source, { withOptimizer: false });
+  const after = readCheckpoint(tuned, { withOptimizer: false });
+  for (const side of ['encoder', 'discriminator'] as const) {
+    assert.equal(after[side].values.size, before[side].values.size);
+    for (const [name, values] of before[side].values) assert.deepEqual(after[side].values.get(name), values, `${side}/${name}`);
+  }
+  const initial = await runCli(['train', '--db', db, '--out', join(dir, 'init-fresh'), '--config', 'tiny', '--steps', '1', '--threads', '1', '--seed', '9', '--quiet']);
+  assert.equal(initial.code, 0, initial.stderr);
+  assert.notDeepEqual(readCheckpoint(join(dir, 'init-fresh'), { withOptimizer: false }).encoder.values, before.encoder.values, 'without --init the weights are another seed\'s');
+
+  const mismatch = await runCli(['train', '--db', db, '--out', join(dir, 'init-bad'), '--init', source, '--config', 'cpu', '--steps', '1']);
+  assert.notEqual(mismatch.code, 0);
+  assert.match(mismatch.stderr, /init-source.*--init: its model \('tiny'/);
+  const both = await runCli(['train', '--db', db, '--out', tuned, '--init', source, '--resume', '--steps', '3']);
+  assert.notEqual(both.code, 0);
+  assert.match(both.stderr, /--init starts a new run/);
 });

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { formatDemoResult } from '../../demo/format-demo.js';
 import { DEMO_CLIP, DEMO_DEFAULTS, runDemo } from '../../demo/run-demo.js';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
+import { SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -14,7 +15,9 @@ interface DemoArgs extends GlobalArgs {
   sequences: number;
   frames: number;
   seed: number;
-  config: string;
+  config?: string;
+  init: string;
+  fromScratch: boolean;
   clip: string;
   backend?: string;
 }
@@ -30,11 +33,14 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('sequences', { type: 'number', default: DEMO_DEFAULTS.sequences, describe: 'synthetic MoCap sequences with 3D ground truth (a quarter held out for testing)' })
       .option('frames', { type: 'number', default: DEMO_DEFAULTS.frames, describe: 'frames per synthetic sequence (at least 11 for the ±5-frame dynamics table)' })
       .option('seed', { type: 'number', default: DEMO_DEFAULTS.seed, describe: 'seed for the synthetic data and the training run' })
-      .option('config', { type: 'string', default: DEMO_DEFAULTS.config, describe: `training preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or JSON config` })
+      .option('init', { type: 'string', default: DEMO_DEFAULTS.init, defaultDescription: SHIPPED_CHECKPOINT_NAME, describe: 'checkpoint the demo fine-tunes (the shipped one was trained on synthetic data by scripts/train-embedded.sh)' })
+      .option('from-scratch', { type: 'boolean', default: false, describe: 'train --config from random weights instead of fine-tuning --init' })
+      .option('config', { type: 'string', defaultDescription: `the --init checkpoint's; ${DEMO_DEFAULTS.scratchConfig} with --from-scratch`, describe: `training preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or JSON config` })
       .option('clip', { type: 'string', default: DEMO_CLIP, defaultDescription: 'the shipped table-tennis clip', describe: 'the video to label and render' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
       .example('$0 demo', 'everything in ./hmmr-demo, a few minutes on a laptop CPU')
-      .example('$0 demo --out /tmp/d --steps 10 --fps 8', 'a quick smoke run') as never,
+      .example('$0 demo --out /tmp/d --steps 10 --fps 8', 'a quick smoke run')
+      .example('$0 demo --from-scratch --steps 400', 'train the cpu preset from random weights instead of fine-tuning') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
       const positive = (value: number, flag: string, minimum = 1) => {
@@ -54,7 +60,8 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
           sequences: args.sequences,
           frames: args.frames,
           seed: args.seed,
-          config: args.config,
+          ...(args.config !== undefined ? { config: args.config } : {}),
+          ...(args.fromScratch ? {} : { init: args.init }),
           ...(args.backend !== undefined ? { backend: args.backend } : {}),
         },
         ctx,

@@ -4,6 +4,7 @@ import { evaluateCheckpoint, formatCheckpointEvaluation } from '../../eval/evalu
 import { evaluateFiles } from '../../eval/evaluate.js';
 import { formatEvalReport } from '../../eval/format-report.js';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
+import { SHIPPED_CHECKPOINT, SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -23,7 +24,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
     yargs
       .option('pred', { type: 'string', describe: 'predictions: eval file (.json or .npz), see docs/eval-format.md' })
       .option('gt', { type: 'string', describe: 'ground truth: eval file (.json or .npz), e.g. <out>/gt.json from hmmr synth' })
-      .option('checkpoint', { type: 'string', conflicts: ['pred', 'gt'], describe: 'instead of files: predict the database\'s mocap3d tubes of --split with this checkpoint (or run folder) and score them against their stored ground truth' })
+      .option('checkpoint', { type: 'string', conflicts: ['pred', 'gt'], defaultDescription: `${SHIPPED_CHECKPOINT_NAME} when no --pred/--gt`, describe: 'instead of files: predict the database\'s mocap3d tubes of --split with this checkpoint (or run folder) and score them against their stored ground truth' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'test' as const, describe: 'with --checkpoint: which tubes to evaluate' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'with --checkpoint: tfjs backend (default $HMMR_BACKEND or auto)' })
       .option('dynamics', { type: 'boolean', default: true, describe: 'with --checkpoint: also past/current/future PA-MPJPE from single frames vs the constant baseline (--no-dynamics skips it)' })
@@ -32,8 +33,9 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       .example('$0 eval --pred pred.json --gt synth/gt.json --json', 'the same table as JSON') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
-      if (args.checkpoint !== undefined) {
-        const evaluation = await evaluateCheckpoint(ctx.openDb(), ctx.dbPath, args.checkpoint, args.split, {
+      const usesFiles = args.pred !== undefined || args.gt !== undefined;
+      if (args.checkpoint !== undefined || !usesFiles) {
+        const evaluation = await evaluateCheckpoint(ctx.openDb(), ctx.dbPath, args.checkpoint ?? SHIPPED_CHECKPOINT, args.split, {
           backend: args.backend,
           dynamics: args.dynamics,
           signal: ctx.signal,
@@ -41,7 +43,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
         });
         return { summary: formatCheckpointEvaluation(evaluation), data: evaluation };
       }
-      if (args.pred === undefined || args.gt === undefined) throw new UsageError('give --pred and --gt (eval files), or --checkpoint (predict the database\'s tubes)');
+      if (args.pred === undefined || args.gt === undefined) throw new UsageError('give both --pred and --gt (eval files), or neither (predict the database\'s tubes with --checkpoint, default the shipped one)');
       const report = evaluateFiles(args.pred, args.gt);
       return { summary: `pred ${args.pred}\ngt   ${args.gt}\n${formatEvalReport(report)}`, data: report };
     }),

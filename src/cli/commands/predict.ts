@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
+import { SHIPPED_CHECKPOINT, SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import { predictImage } from '../../predict/predict-image.js';
 import { writeImagePredictionFile, writePredictionFile } from '../../predict/prediction-file.js';
 import { predictTubes, storedTubePredictions } from '../../predict/run-predict.js';
@@ -23,7 +24,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
   describe: 'run a trained HMMR checkpoint on the database tubes: Θ, 3D joints and ±Δt poses per frame, stored in the database (resumable) and optionally written to .json or .npz',
   builder: (yargs) =>
     yargs
-      .option('checkpoint', { type: 'string', demandOption: true, describe: 'checkpoint folder, or a run folder (its latest checkpoint)' })
+      .option('checkpoint', { type: 'string', default: SHIPPED_CHECKPOINT, defaultDescription: `${SHIPPED_CHECKPOINT_NAME} (shipped, trained on synthetic data)`, describe: 'checkpoint folder, or a run folder (its latest checkpoint)' })
       .option('video', { type: 'string', describe: 'only the tubes of this video (id or path); default every tube' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'only tubes of this split' })
       .option('image', { type: 'string', describe: 'a still photo instead of the database: people found by pose2d, present and ±Δt poses through the hallucinator' })

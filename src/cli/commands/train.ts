@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
+import { SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
 import { trainFromDatabase } from '../../train/run-train.js';
 import type { TubeTier } from '../../store/tubes.js';
@@ -9,9 +10,10 @@ import { runCommand } from '../run-command.js';
 
 interface TrainArgs extends GlobalArgs {
   out: string;
-  config: string;
+  config?: string;
   steps?: number;
   resume: boolean;
+  init?: string;
   backend?: string;
   seed: number;
   split: 'train' | 'val' | 'test';
@@ -26,9 +28,10 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   builder: (yargs) =>
     yargs
       .option('out', { type: 'string', demandOption: true, describe: 'run folder: checkpoints (ckpt-*/), latest.json, metrics.jsonl' })
-      .option('config', { type: 'string', default: 'cpu', describe: `preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or a JSON file ({"extends": "cpu", ...}); with --resume the run's own config is used` })
+      .option('config', { type: 'string', defaultDescription: "cpu, or the --init checkpoint's", describe: `preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or a JSON file ({"extends": "cpu", ...}); with --resume the run's own config is used` })
       .option('steps', { type: 'number', describe: 'total optimiser steps the run should reach (default: the config\'s schedule.steps)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its latest checkpoint (same step count, data order and RNG)' })
+      .option('init', { type: 'string', describe: `start a new run from a checkpoint's weights (fine-tuning; fresh optimiser, step 0), e.g. the shipped ${SHIPPED_CHECKPOINT_NAME}; its model must match --config` })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto: tfjs-node-gpu, tfjs-node, wasm, cpu)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed for initial weights and the training random stream' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'train' as const, describe: 'which tubes to train on' })
@@ -36,7 +39,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
       .option('threads', { type: 'number', describe: 'gradient threads, each with its own backend and model copy (default: 2 on wasm with ≥ 2 cores for widths 256–1024, else 1)' })
       .example('$0 train --out runs/cpu1 --steps 2000', 'train the cpu preset on every train tube')
-      .example('$0 train --out runs/cpu1 --resume', 'continue an interrupted run') as never,
+      .example('$0 train --out runs/cpu1 --resume', 'continue an interrupted run')
+      .example(`$0 train --out runs/ft1 --init ${SHIPPED_CHECKPOINT_NAME} --steps 200`, 'fine-tune the shipped checkpoint on the database tubes') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
       const progress = ctx.progress('train', args.steps, 'steps');
@@ -47,6 +51,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         config: args.config,
         steps: args.steps,
         resume: args.resume,
+        init: args.init,
         backend: args.backend,
         seed: args.seed,
         split: args.split,

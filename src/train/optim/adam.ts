@@ -73,16 +73,23 @@ export class Adam {
   /** Restores parameters and moments (from a checkpoint); names and sizes must match. */
   importState(values: ReadonlyMap<string, Float32Array>, state: AdamState): void {
     for (const [name, current] of this.values) {
-      const restored = values.get(name);
       const m = state.firstMoment.get(name);
       const v = state.secondMoment.get(name);
-      if (!restored || !m || !v) throw new Error(`optimizer state lacks parameter '${name}'`);
-      if (restored.length !== current.length || m.length !== current.length || v.length !== current.length) {
-        throw new Error(`parameter '${name}' has ${restored.length} values, the model expects ${current.length}`);
-      }
-      current.set(restored);
+      if (!m || !v) throw new Error(`optimizer state lacks parameter '${name}'`);
+      if (m.length !== current.length || v.length !== current.length) throw new Error(`parameter '${name}': moments of ${m.length} values, the model expects ${current.length}`);
     }
+    this.setParameterValues(values);
     this.state = { step: state.step, firstMoment: copyMap(state.firstMoment), secondMoment: copyMap(state.secondMoment) };
+  }
+
+  /** Replaces the parameters (starting weights for a fine-tune), keeping the moments; names and sizes must match. */
+  setParameterValues(values: ReadonlyMap<string, Float32Array>): void {
+    for (const [name, current] of this.values) {
+      const restored = values.get(name);
+      if (!restored) throw new Error(`the starting weights lack parameter '${name}'`);
+      if (restored.length !== current.length) throw new Error(`parameter '${name}' has ${restored.length} values, the model expects ${current.length}`);
+    }
+    for (const [name, current] of this.values) current.set(values.get(name)!);
   }
 }
 
