@@ -64,14 +64,27 @@ test('a checkpoint without a hallucinator still gets the metric table; the dynam
   assert.match(result.stdout, /Dynamics table skipped: .*no hallucinator/);
 });
 
-test('hmmr eval needs --pred and --gt, or --checkpoint, not both', async () => {
-  const neither = await runCli(['eval', '--db', db]);
-  assert.equal(neither.code, 1);
-  assert.match(neither.stderr, /--pred and --gt .* or --checkpoint/);
+test('hmmr eval needs both --pred and --gt, or a checkpoint, not both', async () => {
+  const half = await runCli(['eval', '--db', db, '--pred', join(dir, 'p.json')]);
+  assert.equal(half.code, 1);
+  assert.match(half.stderr, /give both --pred and --gt/);
   const both = await runCli(['eval', '--db', db, '--checkpoint', 'x', '--pred', 'p.json', '--gt', 'g.json']);
   assert.notEqual(both.code, 0);
   assert.match(both.stderr, /mutually exclusive/);
   const missing = await runCli(['eval', '--db', db, '--checkpoint', join(dir, 'nothing-here')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nothing-here: not a checkpoint/);
+});
+
+test('hmmr eval without --pred/--gt/--checkpoint scores the shipped checkpoint, which beats a barely trained model', async () => {
+  const shipped = await runCli(['eval', '--db', db, '--backend', 'wasm', '--no-dynamics', '--json']);
+  assert.equal(shipped.code, 0, shipped.stderr);
+  const evaluation = JSON.parse(shipped.stdout) as CheckpointEvaluation;
+  assert.match(evaluation.checkpoint, /models[/\\]hmmr-embedded[/\\]ckpt-/);
+  assert.equal(evaluation.config, 'embedded');
+  const run = join(dir, 'tiny-baseline');
+  await train(run, 'tiny');
+  const baseline = JSON.parse((await runCli(['eval', '--db', db, '--checkpoint', run, '--backend', 'wasm', '--no-dynamics', '--json'])).stdout) as CheckpointEvaluation;
+  const pa = (e: CheckpointEvaluation) => e.report.rows.find((row) => row.key === 'pa_mpjpe')!.perSequence!;
+  assert.ok(pa(evaluation) < 0.75 * pa(baseline), `shipped PA-MPJPE ${pa(evaluation).toFixed(1)} mm vs ${pa(baseline).toFixed(1)} mm after 2 tiny steps`);
 });
