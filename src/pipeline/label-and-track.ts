@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { DecodeOptions } from '../pose2d/decode-options.js';
-import { labelVideo, type LabelVideoResult } from '../pose2d/label-video.js';
+import { labelVideo, type LabelVideoResult } from './label-video-run.js';
 import { resolveModelFiles, type PoseQuality } from '../pose2d/model-files.js';
 import type { InferenceDevice } from '../pose2d/session.js';
 import { openWorkerPoseSession } from '../pose2d/worker-session.js';
