@@ -34,7 +34,9 @@ export interface LabelAndTrackOptions {
   onVideo?(result: LabelledVideo): void;
 }
 
-export interface LabelledVideo extends LabelVideoResult {
+export interface LabelledVideo extends Omit<LabelVideoResult, 'status'> {
+  /** failed: (distributed labelling, src/queue) a chunk failed on every attempt; `error` says why. */
+  status: LabelVideoResult['status'] | 'failed';
   video: VideoRecord;
   /** Present when this call tracked the run (a fresh run, or a finished one never tracked). */
   tracking?: TrackVideoResult;
