@@ -27,7 +27,7 @@ import { trackAfterLabelling } from '../tracker/track-video.js';
 import type { Progress } from '../util/progress.js';
 import { chunkJobId, planChunks, type ChunkJobData, type ChunkRange } from './chunk-job.js';
 import { decodeChunkResult, type ChunkResult } from './chunk-result.js';
-import { LABEL_QUEUE, openRedis, type RedisAddress } from './connection.js';
+import { LABEL_QUEUE, connectRedis, type RedisAddress } from './connection.js';
 
 export interface CoordinatorOptions {
   address: RedisAddress;
@@ -74,7 +74,7 @@ export async function runCoordinator(db: Db, videos: readonly VideoRecord[], opt
     options.onVideo?.(result);
   };
 
-  const connection = openRedis(options.address);
+  const connection = await connectRedis(options.address);
   const queue = new Queue<ChunkJobData, ChunkResult>(LABEL_QUEUE, {
     connection,
     defaultJobOptions: { attempts: options.attempts, backoff: { type: 'fixed', delay: RETRY_DELAY_MS }, removeOnComplete: false, removeOnFail: false },

@@ -1,6 +1,6 @@
 /** `hmmr status --queue`: what the label queue holds, who works on it, and which chunks failed. */
 import { Queue } from 'bullmq';
-import { LABEL_QUEUE, openRedis, type RedisAddress } from './connection.js';
+import { LABEL_QUEUE, connectRedis, type RedisAddress } from './connection.js';
 
 export interface QueueStatus {
   /** Chunks waiting for a worker (including those waiting to be retried). */
@@ -20,7 +20,7 @@ export interface QueueStatus {
 const FAILURES_SHOWN = 10;
 
 export async function readQueueStatus(address: RedisAddress): Promise<QueueStatus> {
-  const connection = openRedis(address);
+  const connection = await connectRedis(address);
   const queue = new Queue(LABEL_QUEUE, { connection });
   try {
     const [counts, workers, failedJobs] = await Promise.all([

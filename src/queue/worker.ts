@@ -16,7 +16,7 @@ import { labelParamsKey } from '../store/detections.js';
 import { benchStubFrames } from './bench-stub-inference.js';
 import type { ChunkJobData } from './chunk-job.js';
 import { encodeChunkResult, type ChunkResult } from './chunk-result.js';
-import { LABEL_QUEUE, openRedis, type RedisAddress } from './connection.js';
+import { LABEL_QUEUE, connectRedis, type RedisAddress } from './connection.js';
 import { mapPath, type PathMapping } from './path-map.js';
 import { VideoChecker } from './video-check.js';
 
@@ -75,7 +75,7 @@ export async function runLabelWorker(options: LabelWorkerOptions): Promise<{ chu
     return result;
   };
 
-  const connection = openRedis(options.address);
+  const connection = await connectRedis(options.address);
   const worker = new Worker<ChunkJobData, ChunkResult>(LABEL_QUEUE, labelChunk, {
     connection,
     concurrency: options.concurrency,
