@@ -186,7 +186,8 @@ export async function runCoordinator(db: Db, videos: readonly VideoRecord[], opt
     let polls = 0;
     while (inFlight.length > 0 && !options.signal.aborted) {
       if (polls++ % DETAIL_EVERY_POLLS === 0) options.progress?.setDetail?.(await clusterDetail(queue, inFlight.length));
-      for (const video of [...inFlight]) await collect(video);
+      // All videos at once: their Redis round trips overlap (commits are synchronous, so never interleave).
+      await Promise.all([...inFlight].map(collect));
       if (inFlight.length > 0) await sleep(POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
     }
     if (!options.signal.aborted) options.progress?.done();
