@@ -8,7 +8,7 @@ import { DEFAULT_VIDEO_EXTENSIONS } from '../src/ingest/walk.js';
 import { PoseDecoder } from '../src/pose2d/decode.js';
 import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor } from '../src/pose2d/descriptor.js';
 import { resolveModelFiles, type PoseQuality } from '../src/pose2d/model-files.js';
-import { labelVideo } from '../src/pose2d/label-video.js';
+import { labelVideo } from '../src/pipeline/label-video-run.js';
 import { geometryOfFrame, type FrameGeometry, type PoseMaps } from '../src/pose2d/maps.js';
 import { buildInputBatch, pixelFormatFor, type InputBatch } from '../src/pose2d/preprocess.js';
 import { openPoseSession } from '../src/pose2d/session.js';

@@ -5,7 +5,7 @@ import { DEFAULT_VIDEO_EXTENSIONS } from '../src/ingest/walk.js';
 import { ingestPaths } from '../src/ingest/ingest.js';
 import { OPENPOSE_DECODE_DEFAULTS } from '../src/pose2d/decode-options.js';
 import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../src/pose2d/descriptor.js';
-import { labelVideo } from '../src/pose2d/label-video.js';
+import { labelVideo } from '../src/pipeline/label-video-run.js';
 import { resolveModelFiles } from '../src/pose2d/model-files.js';
 import { openWorkerPoseSession } from '../src/pose2d/worker-session.js';
 import { openDatabase } from '../src/store/database.js';

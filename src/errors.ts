@@ -27,6 +27,9 @@ export class DatabaseError extends HmmrError {}
 /** Another hmmr process is using it (a training run folder); the path names it, the reason says who. */
 export class LockedError extends HmmrError {}
 
+/** The distributed label queue's Redis (named by its URL) cannot be reached. */
+export class QueueUnreachableError extends HmmrError {}
+
 /** Flags or arguments that do not make sense together. */
 export class UsageError extends HmmrError {
   constructor(reason: string) {

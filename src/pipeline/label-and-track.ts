@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { DecodeOptions } from '../pose2d/decode-options.js';
-import { labelVideo, type LabelVideoResult } from '../pose2d/label-video.js';
+import { labelVideo, type LabelVideoResult } from './label-video-run.js';
 import { resolveModelFiles, type PoseQuality } from '../pose2d/model-files.js';
 import type { InferenceDevice } from '../pose2d/session.js';
 import { openWorkerPoseSession } from '../pose2d/worker-session.js';
@@ -34,7 +34,9 @@ export interface LabelAndTrackOptions {
   onVideo?(result: LabelledVideo): void;
 }
 
-export interface LabelledVideo extends LabelVideoResult {
+export interface LabelledVideo extends Omit<LabelVideoResult, 'status'> {
+  /** failed: (distributed labelling, src/queue) a chunk failed on every attempt; `error` says why. */
+  status: LabelVideoResult['status'] | 'failed';
   video: VideoRecord;
   /** Present when this call tracked the run (a fresh run, or a finished one never tracked). */
   tracking?: TrackVideoResult;

@@ -3,14 +3,11 @@
  * <video name>_<12-digit frame index>_keypoints.json, holding {"version": 1.3, "people": [...]} with
  * pose_keypoints_2d as flat x, y, confidence triples in original video pixels (0, 0, 0 where a
  * keypoint is missing) and the empty face/hand/3D arrays OpenPose always includes, so tools that read
- * OpenPose output read these too.
+ * OpenPose output read these too. (Exporting the store's label runs is pipeline/export-openpose.ts.)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import type { PoseFrame } from '../domain.js';
-import type { Db } from '../store/database.js';
-import { listLabelRuns, readDetections } from '../store/detections.js';
-import type { VideoRecord } from '../store/videos.js';
 
 export interface OpenPoseFrameJson {
   version: 1.3;
@@ -60,28 +57,4 @@ export function writeOpenPoseFrames(frames: readonly PoseFrame[], videoName: str
     writeFileSync(join(outDir, openPoseFileName(videoName, frame.frameIndex)), JSON.stringify(openPoseFrameJson(frame)));
   }
   return frames.length;
-}
-
-export interface OpenPoseExportResult {
-  videos: { videoId: number; path: string; labelRunId: number | null; name: string; files: number }[];
-  files: number;
-}
-
-/**
- * Exports each video's newest finished label run. Files of all videos go into one folder, named by
- * video file name; videos sharing a name get their id appended (`clip_v7`) so nothing is overwritten.
- * Videos without a finished label run are listed with labelRunId null and no files.
- */
-export function exportOpenPose(db: Db, videos: readonly VideoRecord[], outDir: string): OpenPoseExportResult {
-  const names = videos.map((video) => basename(video.path, extname(video.path)));
-  const result: OpenPoseExportResult = { videos: [], files: 0 };
-  videos.forEach((video, i) => {
-    const shared = names.filter((name) => name === names[i]).length > 1;
-    const name = shared ? `${names[i]}_v${video.id}` : names[i]!;
-    const run = listLabelRuns(db, { videoId: video.id, status: 'done' })[0];
-    const files = run ? writeOpenPoseFrames(readDetections(db, run.id), name, outDir) : 0;
-    result.videos.push({ videoId: video.id, path: video.path, labelRunId: run?.id ?? null, name, files });
-    result.files += files;
-  });
-  return result;
 }

@@ -5,7 +5,7 @@
  * out on purpose: they change speed, not results.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../store/detections.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import type { DecodeOptions } from './decode-options.js';
 import type { PoseModelDescriptor } from './descriptor.js';
 

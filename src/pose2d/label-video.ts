@@ -1,21 +1,18 @@
 /**
- * Labels one video: frame source → preprocess → network (batched) → decode → store, as three stages
- * joined by bounded queues so they overlap: while the network runs batch k (in a worker thread with
- * worker-session.ts), the main thread groups and stores batch k−1 and reads and preprocesses batch
+ * Labels a range of a video's frames: frame source → preprocess → network (batched) → decode, as
+ * three stages joined by bounded queues so they overlap: while the network runs batch k (in a worker
+ * thread with worker-session.ts), the main thread decodes batch k−1 and reads and preprocesses batch
  * k+1 from ffmpeg, which keeps decoding in its own process.
  *
- * Resumable: frames are committed in chunks, each in one transaction with the run's next_frame, so a
- * restart (even after kill -9) continues from next_frame with no duplicate or missing rows. On abort
- * (SIGINT) reading stops, everything already read is finished and committed, and the run stays
- * 'running' for the next invocation.
+ * Storage is not this file's business: each decoded batch goes to the caller's `onFrames`, which
+ * stores it (src/pipeline/label-video-run.ts, the local `hmmr label`) or sends it back to a
+ * coordinator (src/queue/worker.ts). Both call this one function, so local and distributed
+ * labelling share one code path and give the same people frame for frame.
  */
+import type { Person2D } from '../domain.js';
+import { BadVideoError } from '../errors.js';
 import type { Progress } from '../util/progress.js';
-import type { Db } from '../store/database.js';
-import { commitDetectionChunk, failLabelRun, finishLabelRun, type DetectionFrame } from '../store/detections.js';
-import { claimLabelRun, keepLeaseAlive, newLabelLease, releaseLabelLease, type LabelLease } from '../store/label-lease.js';
-import type { VideoRecord } from '../store/videos.js';
-import { BadVideoError, describeError } from '../errors.js';
-import { readFrames, type DecodedFrame } from '../video/frame-source.js';
+import { readFrames, type DecodedFrame, type SourceInfo } from '../video/frame-source.js';
 import { isFrameKept, subsampleStep } from '../video/frame-geometry.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { PoseDecoder } from './decode.js';
@@ -26,39 +23,51 @@ import { geometryOfFrame, type PoseMaps } from './maps.js';
 import { normalisationTables, pixelFormatFor, writeFrameTensor } from './preprocess.js';
 import type { PoseSession } from './session.js';
 
-export interface LabelVideoOptions {
+/** Everything that changes the detections (recorded in the label run's params). */
+export interface LabelSettings {
   inputHeight: number;
   /** Subsample to this many frames per second (original frame indices are kept). */
   fps?: number;
-  /** Frames per network call. */
-  batchSize: number;
-  /** Frames per transaction, the unit of resumption. */
-  chunkFrames: number;
   /** Overrides of the model descriptor's decoding defaults. */
   decode?: Partial<DecodeOptions>;
   /** Flip averaging (flip.ts): a second, mirrored inference per frame. */
   flip?: boolean;
-  /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
-  queueDepth?: number;
-  signal?: AbortSignal;
-  progress?: Progress;
-  /** This process's lease on the runs it labels (one per process; a fresh one when absent). */
-  lease?: LabelLease;
 }
 
-export interface LabelVideoResult {
-  /** The label run: the seam where tracking picks up the detections. */
-  runId: number;
+export interface LabelFramesOptions extends LabelSettings {
+  /** Frames per network call. */
+  batchSize: number;
+  /** First frame index to label (a resumed run's next_frame, or a chunk's start). */
+  startFrame?: number;
+  /** Stop before this frame index (a chunk's end); the end of the video when absent. */
+  endFrame?: number;
+  /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
+  queueDepth?: number;
+  /** Stops reading; everything already read is finished and handed to onFrames. */
+  signal?: AbortSignal;
+  progress?: Progress;
+}
+
+/** The video as the frame source needs it: where it is and what ffprobe said about it. */
+export interface VideoToLabel extends SourceInfo {
+  path: string;
+}
+
+/** One labelled frame, with everybody found in it (possibly nobody). */
+export interface LabelledFrame {
+  frameIndex: number;
+  timeSec: number;
+  sceneScore: number | null;
+  people: Person2D[];
+}
+
+export interface LabelFramesOutcome {
   /**
-   * partial: the video's tail is damaged; the frames before it are labelled and the run is done.
-   * busy: another process holds the run's lease (it is labelling this video now); nothing was done.
+   * complete: every frame of the range was labelled. damaged: the video could not be decoded past
+   * `damage` (the frames before it were labelled). interrupted: the signal stopped reading.
    */
-  status: 'done' | 'partial' | 'already-done' | 'interrupted' | 'busy';
-  /** Frames labelled by this call (not counting earlier, resumed-from work). */
-  framesLabelled: number;
-  params: LabelParams;
-  /** Where decoding stopped (partial), or which process is labelling the video (busy). */
-  error?: string;
+  status: 'complete' | 'damaged' | 'interrupted';
+  damage?: BadVideoError;
 }
 
 type FrameInfo = Pick<DecodedFrame, 'index' | 'timeSec' | 'sceneScore' | 'contentWidth' | 'contentHeight' | 'scale'>;
@@ -75,37 +84,45 @@ interface MapsJob {
   maps: PoseMaps[];
 }
 
-/** Frames the frame source will deliver from startFrame on, given the subsampling. */
-export function keptFrameCount(frameCount: number, videoFps: number, targetFps: number | undefined, startFrame = 0): number {
+/** Frames the frame source will deliver in [startFrame, endFrame), given the subsampling. */
+export function keptFrameCount(frameCount: number, videoFps: number, targetFps: number | undefined, startFrame = 0, endFrame = frameCount): number {
   const step = subsampleStep(videoFps, targetFps);
   let count = 0;
-  for (let index = startFrame; index < frameCount; index++) if (isFrameKept(index, startFrame, step)) count++;
+  for (let index = startFrame; index < Math.min(endFrame, frameCount); index++) if (isFrameKept(index, startFrame, step)) count++;
   return count;
 }
 
-export async function labelVideo(db: Db, video: VideoRecord, session: PoseSession, options: LabelVideoOptions): Promise<LabelVideoResult> {
+/** A model as a label run records it: its descriptor and the ONNX file's sha256. */
+export type LabelModel = Pick<PoseSession, 'descriptor' | 'modelSha256'>;
+
+/** The label run parameters these settings give with this model (checks flip is possible). */
+export function labelParamsFor(model: LabelModel, settings: LabelSettings): LabelParams {
+  const { descriptor } = model;
+  if (settings.flip) flipTables(descriptor);
+  const decode = resolveDecodeOptions(descriptor.decode, settings.decode);
+  return labelParams(descriptor, model.modelSha256, { ...settings, decode, flip: settings.flip ?? false });
+}
+
+/**
+ * Labels frames [startFrame, endFrame) of `video`, handing each decoded batch, in frame order, to
+ * `onFrames` (awaited: a slow consumer holds the pipeline back). Throws what a stage throws (the
+ * network, the consumer); a damaged video is not thrown but reported in the outcome.
+ */
+export async function labelFrames(
+  video: VideoToLabel,
+  session: PoseSession,
+  options: LabelFramesOptions,
+  onFrames: (frames: LabelledFrame[]) => void | Promise<void>,
+): Promise<LabelFramesOutcome> {
   const { descriptor } = session;
   const decode = resolveDecodeOptions(descriptor.decode, options.decode);
   const flip = options.flip ?? false;
-  // Checked before the run starts: a descriptor without mirrored limbs cannot flip.
+  // Checked before reading starts: a descriptor without mirrored limbs cannot flip.
   const mirror = flip ? flipTables(descriptor) : undefined;
-  const params = labelParams(descriptor, session.modelSha256, { ...options, decode, flip });
   // Network images per frame: the frame, and its mirror image when flip averaging.
   const copies = flip ? 2 : 1;
-  const lease = options.lease ?? newLabelLease();
-  const claim = claimLabelRun(db, {
-    videoId: video.id,
-    source: 'onnx',
-    modelName: descriptor.name,
-    modelSha256: session.modelSha256,
-    keypointFormat: descriptor.keypointFormat.name,
-    params,
-    framesTotal: keptFrameCount(video.frameCount, video.fps, options.fps),
-  }, lease);
-  const { run } = claim;
-  if (!claim.claimed) return { runId: run.id, status: 'busy', framesLabelled: 0, params, error: `${video.path}: being labelled by another process (${claim.heldBy}); skipped` };
-  if (run.status === 'done') return { runId: run.id, status: 'already-done', framesLabelled: 0, params, ...(run.partial ? { error: `${video.path}: ${run.error}` } : {}) };
-  const stopHeartbeat = keepLeaseAlive(db, run.id, lease);
+  const startFrame = options.startFrame ?? 0;
+  const endFrame = options.endFrame ?? Number.POSITIVE_INFINITY;
 
   const depth = options.queueDepth ?? 2;
   const batches = new BoundedQueue<InputBatchJob>(depth);
@@ -116,9 +133,8 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     results.fail(error);
     stopReading.abort();
   };
-  options.progress?.setTotal(keptFrameCount(video.frameCount, video.fps, options.fps, run.nextFrame));
 
-  let videoError: BadVideoError | undefined;
+  let damage: BadVideoError | undefined;
   let interrupted = false;
   const read = async () => {
     const tables = normalisationTables(descriptor.input);
@@ -129,11 +145,12 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
         padToMultiple: descriptor.stride,
         pixelFormat: pixelFormatFor(descriptor.input),
         fps: options.fps,
-        startFrame: run.nextFrame,
+        startFrame,
         signal: stopReading.signal,
         source: { width: video.width, height: video.height, fps: video.fps, frameCount: video.frameCount, frameCountExact: video.frameCountExact, variableFps: video.variableFps },
       });
       for await (const frame of frames) {
+        if (frame.index >= endFrame) break;
         if (options.signal?.aborted) {
           interrupted = true;
           break;
@@ -150,9 +167,9 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
         }
       }
     } catch (error) {
-      // A damaged video: the frame source delivered every good frame first; label those, then finish partial.
+      // A damaged video: the frame source delivered every good frame first; label those.
       if (!(error instanceof BadVideoError)) throw error;
-      videoError = error;
+      damage = error;
     }
     if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * copies * 3 * job.width * job.height) });
     batches.close();
@@ -166,60 +183,29 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     results.close();
   };
 
-  let nextFrame = run.nextFrame;
-  let framesLabelled = 0;
-  const store = async () => {
+  const decodeAll = async () => {
     const decoder = new PoseDecoder(descriptor, decode);
     const original = { width: video.width, height: video.height };
-    let pending: DetectionFrame[] = [];
-    const commit = () => {
-      if (pending.length === 0) return;
-      const after = pending[pending.length - 1]!.frameIndex + 1;
-      commitDetectionChunk(db, run.id, nextFrame, pending, after, lease);
-      nextFrame = after;
-      framesLabelled += pending.length;
-      pending = [];
-    };
     for await (const job of results) {
-      job.frames.forEach((frame, i) => {
+      const labelled = job.frames.map((frame, i): LabelledFrame => {
         const maps = mirror ? averageWithMirror(job.maps[2 * i]!, job.maps[2 * i + 1]!, descriptor, mirror) : job.maps[i]!;
         const people = decoder.decode(maps, geometryOfFrame(frame, original));
-        pending.push({ frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people });
+        return { frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people };
       });
+      await onFrames(labelled);
       options.progress?.tick(job.frames.length);
-      if (pending.length >= options.chunkFrames) commit();
     }
-    commit();
   };
 
-  const stages = [read, infer, store].map((stage) =>
+  const stages = [read, infer, decodeAll].map((stage) =>
     stage().catch((error: unknown) => {
       failAll(error);
       throw error;
     }),
   );
   const outcomes = await Promise.allSettled(stages);
-  stopHeartbeat();
   const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failure) {
-    // Committed chunks stay; the error is shown by `hmmr status` and the next run resumes.
-    try {
-      failLabelRun(db, run.id, describeError(failure.reason), lease);
-    } catch {
-      // The database itself may be what failed; the original error matters more.
-    }
-    throw failure.reason;
-  }
-
-  if (videoError) {
-    // The damage is in the file: a rerun would stop at the same frame, so the run is done, flagged partial.
-    finishLabelRun(db, run.id, videoError.reason);
-    return { runId: run.id, status: 'partial', framesLabelled, params, error: videoError.message };
-  }
-  if (interrupted) {
-    releaseLabelLease(db, run.id, lease);
-    return { runId: run.id, status: 'interrupted', framesLabelled, params };
-  }
-  finishLabelRun(db, run.id);
-  return { runId: run.id, status: 'done', framesLabelled, params };
+  if (failure) throw failure.reason;
+  if (damage) return { status: 'damaged', damage };
+  return { status: interrupted ? 'interrupted' : 'complete' };
 }

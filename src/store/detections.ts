@@ -11,6 +11,7 @@ import type { Person2D, PoseFrame } from '../domain.js';
 import { DatabaseError } from '../errors.js';
 import { blobToFloat32, float32ToBlob, type Db } from './database.js';
 import type { LabelLease } from './label-lease.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 export type LabelRunStatus = 'running' | 'done' | 'failed';
 
@@ -57,14 +58,6 @@ export interface DetectionFrame {
 /** A stored frame: the PoseFrame plus the shot-cut signal the tracker splits tracks on. */
 export interface StoredPoseFrame extends PoseFrame {
   sceneScore: number | null;
-}
-
-/** JSON with object keys sorted at every level, so equal parameters always give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
-    return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  });
 }
 
 export function labelParamsKey(modelSha256: string, params: object): string {

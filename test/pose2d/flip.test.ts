@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BadInputFileError } from '../../src/errors.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
 import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
-import { labelVideo } from '../../src/pose2d/label-video.js';
+import { labelVideo } from '../../src/pipeline/label-video-run.js';
 import { openPoseSession } from '../../src/pose2d/session.js';
 import { openDatabase } from '../../src/store/database.js';
 import { getLabelRun, readDetections } from '../../src/store/detections.js';

@@ -9,7 +9,7 @@ import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
 import { resolveDecodeOptions } from '../../src/pose2d/decode-options.js';
 import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { openPoseFileName } from '../../src/pose2d/export-openpose.js';
-import { labelVideo, type LabelVideoOptions } from '../../src/pose2d/label-video.js';
+import { labelVideo, type LabelVideoOptions } from '../../src/pipeline/label-video-run.js';
 import type { PoseSession } from '../../src/pose2d/session.js';
 import { openWorkerPoseSession } from '../../src/pose2d/worker-session.js';
 import { openDatabase, type Db } from '../../src/store/database.js';

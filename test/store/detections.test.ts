@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import { DatabaseError } from '../../src/errors.js';
 import type { Db } from '../../src/store/database.js';
 import {
-  canonicalJson,
   commitDetectionChunk,
   countDetectionFrames,
   failLabelRun,
@@ -16,6 +15,7 @@ import {
   startLabelRun,
   type DetectionFrame,
 } from '../../src/store/detections.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { databaseWithVideoRow } from '../helpers/video-row.js';
 

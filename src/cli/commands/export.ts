@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { exportGroundTruth } from '../../eval/export-ground-truth.js';
-import { exportOpenPose } from '../../pose2d/export-openpose.js';
+import { exportOpenPose } from '../../pipeline/export-openpose.js';
 import type { Db } from '../../store/database.js';
 import { writeTrackedExports, type TrackedExportFormat } from '../../tracker/export-tracks.js';
 import type { TubeSplit } from '../../store/tubes.js';

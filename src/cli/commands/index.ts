@@ -15,6 +15,7 @@ import { synthCommand } from './synth.js';
 import { trackCommand } from './track.js';
 import { trainCommand } from './train.js';
 import { tubesCommand } from './tubes.js';
+import { workerCommand } from './worker.js';
 
 /** A command plus the one example `hmmr --help` shows for it. */
 export interface HmmrCommand {
@@ -28,6 +29,7 @@ export const commands: readonly HmmrCommand[] = [
   { module: demoCommand as never, example: ['$0 demo', 'the whole pipeline on the shipped clip into ./hmmr-demo: tubes, training, eval tables, a 2D+3D overlay video'] },
   { module: ingestCommand as never, example: ['$0 ingest ./videos', 'probe, hash and register every video below ./videos'] },
   { module: labelCommand as never, example: ['$0 label --fps 5', 'detect every person in the ingested videos, 5 frames per second (resumable)'] },
+  { module: workerCommand as never, example: ['$0 worker --queue redis://10.0.0.5:6379', 'label chunks for a `hmmr label --queue` coordinator on another machine'] },
   { module: statusCommand as never, example: ['$0 status --json', 'every video with its stage, as JSON'] },
   { module: trackCommand as never, example: ['$0 track --max-gap 20', 'link stored detections into tracks and tubes again'] },
   { module: tubesCommand as never, example: ['$0 tubes set 12 14 --reject', 'reject tubes 12 and 14: train, eval and export leave them out'] },

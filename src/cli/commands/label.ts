@@ -5,6 +5,8 @@ import { labelAndTrackVideos, labelProgressLabel, type LabelledVideo } from '../
 import { parseDecodeOverrides, type AssemblyOrder } from '../../pose2d/decode-options.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
+import { parseRedisUrl } from '../../queue/connection.js';
+import { DEFAULT_CHUNK_ATTEMPTS, runCoordinator } from '../../queue/coordinator.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -33,6 +35,8 @@ interface LabelArgs extends GlobalArgs {
   minParts?: number;
   minMeanScore?: number;
   flip: boolean;
+  queue?: string;
+  attempts: number;
 }
 
 /** Decoding flags default to the model descriptor's "decode" block (its authors' settings). */
@@ -64,8 +68,11 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       .option('assembly-order', { type: 'string', choices: ['strongest-first', 'limb-table'], defaultDescription: FROM_DESCRIPTOR, describe: 'how limbs grow people' })
       .option('min-parts', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'fewest keypoints per person (OpenPose min_subset_cnt)' })
       .option('min-mean-score', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'lowest mean score per keypoint (OpenPose min_subset_score)' })
+      .option('queue', { type: 'string', describe: 'distributed: enqueue --chunk-frames chunks on this Redis (redis://host:port[/db]) for `hmmr worker` processes and commit their results (docs/distributed.md)' })
+      .option('attempts', { type: 'number', default: DEFAULT_CHUNK_ATTEMPTS, describe: 'with --queue: tries per chunk before it and its video fail' })
       .example('$0 label', 'label every ingested video with the shipped model')
       .example('$0 label --video 3 --fps 5 --batch 8', 'one video, 5 frames per second, 8 frames per network call')
+      .example('$0 label --queue redis://10.0.0.5:6379', 'label on every `hmmr worker` connected to that Redis; this process commits')
       .example('$0 label --quality fast', 'the small shipped network: ~3× faster, misses more keypoints on hard poses')
       .example('$0 label --model body25.onnx --descriptor models/descriptors/openpose_body25.json', 'an OpenPose BODY_25 export') as never,
   handler: (args) =>
@@ -73,12 +80,14 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       if (!(args.batch >= 1) || !Number.isInteger(args.batch)) throw new UsageError('--batch must be a positive integer');
       if (!(args.chunkFrames >= 1) || !Number.isInteger(args.chunkFrames)) throw new UsageError('--chunk-frames must be a positive integer');
       if (args.fps !== undefined && !(args.fps > 0)) throw new UsageError('--fps must be positive');
+      if (!(args.attempts >= 1) || !Number.isInteger(args.attempts)) throw new UsageError('--attempts must be a positive integer');
+      const queue = args.queue === undefined ? undefined : parseRedisUrl(args.queue);
       const device = (args.device ?? envConfig.onnxDevice ?? 'cpu') as InferenceDevice;
       if (device !== 'cpu' && device !== 'cuda') throw new UsageError(`device "${device}" is not cpu or cuda`);
 
       // Labels are the product: without a model named, label with the stronger network (README: choosing a model).
       const quality = args.quality ?? (args.model === undefined && args.descriptor === undefined ? LABEL_DEFAULT_QUALITY : undefined);
-      const { descriptor } = resolveModelFiles({ model: args.model, descriptor: args.descriptor, quality });
+      const { descriptor, modelPath } = resolveModelFiles({ model: args.model, descriptor: args.descriptor, quality });
       const inputHeight = args.inputHeight ?? descriptor.input.defaultHeight;
       if (!Number.isInteger(inputHeight) || inputHeight < descriptor.stride) throw new UsageError(`--input-height must be an integer of at least ${descriptor.stride}`);
       const decode = parseDecodeOverrides(
@@ -104,31 +113,45 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       const videos = selectVideos(db, args.video);
       if (videos.length === 0) return { summary: 'no ingested videos; run hmmr ingest <folder> first', data: { videos: [] } };
 
-      const { modelPath, results } = await labelAndTrackVideos(db, videos, {
-        model: args.model,
-        descriptor: args.descriptor,
-        quality,
-        flip: args.flip,
-        device,
-        inputHeight,
-        fps: args.fps,
-        batchSize: args.batch,
-        chunkFrames: args.chunkFrames,
-        decode,
-        signal: ctx.signal,
-        progressFor: (video) => ctx.progress(labelProgressLabel(video), undefined, 'frames'),
-        onVideo: (result) => {
-          if (result.error) (result.status === 'busy' ? ctx.log.info : ctx.log.error)(`hmmr: ${result.error}`);
-          if (result.tracking) ctx.log.info(describeTracking(result.tracking));
-        },
-      });
+      const onVideo = (result: LabelledVideo) => {
+        if (result.error) (result.status === 'busy' ? ctx.log.info : ctx.log.error)(`hmmr: ${result.error}`);
+        if (result.tracking) ctx.log.info(describeTracking(result.tracking));
+      };
+      const settings = { inputHeight, fps: args.fps, decode, flip: args.flip };
+      const results = queue
+        ? await runCoordinator(db, videos, {
+            address: queue,
+            descriptor,
+            modelPath,
+            settings,
+            batchSize: args.batch,
+            chunkFrames: args.chunkFrames,
+            attempts: args.attempts,
+            signal: ctx.signal,
+            progress: ctx.progress(`label via ${args.queue}`, undefined, 'frames'),
+            onVideo,
+          })
+        : (
+            await labelAndTrackVideos(db, videos, {
+              model: args.model,
+              descriptor: args.descriptor,
+              quality,
+              device,
+              ...settings,
+              batchSize: args.batch,
+              chunkFrames: args.chunkFrames,
+              signal: ctx.signal,
+              progressFor: (video) => ctx.progress(labelProgressLabel(video), undefined, 'frames'),
+              onVideo,
+            })
+          ).results;
       if (ctx.signal.aborted) throw new InterruptedError();
 
       const lines = results.map((r) => {
         return `${String(r.video.id).padStart(3)}  ${describeLabelling(r)}  ${r.video.path}  (label run ${r.runId})`;
       });
-      // A damaged video (labelled up to the damage, now or before) is an input that partly failed.
-      const failed = results.filter((r) => r.status === 'partial' || (r.status === 'already-done' && r.error !== undefined)).length;
+      // A damaged video (labelled up to the damage, now or before) or a failed one is an input that (partly) failed.
+      const failed = results.filter((r) => r.status === 'partial' || r.status === 'failed' || (r.status === 'already-done' && r.error !== undefined)).length;
       return {
         summary: lines.join('\n'),
         data: {
@@ -153,5 +176,7 @@ function describeLabelling(result: LabelledVideo): string {
       return `interrupted after ${result.framesLabelled} frames`;
     case 'done':
       return `${result.framesLabelled} frames labelled`;
+    case 'failed':
+      return `failed after ${result.framesLabelled} frames`;
   }
 }

@@ -1,18 +1,40 @@
 import type { CommandModule } from 'yargs';
 import { collectStatus, type StatusReport } from '../../ingest/status.js';
+import { parseRedisUrl } from '../../queue/connection.js';
+import { readQueueStatus, type QueueStatus } from '../../queue/queue-status.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
-export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+interface StatusArgs extends GlobalArgs {
+  queue?: string;
+}
+
+export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
   command: 'status',
-  describe: 'list every video with its metadata and pipeline stage, and totals',
-  builder: (yargs) => yargs.example('$0 status --json', 'machine-readable status of the default database') as never,
+  describe: 'list every video with its metadata and pipeline stage, and totals (with --queue: the label queue too)',
+  builder: (yargs) =>
+    yargs
+      .option('queue', { type: 'string', describe: 'also show the distributed label queue on this Redis (redis://host:port[/db]): depth, workers, failed chunks' })
+      .example('$0 status --json', 'machine-readable status of the default database')
+      .example('$0 status --queue redis://10.0.0.5:6379', 'and the queue a `hmmr label --queue` coordinator feeds') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
+      const address = args.queue === undefined ? undefined : parseRedisUrl(args.queue);
       const report = collectStatus(ctx.openDb());
-      return { summary: formatStatus(report), data: report };
+      if (!address) return { summary: formatStatus(report), data: report };
+      const queue = await readQueueStatus(address);
+      return { summary: `${formatStatus(report)}
+${formatQueueStatus(args.queue!, queue)}`, data: { ...report, queue } };
     }),
 };
+
+function formatQueueStatus(url: string, queue: QueueStatus): string {
+  const lines = [
+    `queue ${url}: ${queue.queued} chunks queued, ${queue.active} labelling, ${queue.completed} labelled awaiting commit, ${queue.failed} failed; ${queue.workers} workers`,
+  ];
+  for (const failure of queue.failures) lines.push(`  failed ${failure.job} after ${failure.attempts} attempts: ${failure.reason}`);
+  return lines.join('\n');
+}
 
 function formatStatus(report: StatusReport): string {
   const lines = report.videos.map((v) => {
