@@ -70,7 +70,7 @@ export default async function pose2dQualityBench(): Promise<BenchTable> {
         }
         if (FLIP_CLIPS.includes(clip.name)) {
           const flipStarted = performance.now();
-          const flipped = await networkFrames(session, clip.path, { width: clip.width, height: clip.height }, FPS, true);
+          const flipped = await networkFrames(session, clip.path, { width: clip.width, height: clip.height }, FPS, { flip: true });
           const flipMs = (performance.now() - flipStarted) / flipped.length;
           const decoder = new PoseDecoder(descriptor);
           const score = scoreDecoding(flipped, descriptor, (frame) => decoder.decode(frame.maps, frame.geometry), clip.people);

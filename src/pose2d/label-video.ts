@@ -18,12 +18,10 @@ import { BadVideoError, describeError } from '../errors.js';
 import { readFrames, type DecodedFrame } from '../video/frame-source.js';
 import { isFrameKept, subsampleStep } from '../video/frame-geometry.js';
 import { BoundedQueue } from './bounded-queue.js';
-import { PoseDecoder } from './decode.js';
-import { resolveDecodeOptions, type DecodeOptions } from './decode-options.js';
-import { averageWithMirror, flipTables } from './flip.js';
+import type { DecodeOptions } from './decode-options.js';
 import { labelParams, type LabelParams } from './label-params.js';
-import { geometryOfFrame, type PoseMaps } from './maps.js';
-import { normalisationTables, pixelFormatFor, writeFrameTensor } from './preprocess.js';
+import { geometryOfFrame } from './maps.js';
+import { PeopleFinder, type BatchMaps, type NetworkBatch } from './people-finder.js';
 import type { PoseSession } from './session.js';
 
 export interface LabelVideoOptions {
@@ -38,6 +36,8 @@ export interface LabelVideoOptions {
   decode?: Partial<DecodeOptions>;
   /** Flip averaging (flip.ts): a second, mirrored inference per frame. */
   flip?: boolean;
+  /** Multi-scale averaging (multi-scale.ts): input scales, 1 among them; absent = [1]. */
+  scales?: readonly number[];
   /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
   queueDepth?: number;
   signal?: AbortSignal;
@@ -65,14 +65,12 @@ type FrameInfo = Pick<DecodedFrame, 'index' | 'timeSec' | 'sceneScore' | 'conten
 
 interface InputBatchJob {
   frames: FrameInfo[];
-  data: Float32Array;
-  width: number;
-  height: number;
+  batch: NetworkBatch;
 }
 
 interface MapsJob {
   frames: FrameInfo[];
-  maps: PoseMaps[];
+  maps: BatchMaps;
 }
 
 /** Frames the frame source will deliver from startFrame on, given the subsampling. */
@@ -85,13 +83,9 @@ export function keptFrameCount(frameCount: number, videoFps: number, targetFps: 
 
 export async function labelVideo(db: Db, video: VideoRecord, session: PoseSession, options: LabelVideoOptions): Promise<LabelVideoResult> {
   const { descriptor } = session;
-  const decode = resolveDecodeOptions(descriptor.decode, options.decode);
-  const flip = options.flip ?? false;
-  // Checked before the run starts: a descriptor without mirrored limbs cannot flip.
-  const mirror = flip ? flipTables(descriptor) : undefined;
-  const params = labelParams(descriptor, session.modelSha256, { ...options, decode, flip });
-  // Network images per frame: the frame, and its mirror image when flip averaging.
-  const copies = flip ? 2 : 1;
+  // Built before the run starts: a descriptor without mirrored limbs cannot flip.
+  const finder = new PeopleFinder(descriptor, options);
+  const params = labelParams(descriptor, session.modelSha256, { ...options, decode: finder.decode, flip: finder.flip, scales: finder.scales });
   const lease = options.lease ?? newLabelLease();
   const claim = claimLabelRun(db, {
     videoId: video.id,
@@ -121,13 +115,12 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
   let videoError: BadVideoError | undefined;
   let interrupted = false;
   const read = async () => {
-    const tables = normalisationTables(descriptor.input);
     let job: InputBatchJob | undefined;
     try {
       const frames = readFrames(video.path, {
         height: options.inputHeight,
         padToMultiple: descriptor.stride,
-        pixelFormat: pixelFormatFor(descriptor.input),
+        pixelFormat: finder.pixelFormat,
         fps: options.fps,
         startFrame: run.nextFrame,
         signal: stopReading.signal,
@@ -138,10 +131,8 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
           interrupted = true;
           break;
         }
-        job ??= { frames: [], data: new Float32Array(options.batchSize * copies * 3 * frame.width * frame.height), width: frame.width, height: frame.height };
-        const packed = { data: frame.data, width: frame.width, height: frame.height, pixelFormat: pixelFormatFor(descriptor.input) };
-        writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies);
-        if (flip) writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies + 1, true);
+        job ??= { frames: [], batch: finder.newBatch(frame, options.batchSize) };
+        finder.add(job.batch, frame);
         const { index, timeSec, sceneScore, contentWidth, contentHeight, scale } = frame;
         job.frames.push({ index, timeSec, sceneScore, contentWidth, contentHeight, scale });
         if (job.frames.length === options.batchSize) {
@@ -154,13 +145,13 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
       if (!(error instanceof BadVideoError)) throw error;
       videoError = error;
     }
-    if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * copies * 3 * job.width * job.height) });
+    if (job) await batches.push({ ...job, batch: finder.filled(job.batch) });
     batches.close();
   };
 
   const infer = async () => {
     for await (const job of batches) {
-      const maps = await session.run(job.data, job.frames.length * copies, job.height, job.width);
+      const maps = await finder.infer(session, job.batch);
       await results.push({ frames: job.frames, maps });
     }
     results.close();
@@ -169,7 +160,6 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
   let nextFrame = run.nextFrame;
   let framesLabelled = 0;
   const store = async () => {
-    const decoder = new PoseDecoder(descriptor, decode);
     const original = { width: video.width, height: video.height };
     let pending: DetectionFrame[] = [];
     const commit = () => {
@@ -182,8 +172,7 @@ export async function labelVideo(db: Db, video: VideoRecord, session: PoseSessio
     };
     for await (const job of results) {
       job.frames.forEach((frame, i) => {
-        const maps = mirror ? averageWithMirror(job.maps[2 * i]!, job.maps[2 * i + 1]!, descriptor, mirror) : job.maps[i]!;
-        const people = decoder.decode(maps, geometryOfFrame(frame, original));
+        const people = finder.peopleIn(finder.mapsOf(job.maps, i), geometryOfFrame(frame, original));
         pending.push({ frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people });
       });
       options.progress?.tick(job.frames.length);

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { formatDemoResult } from '../../demo/format-demo.js';
 import { DEMO_CLIP, DEMO_DEFAULTS, runDemo } from '../../demo/run-demo.js';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
+import { POSE_QUALITIES, type PoseQuality } from '../../pose2d/model-files.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -17,6 +18,7 @@ interface DemoArgs extends GlobalArgs {
   config: string;
   clip: string;
   backend?: string;
+  quality: PoseQuality;
 }
 
 export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
@@ -32,6 +34,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('seed', { type: 'number', default: DEMO_DEFAULTS.seed, describe: 'seed for the synthetic data and the training run' })
       .option('config', { type: 'string', default: DEMO_DEFAULTS.config, describe: `training preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or JSON config` })
       .option('clip', { type: 'string', default: DEMO_CLIP, defaultDescription: 'the shipped table-tennis clip', describe: 'the video to label and render' })
+      .option('quality', { type: 'string', choices: POSE_QUALITIES, default: DEMO_DEFAULTS.quality, describe: 'the shipped pose model that labels the clip: fast, or accurate (~3× the labelling time, more keypoints on hard poses)' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
       .example('$0 demo', 'everything in ./hmmr-demo, a few minutes on a laptop CPU')
       .example('$0 demo --out /tmp/d --steps 10 --fps 8', 'a quick smoke run') as never,
@@ -55,6 +58,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
           frames: args.frames,
           seed: args.seed,
           config: args.config,
+          quality: args.quality,
           ...(args.backend !== undefined ? { backend: args.backend } : {}),
         },
         ctx,
