@@ -4,9 +4,9 @@
  *
  * A person's scale: body segment lengths as fractions of standing height H (Drillis & Contini's
  * segment table: upper arm 0.186 H, forearm 0.146 H, thigh 0.245 H, shank 0.246 H, shoulder width
- * 0.259 H, shoulder-to-hip 0.3 H, neck-to-nose ~0.09 H). Each body limb present gives an estimate
- * length / fraction of H; their median is the person's H (robust to one wrong limb; foreshortening
- * only shortens limbs).
+ * 0.259 H, shoulder-to-hip 0.3 H; neck-to-nose ~0.12 H, the neck keypoint being the shoulders'
+ * midpoint). Each body limb present gives an estimate length / fraction of H; their median is the
+ * person's H (robust to one wrong limb; foreshortening only shortens limbs).
  *
  * - merged: a limb longer than MERGED_LIMB_FACTOR times what the rest of the body says it should be.
  *   A skeleton that spans two people has a limb reaching from one to the other.
@@ -33,7 +33,7 @@ const BODY_LIMBS: readonly (readonly [string, string, number])[] = [
   ['left_hip', 'left_knee', 0.245],
   ['right_knee', 'right_ankle', 0.246],
   ['left_knee', 'left_ankle', 0.246],
-  ['neck', 'nose', 0.09],
+  ['neck', 'nose', 0.12],
 ];
 
 export const MERGED_LIMB_FACTOR = 2;
