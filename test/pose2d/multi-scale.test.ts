@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../src/errors.js';
-import { ingestPaths } from '../../src/ingest/ingest.js';
-import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
 import { PoseDecoder } from '../../src/pose2d/decode.js';
-import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor } from '../../src/pose2d/descriptor.js';
-import { labelVideo } from '../../src/pose2d/label-video.js';
+import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import type { PoseMaps } from '../../src/pose2d/maps.js';
 import { averageMaps, MapsToGrid, parseScales, PictureScaler, scaledInputSize } from '../../src/pose2d/multi-scale.js';
-import { openPoseSession } from '../../src/pose2d/session.js';
-import { openDatabase } from '../../src/store/database.js';
-import { getLabelRun, readDetections } from '../../src/store/detections.js';
-import { listVideos } from '../../src/store/videos.js';
-import { projectPath } from '../../src/util/project-root.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { tempDir } from '../helpers/temp-dir.js';
 import { assertMatchesTruth } from './person-matching.js';
 import { coco18Person, inputGeometry, renderMaps } from './synthetic-maps.js';
+import { labelPlainAndAugmented } from './augmented-label-run.js';
 
 const descriptor = loadDescriptor(DEFAULT_DESCRIPTOR_PATH);
 const STRIDE = descriptor.stride;
@@ -108,37 +99,8 @@ test('averaging a scene seen at scales 1, 0.75 and 0.5 gives back the scene: the
 });
 
 test('hmmr label with scales 1, 0.75, 0.5 on the table-tennis clip: recorded in the run, the player where the plain pass puts him', async () => {
-  const db = openDatabase(join(tempDir('hmmr-scales-'), 'scales.db'));
-  const session = await openPoseSession(descriptor, descriptorModelPath(descriptor)!);
-  try {
-    await ingestPaths(db, [projectPath('media', 'S02_tabletennis.mp4')], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
-    const video = listVideos(db)[0]!;
-    // Batches of 3 frames, the last one partial (8 frames at 0.5 fps): three network calls per batch.
-    const settings = { inputHeight: 368, fps: 0.5, batchSize: 3, chunkFrames: 4 };
-    const plain = await labelVideo(db, video, session, settings);
-    const scaled = await labelVideo(db, video, session, { ...settings, scales: [1, 0.75, 0.5] });
-    assert.notEqual(scaled.runId, plain.runId, 'a run of its own');
-    assert.deepEqual((JSON.parse(getLabelRun(db, scaled.runId)!.paramsJson) as { scales?: number[] }).scales, [1, 0.75, 0.5]);
-    assert.equal((JSON.parse(getLabelRun(db, plain.runId)!.paramsJson) as { scales?: number[] }).scales, undefined, 'a plain run keeps its old parameters');
-    const a = readDetections(db, plain.runId);
-    const b = readDetections(db, scaled.runId);
-    assert.deepEqual(b.map((f) => f.frameIndex), a.map((f) => f.frameIndex));
-    // The player (600-px-high frames: one heatmap cell ≈ 13 px) keeps his keypoints within a cell.
-    const cellPx = (STRIDE * 600) / 368;
-    let shared = 0;
-    let close = 0;
-    a.forEach((frame, i) => {
-      const [p, q] = [frame.people[0], b[i]!.people[0]];
-      if (!p || !q) return;
-      for (let k = 0; k < 18; k++) {
-        if (p.keypoints[k * 3 + 2]! <= 0 || q.keypoints[k * 3 + 2]! <= 0) continue;
-        shared++;
-        if (Math.hypot(p.keypoints[k * 3]! - q.keypoints[k * 3]!, p.keypoints[k * 3 + 1]! - q.keypoints[k * 3 + 1]!) <= cellPx) close++;
-      }
-    });
-    assert.ok(shared >= 80 && close / shared >= 0.9, `${close}/${shared} keypoints within a cell`);
-  } finally {
-    await session.close();
-    db.close();
-  }
+  const { plain, augmented, shared, close } = await labelPlainAndAugmented({ scales: [1, 0.75, 0.5] });
+  assert.deepEqual(augmented.scales, [1, 0.75, 0.5]);
+  assert.equal(plain.scales, undefined, 'a plain run keeps its earlier parameters');
+  assert.ok(shared >= 80 && close / shared >= 0.9, `${close}/${shared} keypoints within a cell`);
 });
