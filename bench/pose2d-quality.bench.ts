@@ -1,6 +1,7 @@
 import { OPENPOSE_DECODE_DEFAULTS } from '../src/pose2d/decode-options.js';
 import { PoseDecoder } from '../src/pose2d/decode.js';
 import { resolveModelFiles, type PoseQuality } from '../src/pose2d/model-files.js';
+import type { Augmentation } from '../src/pose2d/people-finder.js';
 import { openPoseSession } from '../src/pose2d/session.js';
 import { projectPath } from '../src/util/project-root.js';
 import type { BenchTable } from './bench-table.js';
@@ -24,8 +25,17 @@ const CLIPS: { name: string; width: number; height: number; people?: number }[] 
 ];
 
 const QUALITIES: PoseQuality[] = ['fast', 'accurate'];
-/** Clips also decoded with flip averaging (its cost: a second network image per frame). */
-const FLIP_CLIPS = ['Yoga.mp4', 'S02_tabletennis.mp4'];
+/**
+ * Test-time augmentations, each measured on some clips (descriptor decoding): flip averaging (a
+ * second, mirrored network image per frame) and multi-scale averaging (OpenPose's scale_number 3,
+ * scale_gap 0.25: passes at 1, 0.75 and 0.5 of the input height).
+ */
+const AUGMENTATIONS: { name: string; augmentation: Augmentation; clips: string[] }[] = [
+  { name: 'after + flip', augmentation: { flip: true }, clips: ['Yoga.mp4', 'S02_tabletennis.mp4'] },
+  { name: 'after + scales 1,0.75,0.5', augmentation: { scales: [1, 0.75, 0.5] }, clips: ['Yoga.mp4', 'Yoga2.mp4', 'B-Boy.mp4', 'Press_Ups.mp4', 'S02_tabletennis.mp4', 'Boxing.mp4'] },
+];
+/** HMMR_BENCH_CLIPS=Yoga.mp4,B-Boy.mp4 measures only those clips (a partial run of a long bench). */
+const ONLY_CLIPS = process.env.HMMR_BENCH_CLIPS?.split(',').map((name) => name.trim());
 
 /**
  * pose2d quality (bench/pose2d-quality.ts for the definitions): for both shipped models, the network's
@@ -40,7 +50,8 @@ export default async function pose2dQualityBench(): Promise<BenchTable> {
     `frames sampled at ${FPS} fps, network input height = the descriptor's (368); before = OpenPose's defaults (spec B5), after = the model descriptor's "decode" block`,
     'ms/frame = bare session.run time per frame, both models in this same run; the machine is shared (2 cores, several agents), so only the ratio is meaningful',
   ];
-  const clips = CLIPS.map((clip) => ({ ...clip, path: sharedVideo(clip.name).path }));
+  const clips = CLIPS.filter((clip) => !ONLY_CLIPS || ONLY_CLIPS.includes(clip.name)).map((clip) => ({ ...clip, path: sharedVideo(clip.name).path }));
+  if (ONLY_CLIPS) notes.push(`partial run: only ${ONLY_CLIPS.join(', ')} (HMMR_BENCH_CLIPS)`);
   if (clips.every((clip) => clip.path === undefined)) {
     notes.push(`../shared/videos not found: only the shipped table-tennis clip`);
     clips.splice(0, clips.length, { name: 'S02_tabletennis.mp4', width: 448, height: 600, people: 1, path: projectPath('media', 'S02_tabletennis.mp4') });
@@ -68,14 +79,19 @@ export default async function pose2dQualityBench(): Promise<BenchTable> {
             pooled.set(key, { peaks: total.peaks + score.peaks, kept: total.kept + Math.round(score.recall * score.peaks) });
           }
         }
-        if (FLIP_CLIPS.includes(clip.name)) {
-          const flipStarted = performance.now();
-          const flipped = await networkFrames(session, clip.path, { width: clip.width, height: clip.height }, FPS, true);
-          const flipMs = (performance.now() - flipStarted) / flipped.length;
+        for (const { name, augmentation, clips: augmented } of AUGMENTATIONS) {
+          if (!augmented.includes(clip.name)) continue;
+          const augmentedStarted = performance.now();
+          const averaged = await networkFrames(session, clip.path, { width: clip.width, height: clip.height }, FPS, augmentation);
+          const augmentedMs = (performance.now() - augmentedStarted) / averaged.length;
           const decoder = new PoseDecoder(descriptor);
-          const score = scoreDecoding(flipped, descriptor, (frame) => decoder.decode(frame.maps, frame.geometry), clip.people);
-          rows.push([`${quality} (${descriptor.name})`, clip.name, 'after + flip', score.frames, score.peaks, score.recall, score.medianCells, score.p90Cells, score.countChange, clip.people === undefined ? '' : score.expectedCountFraction, flipMs]);
-          notes.push(`flip averaging, ${quality}, ${clip.name}: ${(flipMs / msPerFrame).toFixed(2)}× the plain pass's time per frame (confident peaks there are those of the averaged maps)`);
+          const score = scoreDecoding(averaged, descriptor, (frame) => decoder.decode(frame.maps, frame.geometry), clip.people);
+          rows.push([`${quality} (${descriptor.name})`, clip.name, name, score.frames, score.peaks, score.recall, score.medianCells, score.p90Cells, score.countChange, clip.people === undefined ? '' : score.expectedCountFraction, augmentedMs]);
+          // The same people scored against the plain pass's confident peaks: what the network sees at full size.
+          const byIndex = new Map(averaged.map((frame) => [frame.index, frame]));
+          const plainPeaks = scoreDecoding(frames, descriptor, (frame) => decoder.decode(byIndex.get(frame.index)!.maps, frame.geometry), clip.people);
+          rows.push([`${quality} (${descriptor.name})`, clip.name, `${name} (plain peaks)`, plainPeaks.frames, plainPeaks.peaks, plainPeaks.recall, plainPeaks.medianCells, plainPeaks.p90Cells, plainPeaks.countChange, clip.people === undefined ? '' : plainPeaks.expectedCountFraction, augmentedMs]);
+          notes.push(`${name}, ${quality}, ${clip.name}: ${(augmentedMs / msPerFrame).toFixed(2)}× the plain pass's time per frame (confident peaks there are those of the averaged maps)`);
         }
       }
     } finally {

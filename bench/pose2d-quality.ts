@@ -16,8 +16,7 @@
 import type { Person2D } from '../src/domain.js';
 import type { PoseModelDescriptor } from '../src/pose2d/descriptor.js';
 import { geometryOfFrame, type FrameGeometry, type PoseMaps } from '../src/pose2d/maps.js';
-import { averageWithMirror, flipTables } from '../src/pose2d/flip.js';
-import { normalisationTables, pixelFormatFor, writeFrameTensor } from '../src/pose2d/preprocess.js';
+import { PeopleFinder, type Augmentation } from '../src/pose2d/people-finder.js';
 import type { PoseSession } from '../src/pose2d/session.js';
 import { readFrames } from '../src/video/frame-source.js';
 
@@ -38,24 +37,19 @@ export interface ConfidentPeak {
 }
 
 /**
- * The network's maps of a clip sampled at `fps`, one frame per call (keeps nothing but the maps);
- * with `flip`, each frame and its mirror image in one call, averaged (flip.ts).
+ * The network's maps of a clip sampled at `fps`, one frame per call (keeps nothing but the maps),
+ * computed as `hmmr label` computes them (people-finder.ts); with augmentation, the averaged maps.
  */
-export async function networkFrames(session: PoseSession, clip: string, original: { width: number; height: number }, fps: number, flip = false): Promise<NetworkFrame[]> {
+export async function networkFrames(session: PoseSession, clip: string, original: { width: number; height: number }, fps: number, augmentation: Augmentation = {}): Promise<NetworkFrame[]> {
   const { descriptor } = session;
-  const pixelFormat = pixelFormatFor(descriptor.input);
-  const tables = normalisationTables(descriptor.input);
-  const mirror = flip ? flipTables(descriptor) : undefined;
+  const finder = new PeopleFinder(descriptor, augmentation);
   const frames: NetworkFrame[] = [];
-  for await (const frame of readFrames(clip, { height: descriptor.input.defaultHeight, padToMultiple: descriptor.stride, pixelFormat, fps })) {
-    const packed = { data: frame.data, width: frame.width, height: frame.height, pixelFormat };
-    const input = new Float32Array((flip ? 2 : 1) * 3 * frame.width * frame.height);
-    writeFrameTensor(packed, descriptor.input, tables, input, 0);
-    if (flip) writeFrameTensor(packed, descriptor.input, tables, input, 1, true);
-    const maps = await session.run(input, flip ? 2 : 1, frame.height, frame.width);
+  for await (const frame of readFrames(clip, { height: descriptor.input.defaultHeight, padToMultiple: descriptor.stride, pixelFormat: finder.pixelFormat, fps })) {
+    const batch = finder.newBatch(frame, 1);
+    finder.add(batch, frame);
+    const maps = finder.mapsOf(await finder.infer(session, batch), 0);
     // Copy out of the output tensor so the session's memory is not kept alive per frame.
-    const kept = mirror ? averageWithMirror(maps[0]!, maps[1]!, descriptor, mirror) : { ...maps[0]!, heatmaps: maps[0]!.heatmaps.slice(), pafs: maps[0]!.pafs.slice() };
-    frames.push({ index: frame.index, maps: kept, geometry: geometryOfFrame(frame, original) });
+    frames.push({ index: frame.index, maps: { ...maps, heatmaps: maps.heatmaps.slice(), pafs: maps.pafs.slice() }, geometry: geometryOfFrame(frame, original) });
   }
   return frames;
 }

@@ -6,6 +6,7 @@ import type { Db } from '../store/database.js';
 import { findTrackRun, listTubes, type StoredTubeInfo } from '../store/tubes.js';
 import { getVideo, type VideoRecord } from '../store/videos.js';
 import type { DemoContext } from './demo-context.js';
+import type { PoseQuality } from '../pose2d/model-files.js';
 
 export interface LabelledClip {
   video: VideoRecord;
@@ -17,10 +18,10 @@ export interface LabelledClip {
 }
 
 /**
- * ingest → label (the default shipped pose model and its decoding) → track, exactly as `hmmr ingest` and
+ * ingest → label (the shipped pose model `labelling.quality` names, with its decoding) → track, exactly as `hmmr ingest` and
  * `hmmr label` do it. Each step is idempotent, so a second demo run reuses the first one's work.
  */
-export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: number | undefined, ctx: DemoContext): Promise<LabelledClip> {
+export async function ingestAndLabelClip(db: Db, clipPath: string, labelling: { fps?: number; quality: PoseQuality }, ctx: DemoContext): Promise<LabelledClip> {
   const path = resolve(clipPath);
   const ingested = await ingestPaths(db, [path], { extensions: [extname(path).slice(1) || 'mp4'], concurrency: 1, signal: ctx.signal });
   const file = ingested.files[0];
@@ -31,7 +32,8 @@ export async function ingestAndLabelClip(db: Db, clipPath: string, labelFps: num
 
   const { results } = await labelAndTrackVideos(db, [video], {
     device: 'cpu',
-    ...(labelFps !== undefined ? { fps: labelFps } : {}),
+    quality: labelling.quality,
+    ...(labelling.fps !== undefined ? { fps: labelling.fps } : {}),
     batchSize: 4,
     chunkFrames: 64,
     signal: ctx.signal,

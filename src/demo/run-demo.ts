@@ -16,6 +16,7 @@ import { projectPath } from '../util/project-root.js';
 import type { DemoContext } from './demo-context.js';
 import { renderDemoOverlay, type DemoOverlayResult } from './demo-overlay.js';
 import { ingestAndLabelClip } from './label-clip.js';
+import type { PoseQuality } from '../pose2d/model-files.js';
 
 export interface DemoOptions {
   outDir: string;
@@ -25,6 +26,8 @@ export interface DemoOptions {
   steps: number;
   /** Label at most this many frames per second (default every frame). */
   labelFps?: number;
+  /** The shipped pose model that labels the clip (default fast: the demo is a quick run; hmmr label defaults to accurate). */
+  quality?: PoseQuality;
   /** Synthetic MoCap sequences (3D ground truth) and their length. */
   sequences: number;
   frames: number;
@@ -49,6 +52,7 @@ export const DEMO_DEFAULTS = {
   seed: 1,
   init: SHIPPED_CHECKPOINT,
   scratchConfig: 'cpu',
+  quality: 'fast',
 } as const;
 
 /** Where every output of a demo run lives. */
@@ -118,7 +122,7 @@ export async function runDemo(options: DemoOptions, ctx: DemoContext): Promise<D
     ctx.log.info(`hmmr demo → ${paths.outDir} (database ${paths.db}, tfjs backend ${backend.description})`);
 
     stage(1, `clip: ingest, label${options.labelFps !== undefined ? ` at ${options.labelFps} fps` : ' every frame'}, track into tubes`);
-    const clip = await timed('clip', () => ingestAndLabelClip(db, options.clip, options.labelFps, ctx));
+    const clip = await timed('clip', () => ingestAndLabelClip(db, options.clip, { fps: options.labelFps, quality: options.quality ?? DEMO_DEFAULTS.quality }, ctx));
     const tube = clip.tubes[0];
     if (!tube) {
       throw new HmmrError(options.clip, `tracking found no tube long enough to train on${options.labelFps !== undefined ? '; label more frames (a higher --fps, or none)' : ''}`);

@@ -17,6 +17,8 @@ export interface LabelAndTrackOptions {
   quality?: PoseQuality;
   /** Flip averaging: a mirrored second inference per frame. */
   flip?: boolean;
+  /** Multi-scale averaging's input scales (1 among them); absent = one pass at the input height. */
+  scales?: readonly number[];
   device: InferenceDevice;
   /** Network input height; the descriptor's default when absent. */
   inputHeight?: number;
@@ -69,6 +71,7 @@ export async function labelAndTrackVideos(
         chunkFrames: options.chunkFrames,
         decode: options.decode,
         flip: options.flip,
+        scales: options.scales,
         signal: options.signal,
         progress,
         lease,

@@ -27,6 +27,8 @@ export interface LabelParams {
   decode: DecodeOptions;
   /** Flip averaging (a mirrored second pass); recorded only when on, so earlier runs keep their key. */
   flip?: true;
+  /** Multi-scale averaging's input scales; recorded only when more than [1], so earlier runs keep their key. */
+  scales?: number[];
 }
 
 export function descriptorSha256(descriptor: PoseModelDescriptor): string {
@@ -35,7 +37,7 @@ export function descriptorSha256(descriptor: PoseModelDescriptor): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string, settings: { inputHeight: number; fps?: number; decode: DecodeOptions; flip?: boolean }): LabelParams {
+export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string, settings: { inputHeight: number; fps?: number; decode: DecodeOptions; flip?: boolean; scales?: readonly number[] }): LabelParams {
   return {
     model: descriptor.name,
     modelSha256,
@@ -47,5 +49,6 @@ export function labelParams(descriptor: PoseModelDescriptor, modelSha256: string
     subsampling: settings.fps === undefined ? null : 'uniform-step',
     decode: { ...settings.decode },
     ...(settings.flip ? { flip: true as const } : {}),
+    ...(settings.scales && settings.scales.length > 1 ? { scales: [...settings.scales] } : {}),
   };
 }

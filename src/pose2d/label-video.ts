@@ -15,12 +15,10 @@ import type { Progress } from '../util/progress.js';
 import { readFrames, type DecodedFrame, type SourceInfo } from '../video/frame-source.js';
 import { isFrameKept, subsampleStep } from '../video/frame-geometry.js';
 import { BoundedQueue } from './bounded-queue.js';
-import { PoseDecoder } from './decode.js';
-import { resolveDecodeOptions, type DecodeOptions } from './decode-options.js';
-import { averageWithMirror, flipTables } from './flip.js';
+import type { DecodeOptions } from './decode-options.js';
 import { labelParams, type LabelParams } from './label-params.js';
-import { geometryOfFrame, type PoseMaps } from './maps.js';
-import { normalisationTables, pixelFormatFor, writeFrameTensor } from './preprocess.js';
+import { geometryOfFrame } from './maps.js';
+import { PeopleFinder, type BatchMaps, type NetworkBatch } from './people-finder.js';
 import type { PoseSession } from './session.js';
 
 /** Everything that changes the detections (recorded in the label run's params). */
@@ -32,6 +30,8 @@ export interface LabelSettings {
   decode?: Partial<DecodeOptions>;
   /** Flip averaging (flip.ts): a second, mirrored inference per frame. */
   flip?: boolean;
+  /** Multi-scale averaging (multi-scale.ts): input scales, 1 among them; absent = [1]. */
+  scales?: readonly number[];
 }
 
 export interface LabelFramesOptions extends LabelSettings {
@@ -74,14 +74,12 @@ type FrameInfo = Pick<DecodedFrame, 'index' | 'timeSec' | 'sceneScore' | 'conten
 
 interface InputBatchJob {
   frames: FrameInfo[];
-  data: Float32Array;
-  width: number;
-  height: number;
+  batch: NetworkBatch;
 }
 
 interface MapsJob {
   frames: FrameInfo[];
-  maps: PoseMaps[];
+  maps: BatchMaps;
 }
 
 /** Frames the frame source will deliver in [startFrame, endFrame), given the subsampling. */
@@ -97,10 +95,8 @@ export type LabelModel = Pick<PoseSession, 'descriptor' | 'modelSha256'>;
 
 /** The label run parameters these settings give with this model (checks flip is possible). */
 export function labelParamsFor(model: LabelModel, settings: LabelSettings): LabelParams {
-  const { descriptor } = model;
-  if (settings.flip) flipTables(descriptor);
-  const decode = resolveDecodeOptions(descriptor.decode, settings.decode);
-  return labelParams(descriptor, model.modelSha256, { ...settings, decode, flip: settings.flip ?? false });
+  const finder = new PeopleFinder(model.descriptor, settings);
+  return labelParams(model.descriptor, model.modelSha256, { ...settings, decode: finder.decode, flip: finder.flip, scales: finder.scales });
 }
 
 /**
@@ -115,12 +111,8 @@ export async function labelFrames(
   onFrames: (frames: LabelledFrame[]) => void | Promise<void>,
 ): Promise<LabelFramesOutcome> {
   const { descriptor } = session;
-  const decode = resolveDecodeOptions(descriptor.decode, options.decode);
-  const flip = options.flip ?? false;
-  // Checked before reading starts: a descriptor without mirrored limbs cannot flip.
-  const mirror = flip ? flipTables(descriptor) : undefined;
-  // Network images per frame: the frame, and its mirror image when flip averaging.
-  const copies = flip ? 2 : 1;
+  // Built before reading starts: a descriptor without mirrored limbs cannot flip.
+  const finder = new PeopleFinder(descriptor, options);
   const startFrame = options.startFrame ?? 0;
   const endFrame = options.endFrame ?? Number.POSITIVE_INFINITY;
 
@@ -137,13 +129,12 @@ export async function labelFrames(
   let damage: BadVideoError | undefined;
   let interrupted = false;
   const read = async () => {
-    const tables = normalisationTables(descriptor.input);
     let job: InputBatchJob | undefined;
     try {
       const frames = readFrames(video.path, {
         height: options.inputHeight,
         padToMultiple: descriptor.stride,
-        pixelFormat: pixelFormatFor(descriptor.input),
+        pixelFormat: finder.pixelFormat,
         fps: options.fps,
         startFrame,
         signal: stopReading.signal,
@@ -155,10 +146,8 @@ export async function labelFrames(
           interrupted = true;
           break;
         }
-        job ??= { frames: [], data: new Float32Array(options.batchSize * copies * 3 * frame.width * frame.height), width: frame.width, height: frame.height };
-        const packed = { data: frame.data, width: frame.width, height: frame.height, pixelFormat: pixelFormatFor(descriptor.input) };
-        writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies);
-        if (flip) writeFrameTensor(packed, descriptor.input, tables, job.data, job.frames.length * copies + 1, true);
+        job ??= { frames: [], batch: finder.newBatch(frame, options.batchSize) };
+        finder.add(job.batch, frame);
         const { index, timeSec, sceneScore, contentWidth, contentHeight, scale } = frame;
         job.frames.push({ index, timeSec, sceneScore, contentWidth, contentHeight, scale });
         if (job.frames.length === options.batchSize) {
@@ -171,25 +160,23 @@ export async function labelFrames(
       if (!(error instanceof BadVideoError)) throw error;
       damage = error;
     }
-    if (job) await batches.push({ ...job, data: job.data.subarray(0, job.frames.length * copies * 3 * job.width * job.height) });
+    if (job) await batches.push({ ...job, batch: finder.filled(job.batch) });
     batches.close();
   };
 
   const infer = async () => {
     for await (const job of batches) {
-      const maps = await session.run(job.data, job.frames.length * copies, job.height, job.width);
+      const maps = await finder.infer(session, job.batch);
       await results.push({ frames: job.frames, maps });
     }
     results.close();
   };
 
   const decodeAll = async () => {
-    const decoder = new PoseDecoder(descriptor, decode);
     const original = { width: video.width, height: video.height };
     for await (const job of results) {
       const labelled = job.frames.map((frame, i): LabelledFrame => {
-        const maps = mirror ? averageWithMirror(job.maps[2 * i]!, job.maps[2 * i + 1]!, descriptor, mirror) : job.maps[i]!;
-        const people = decoder.decode(maps, geometryOfFrame(frame, original));
+        const people = finder.peopleIn(finder.mapsOf(job.maps, i), geometryOfFrame(frame, original));
         return { frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people };
       });
       await onFrames(labelled);

@@ -14,11 +14,17 @@ import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor, type Pose
 export type PoseQuality = 'fast' | 'accurate';
 export const POSE_QUALITIES: readonly PoseQuality[] = ['fast', 'accurate'];
 /**
- * What `hmmr label` uses when no model is named: measured (docs/pose2d.md) it keeps 0.95–1.0 of the
- * network's confident keypoints on every clip where the fast model keeps 0.5–0.85 on hard poses, at
- * about 3× the inference time. Library callers without a choice (demo, tests) get the fast one.
+ * What `hmmr label` and `hmmr predict --image` use when no model is named: measured (docs/pose2d.md)
+ * it keeps 0.95–1.0 of the network's confident keypoints on every clip where the fast model keeps
+ * 0.5–0.85 on hard poses, at about 3× the inference time. `hmmr demo` labels with the fast one (a
+ * quick run), as do library callers of resolveModelFiles without a choice (tests).
  */
 export const LABEL_DEFAULT_QUALITY: PoseQuality = 'accurate';
+
+/** The quality to use: the one asked for, else `fallback` unless a model or descriptor is named. */
+export function qualityOrDefault(options: { model?: string; descriptor?: string; quality?: PoseQuality }, fallback: PoseQuality = LABEL_DEFAULT_QUALITY): PoseQuality | undefined {
+  return options.quality ?? (options.model === undefined && options.descriptor === undefined ? fallback : undefined);
+}
 
 const SHIPPED_DESCRIPTORS: Record<PoseQuality, string> = {
   fast: DEFAULT_DESCRIPTOR_PATH,

@@ -1,8 +1,10 @@
 /**
- * Bilinear upsampling of one map plane by an integer factor, with the half-pixel convention of
- * OpenCV's resize and TensorFlow's resize_bilinear(align_corners=false): output cell j of a ×f map
- * covers the same input pixels as source position (j + 0.5)/f − 0.5, so cell centres stay where they
- * were and positions convert back with toSourceCell. Edges repeat the border cell.
+ * Bilinear resizing of map and image planes with the half-pixel convention of OpenCV's resize and
+ * TensorFlow's resize_bilinear(align_corners=false): output cell j covers the same picture as source
+ * position (j + 0.5)·r − 0.5, where r is source cells per output cell, so cell centres stay where they
+ * were. Positions outside the source repeat its border cell. Used to upsample heatmaps before a peak
+ * search (Upsampler, r = 1/factor) and for multi-scale test-time augmentation (multi-scale.ts: a
+ * picture shrunk to a smaller network input, and that pass's maps brought back to the common grid).
  */
 
 /** Source-map coordinate of output cell j of a map upsampled by `factor`. */
@@ -16,26 +18,74 @@ interface Taps {
   weightHigh: Float32Array;
 }
 
-function taps(size: number, factor: number): Taps {
-  const out = size * factor;
-  const low = new Int32Array(out);
-  const high = new Int32Array(out);
-  const weightHigh = new Float32Array(out);
-  for (let j = 0; j < out; j++) {
-    const s = Math.max(0, Math.min(size - 1, toSourceCell(j, factor)));
-    const i = Math.min(Math.floor(s), Math.max(0, size - 2));
+/** Per output cell: the two source cells it blends and the weight of the second. */
+function taps(sourceSize: number, outSize: number, sourcePerOut: number): Taps {
+  const low = new Int32Array(outSize);
+  const high = new Int32Array(outSize);
+  const weightHigh = new Float32Array(outSize);
+  for (let j = 0; j < outSize; j++) {
+    const s = Math.max(0, Math.min(sourceSize - 1, (j + 0.5) * sourcePerOut - 0.5));
+    const i = Math.min(Math.floor(s), Math.max(0, sourceSize - 2));
     low[j] = i;
-    high[j] = Math.min(i + 1, size - 1);
+    high[j] = Math.min(i + 1, sourceSize - 1);
     weightHigh[j] = s - i;
   }
   return { low, high, weightHigh };
 }
 
-/** Reusable buffers and tap tables for one map size and factor. */
-export class Upsampler {
+/** Where a plane lives in a larger array: its first value and the distance between its rows. */
+export interface PlaneView {
+  data: Float32Array;
+  offset: number;
+  rowStride: number;
+}
+
+/**
+ * Reusable tap tables and scratch for one resize: a sourceWidth × sourceHeight region (the only cells
+ * it reads) → an outWidth × outHeight region, at `sourcePerOut` source cells per output cell per axis.
+ */
+export class PlaneResizer {
   private readonly columns: Taps;
   private readonly rows: Taps;
   private readonly wide: Float32Array;
+
+  constructor(
+    readonly sourceWidth: number,
+    readonly sourceHeight: number,
+    readonly outWidth: number,
+    readonly outHeight: number,
+    sourcePerOutX: number,
+    sourcePerOutY: number,
+  ) {
+    this.columns = taps(sourceWidth, outWidth, sourcePerOutX);
+    this.rows = taps(sourceHeight, outHeight, sourcePerOutY);
+    this.wide = new Float32Array(outWidth * sourceHeight);
+  }
+
+  /** Resizes the source region into the output region (other cells of `out` are left as they are). */
+  resize(source: PlaneView, out: PlaneView): void {
+    const { sourceHeight, outWidth, outHeight, wide, columns, rows } = this;
+    for (let row = 0; row < sourceHeight; row++) {
+      const base = source.offset + row * source.rowStride;
+      const target = row * outWidth;
+      for (let j = 0; j < outWidth; j++) {
+        const w = columns.weightHigh[j]!;
+        wide[target + j] = (1 - w) * source.data[base + columns.low[j]!]! + w * source.data[base + columns.high[j]!]!;
+      }
+    }
+    for (let j = 0; j < outHeight; j++) {
+      const w = rows.weightHigh[j]!;
+      const low = rows.low[j]! * outWidth;
+      const high = rows.high[j]! * outWidth;
+      const target = out.offset + j * out.rowStride;
+      for (let col = 0; col < outWidth; col++) out.data[target + col] = (1 - w) * wide[low + col]! + w * wide[high + col]!;
+    }
+  }
+}
+
+/** Upsampling of one map plane by an integer factor, into a buffer it owns; positions convert back with toSourceCell. */
+export class Upsampler {
+  private readonly resizer: PlaneResizer;
   readonly output: Float32Array;
 
   constructor(
@@ -43,31 +93,13 @@ export class Upsampler {
     readonly height: number,
     readonly factor: number,
   ) {
-    this.columns = taps(width, factor);
-    this.rows = taps(height, factor);
-    this.wide = new Float32Array(width * factor * height);
+    this.resizer = new PlaneResizer(width, height, width * factor, height * factor, 1 / factor, 1 / factor);
     this.output = new Float32Array(width * factor * height * factor);
   }
 
   /** Upsamples `plane` (width × height) into this.output ((width·f) × (height·f)) and returns it. */
   run(plane: Float32Array): Float32Array {
-    const { width, height, factor, wide, output, columns, rows } = this;
-    const outWidth = width * factor;
-    for (let row = 0; row < height; row++) {
-      const source = row * width;
-      const target = row * outWidth;
-      for (let j = 0; j < outWidth; j++) {
-        const w = columns.weightHigh[j]!;
-        wide[target + j] = (1 - w) * plane[source + columns.low[j]!]! + w * plane[source + columns.high[j]!]!;
-      }
-    }
-    for (let j = 0; j < height * factor; j++) {
-      const w = rows.weightHigh[j]!;
-      const low = rows.low[j]! * outWidth;
-      const high = rows.high[j]! * outWidth;
-      const target = j * outWidth;
-      for (let col = 0; col < outWidth; col++) output[target + col] = (1 - w) * wide[low + col]! + w * wide[high + col]!;
-    }
-    return output;
+    this.resizer.resize({ data: plane, offset: 0, rowStride: this.width }, { data: this.output, offset: 0, rowStride: this.width * this.factor });
+    return this.output;
   }
 }

@@ -6,8 +6,9 @@ import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from '../train/body-model.js';
 import { normaliseTubeKeypoints } from '../train/data/sequence.js';
 import { createFeatureExtractor } from '../train/features/create.js';
-import { detectPeopleInImage } from './image-people.js';
 import { loadPredictionModel, predictFrames, type SequencePrediction } from '../train/predict.js';
+import { peopleInImage } from '../pose2d/image-people.js';
+import { qualityOrDefault, type PoseQuality } from '../pose2d/model-files.js';
 
 export interface ImagePerson {
   score: number;
@@ -29,11 +30,11 @@ export interface ImagePrediction {
 }
 
 /**
- * `hmmr predict --image`: people detected by pose2d, each cropped as a tube frame would be (box
+ * `hmmr predict --image`: people detected by pose2d (the accurate shipped model unless one is named), each cropped as a tube frame would be (box
  * diagonal → 150 px of the 224 crop, spec B4), then the present and ±Δt poses from a single frame
  * through the hallucinator (the paper's "dynamics from a single image").
  */
-export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string }): Promise<ImagePrediction> {
+export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string; quality?: PoseQuality }): Promise<ImagePrediction> {
   const backend = await initBackend(options.backend);
   const model = loadPredictionModel(options.checkpoint);
   if (!model.network.hasHallucinator) {
@@ -43,7 +44,7 @@ export async function predictImage(options: { image: string; checkpoint: string;
   const body = loadTrainingBodyModel(model.config.bodyModel);
   const extractor = await createFeatureExtractor(model.config.features, { visibilityThreshold: model.config.data.visibilityThreshold });
   try {
-    const { people, format } = await detectPeopleInImage(options.image, options);
+    const { people, format } = await peopleInImage(options.image, { model: options.model, descriptor: options.descriptor, quality: qualityOrDefault(options) });
     const results: ImagePerson[] = [];
     for (const person of people) {
       const crop = cropOfPerson(person);

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { join } from 'node:path';
 import { BadInputFileError } from '../../src/errors.js';
-import { ingestPaths } from '../../src/ingest/ingest.js';
-import { DEFAULT_VIDEO_EXTENSIONS } from '../../src/ingest/walk.js';
-import { labelVideo } from '../../src/pipeline/label-video-run.js';
-import { openPoseSession } from '../../src/pose2d/session.js';
-import { openDatabase } from '../../src/store/database.js';
-import { getLabelRun, readDetections } from '../../src/store/detections.js';
-import { listVideos } from '../../src/store/videos.js';
-import { projectPath } from '../../src/util/project-root.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { DEFAULT_DESCRIPTOR_PATH, descriptorModelPath, loadDescriptor } from '../../src/pose2d/descriptor.js';
+import { DEFAULT_DESCRIPTOR_PATH, loadDescriptor } from '../../src/pose2d/descriptor.js';
 import { PoseDecoder } from '../../src/pose2d/decode.js';
 import { averageWithMirror, flipTables } from '../../src/pose2d/flip.js';
 import { normalisationTables, writeFrameTensor } from '../../src/pose2d/preprocess.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { assertMatchesTruth } from './person-matching.js';
 import { coco18Person, inputGeometry, renderMaps, type TruePerson } from './synthetic-maps.js';
+import { labelPlainAndAugmented } from './augmented-label-run.js';
 
 const descriptor = loadDescriptor(DEFAULT_DESCRIPTOR_PATH);
 // 1280×736 at height 368: a 640-px picture, a multiple of the stride, so the mirror is the picture's own.
@@ -75,36 +66,8 @@ test('a mirrored tensor is the frame flipped left ↔ right, every row, padding 
 });
 
 test('hmmr label with flip averaging on the table-tennis clip: recorded in the run, the player where the plain pass puts him', async () => {
-  const db = openDatabase(join(tempDir('hmmr-flip-'), 'flip.db'));
-  const session = await openPoseSession(descriptor, descriptorModelPath(descriptor)!);
-  try {
-    await ingestPaths(db, [projectPath('media', 'S02_tabletennis.mp4')], { extensions: DEFAULT_VIDEO_EXTENSIONS, concurrency: 1 });
-    const video = listVideos(db)[0]!;
-    // Batches of 3 frames = 6 network images, the last one partial (8 frames at 0.5 fps).
-    const settings = { inputHeight: 368, fps: 0.5, batchSize: 3, chunkFrames: 4 };
-    const plain = await labelVideo(db, video, session, settings);
-    const flipped = await labelVideo(db, video, session, { ...settings, flip: true });
-    assert.notEqual(flipped.runId, plain.runId, 'a run of its own');
-    assert.equal((JSON.parse(getLabelRun(db, flipped.runId)!.paramsJson) as { flip?: boolean }).flip, true);
-    const a = readDetections(db, plain.runId);
-    const b = readDetections(db, flipped.runId);
-    assert.deepEqual(b.map((f) => f.frameIndex), a.map((f) => f.frameIndex));
-    // The player (600-px-high frames: one heatmap cell ≈ 13 px) keeps his keypoints within a cell.
-    const cellPx = (descriptor.stride * 600) / 368;
-    let shared = 0;
-    let close = 0;
-    a.forEach((frame, i) => {
-      const [p, q] = [frame.people[0], b[i]!.people[0]];
-      if (!p || !q) return;
-      for (let k = 0; k < 18; k++) {
-        if (p.keypoints[k * 3 + 2]! <= 0 || q.keypoints[k * 3 + 2]! <= 0) continue;
-        shared++;
-        if (Math.hypot(p.keypoints[k * 3]! - q.keypoints[k * 3]!, p.keypoints[k * 3 + 1]! - q.keypoints[k * 3 + 1]!) <= cellPx) close++;
-      }
-    });
-    assert.ok(shared >= 80 && close / shared >= 0.9, `${close}/${shared} keypoints within a cell`);
-  } finally {
-    await session.close();
-    db.close();
-  }
+  const { plain, augmented, shared, close } = await labelPlainAndAugmented({ flip: true });
+  assert.equal(augmented.flip, true);
+  assert.equal(plain.flip, undefined);
+  assert.ok(shared >= 80 && close / shared >= 0.9, `${close}/${shared} keypoints within a cell`);
 });

@@ -90,3 +90,22 @@ export function assertMatchesTruth(
   assert.equal(detected.length, truth.filter((_, t) => expected[t]!.size >= 3).length, 'one detection per visible true person');
   return worst;
 }
+
+/**
+ * Two labellings of the same frames (one person each, the first decoded): how many keypoints both found
+ * and how many of those lie within `tolerancePx` of each other.
+ */
+export function leadPersonAgreement(a: readonly { people: readonly Person2D[] }[], b: readonly { people: readonly Person2D[] }[], tolerancePx: number): { shared: number; close: number } {
+  let shared = 0;
+  let close = 0;
+  a.forEach((frame, i) => {
+    const [p, q] = [frame.people[0], b[i]!.people[0]];
+    if (!p || !q) return;
+    for (let k = 0; k < p.keypoints.length / 3; k++) {
+      if (p.keypoints[k * 3 + 2]! <= 0 || q.keypoints[k * 3 + 2]! <= 0) continue;
+      shared++;
+      if (Math.hypot(p.keypoints[k * 3]! - q.keypoints[k * 3]!, p.keypoints[k * 3 + 1]! - q.keypoints[k * 3 + 1]!) <= tolerancePx) close++;
+    }
+  });
+  return { shared, close };
+}

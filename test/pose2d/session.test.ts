@@ -115,7 +115,7 @@ test('--quality names the shipped models; their descriptors carry their decoding
   assert.equal(accurate.descriptor.name, 'human_pose_estimation_0001');
   assert.equal(accurate.modelPath, projectPath('models', 'human_pose_estimation_0001.onnx'));
   // Open Model Zoo's grouping for this model (10 samples, > 80 %, table order) with OpenPose's thresholds (docs/pose2d.md).
-  assert.deepEqual(resolveDecodeOptions(accurate.descriptor.decode), { ...OPENPOSE_DECODE_DEFAULTS, pafSamples: 10, pafMinAboveFraction: 0.8, assemblyOrder: 'limb-table' });
+  assert.deepEqual(resolveDecodeOptions(accurate.descriptor.decode), { ...OPENPOSE_DECODE_DEFAULTS, assemblyOrder: 'limb-table' });
   assert.ok(accurate.descriptor.limbs.every((limb) => limb.useForGrouping), 'all 19 limbs group people, as Open Model Zoo does');
   assert.equal(resolveDecodeOptions(fast.descriptor.decode, { pafSamples: 0 }).pafSamples, 0, 'overrides win over the descriptor');
   assert.throws(() => resolveModelFiles({ quality: 'accurate', model: fast.modelPath }), (error: unknown) => error instanceof UsageError && /--quality/.test(error.reason));

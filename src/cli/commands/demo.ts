@@ -4,6 +4,7 @@ import { formatDemoResult } from '../../demo/format-demo.js';
 import { DEMO_CLIP, DEMO_DEFAULTS, runDemo } from '../../demo/run-demo.js';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
+import { POSE_QUALITIES, type PoseQuality } from '../../pose2d/model-files.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -20,6 +21,7 @@ interface DemoArgs extends GlobalArgs {
   fromScratch: boolean;
   clip: string;
   backend?: string;
+  quality: PoseQuality;
 }
 
 export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
@@ -37,6 +39,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('from-scratch', { type: 'boolean', default: false, describe: 'train --config from random weights instead of fine-tuning --init' })
       .option('config', { type: 'string', defaultDescription: `the --init checkpoint's; ${DEMO_DEFAULTS.scratchConfig} with --from-scratch`, describe: `training preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or JSON config` })
       .option('clip', { type: 'string', default: DEMO_CLIP, defaultDescription: 'the shipped table-tennis clip', describe: 'the video to label and render' })
+      .option('quality', { type: 'string', choices: POSE_QUALITIES, default: DEMO_DEFAULTS.quality, describe: 'the shipped pose model that labels the clip: fast, or accurate (~3× the labelling time, more keypoints on hard poses)' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
       .example('$0 demo', 'everything in ./hmmr-demo, a few minutes on a laptop CPU')
       .example('$0 demo --out /tmp/d --steps 10 --fps 8', 'a quick smoke run')
@@ -62,6 +65,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
           seed: args.seed,
           ...(args.config !== undefined ? { config: args.config } : {}),
           ...(args.fromScratch ? {} : { init: args.init }),
+          quality: args.quality,
           ...(args.backend !== undefined ? { backend: args.backend } : {}),
         },
         ctx,

@@ -3,7 +3,8 @@ import { envConfig } from '../../env.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { labelAndTrackVideos, labelProgressLabel, type LabelledVideo } from '../../pipeline/label-and-track.js';
 import { parseDecodeOverrides, type AssemblyOrder } from '../../pose2d/decode-options.js';
-import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
+import { parseScales } from '../../pose2d/multi-scale.js';
+import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, qualityOrDefault, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
 import { parseRedisUrl } from '../../queue/connection.js';
 import { DEFAULT_CHUNK_ATTEMPTS, runCoordinator } from '../../queue/coordinator.js';
@@ -37,6 +38,7 @@ interface LabelArgs extends GlobalArgs {
   flip: boolean;
   queue?: string;
   attempts: number;
+  scales?: string;
 }
 
 /** Decoding flags default to the model descriptor's "decode" block (its authors' settings). */
@@ -57,6 +59,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       .option('chunk-frames', { type: 'number', default: 64, describe: 'frames committed per transaction (the resumption unit)' })
       .option('device', { type: 'string', choices: ['cpu', 'cuda'], defaultDescription: '$HMMR_DEVICE or cpu', describe: 'onnxruntime execution provider' })
       .option('flip', { type: 'boolean', default: false, describe: 'flip averaging: also run each frame mirrored and average the maps (2× the network time)' })
+      .option('scales', { type: 'string', defaultDescription: '1 (off)', describe: 'multi-scale averaging: also run each frame at these fractions of the input height and average the maps, e.g. 1,0.75,0.5 (OpenPose --scale_number 3 --scale_gap 0.25); network time ≈ Σ scale² × a plain pass' })
       .option('peak-threshold', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'heatmap peak threshold (OpenPose nms_threshold)' })
       .option('smoothing-sigma', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'heatmap Gaussian smoothing, input pixels (0 = off)' })
       .option('heatmap-upsample', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'upsample heatmaps by this factor before the peak search (1 = stride resolution)' })
@@ -73,6 +76,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       .example('$0 label', 'label every ingested video with the shipped model')
       .example('$0 label --video 3 --fps 5 --batch 8', 'one video, 5 frames per second, 8 frames per network call')
       .example('$0 label --queue redis://10.0.0.5:6379', 'label on every `hmmr worker` connected to that Redis; this process commits')
+      .example('$0 label --scales 1,0.75,0.5', 'multi-scale averaging: three passes per frame, maps averaged')
       .example('$0 label --quality fast', 'the small shipped network: ~3× faster, misses more keypoints on hard poses')
       .example('$0 label --model body25.onnx --descriptor models/descriptors/openpose_body25.json', 'an OpenPose BODY_25 export') as never,
   handler: (args) =>
@@ -86,7 +90,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       if (device !== 'cpu' && device !== 'cuda') throw new UsageError(`device "${device}" is not cpu or cuda`);
 
       // Labels are the product: without a model named, label with the stronger network (README: choosing a model).
-      const quality = args.quality ?? (args.model === undefined && args.descriptor === undefined ? LABEL_DEFAULT_QUALITY : undefined);
+      const quality = qualityOrDefault(args);
       const { descriptor, modelPath } = resolveModelFiles({ model: args.model, descriptor: args.descriptor, quality });
       const inputHeight = args.inputHeight ?? descriptor.input.defaultHeight;
       if (!Number.isInteger(inputHeight) || inputHeight < descriptor.stride) throw new UsageError(`--input-height must be an integer of at least ${descriptor.stride}`);
@@ -109,6 +113,8 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
         },
       );
 
+      const scales = args.scales === undefined ? undefined : parseScales(args.scales);
+
       const db = ctx.openDb();
       const videos = selectVideos(db, args.video);
       if (videos.length === 0) return { summary: 'no ingested videos; run hmmr ingest <folder> first', data: { videos: [] } };
@@ -117,7 +123,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
         if (result.error) (result.status === 'busy' ? ctx.log.info : ctx.log.error)(`hmmr: ${result.error}`);
         if (result.tracking) ctx.log.info(describeTracking(result.tracking));
       };
-      const settings = { inputHeight, fps: args.fps, decode, flip: args.flip };
+      const settings = { inputHeight, fps: args.fps, decode, flip: args.flip, scales };
       const results = queue
         ? await runCoordinator(db, videos, {
             address: queue,

@@ -5,6 +5,7 @@ import { predictImage } from '../../predict/predict-image.js';
 import { writeImagePredictionFile, writePredictionFile } from '../../predict/prediction-file.js';
 import { predictTubes, storedTubePredictions } from '../../predict/run-predict.js';
 import { UsageError } from '../../errors.js';
+import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, type PoseQuality } from '../../pose2d/model-files.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -14,6 +15,7 @@ interface PredictArgs extends GlobalArgs {
   video?: string;
   split?: 'train' | 'val' | 'test';
   image?: string;
+  quality?: PoseQuality;
   out?: string;
   backend?: string;
   featureCache?: string;
@@ -28,6 +30,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       .option('video', { type: 'string', describe: 'only the tubes of this video (id or path); default every tube' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'only tubes of this split' })
       .option('image', { type: 'string', describe: 'a still photo instead of the database: people found by pose2d, present and ±Δt poses through the hallucinator' })
+      .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: LABEL_DEFAULT_QUALITY, describe: 'with --image: the shipped pose model that finds the people (fast or accurate, as in hmmr label)' })
       .option('out', { type: 'string', describe: 'also write the run to this file, .json or .npz (required with --image)' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
@@ -36,9 +39,10 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       .example('$0 predict --checkpoint runs/cpu1 --image photo.jpg --out photo.json', 'past, present and future 3D pose of everyone in a photo') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
+      if (args.quality !== undefined && args.image === undefined) throw new UsageError('--quality picks the pose model for --image (database tubes are labelled already, by hmmr label)');
       if (args.image !== undefined) {
         if (args.out === undefined) throw new UsageError('--image needs --out (a photo has no tubes to store)');
-        const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend });
+        const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality });
         ctx.log.info(`backend: ${result.backend.description}`);
         writeImagePredictionFile(args.out, result);
         return {
