@@ -18,7 +18,7 @@ export interface GroundTruthEvalSet extends LoadedEvalSet {
  * import gave them (3DPW's invalid camera frames), otherwise every point of synthetic MoCap is visible.
  */
 export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit, namePrefix = ''): GroundTruthEvalSet {
-  const tubes = listTubes(db, { tier: 'mocap3d', split, withoutRejected: true }).filter((tube) => tube.name.startsWith(namePrefix));
+  const tubes = listTubes(db, { tier: 'mocap3d', split, withoutRejected: true, namePrefix });
   if (tubes.length === 0) {
     const which = namePrefix ? ` named ${namePrefix}*` : '';
     throw new BadInputFileError(dbPath, `no mocap3d tubes${which} in the ${split} split (hmmr synth or hmmr import make some)`);
