@@ -42,17 +42,15 @@ export interface StoredGroundTruthFrame {
 }
 
 /**
- * Writes tubes without a video or track run (synthetic, or imported datasets) with their ground
- * truth, replacing every earlier such tube whose name starts with `namePrefix` (frames and ground
- * truth go by cascade), in one transaction: re-running a generation with the same seed, or
- * re-importing a sequence, never leaves a mixture.
+ * Writes tubes without a track run (synthetic, or imported datasets, whose frames may be a
+ * registered image folder: `videoId`) with their ground truth, replacing every earlier such tube
+ * whose name starts with `namePrefix` (frames and ground truth go by cascade), in one transaction:
+ * re-running a generation with the same seed, or re-importing a sequence, never leaves a mixture.
  */
-export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonly GroundTruthTubeToStore[]): number[] {
+export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonly GroundTruthTubeToStore[], videoId: number | null = null): number[] {
   const write = db.transaction(() => {
-    db.prepare(
-      'DELETE FROM tubes WHERE track_run_id IS NULL AND video_id IS NULL AND substr(name, 1, length(?)) = ?',
-    ).run(namePrefix, namePrefix);
-    const tubeIds = insertTubes(db, tubes, { trackRunId: null, videoId: null });
+    db.prepare('DELETE FROM tubes WHERE track_run_id IS NULL AND substr(name, 1, length(?)) = ?').run(namePrefix, namePrefix);
+    const tubeIds = insertTubes(db, tubes, { trackRunId: null, videoId });
     const insert = db.prepare(
       'INSERT INTO tube_ground_truth (tube_id, frame_index, joints3d, joint_set, pose, shape, camera, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
