@@ -11,6 +11,9 @@ import { insertTubes, type TubeToStore } from './tubes.js';
  */
 export const LSP14_JOINT_SETS: ReadonlySet<string> = new Set(['lsp14', 'lsp14-approx']);
 
+/** Human3.6M's 17 joints (imported from VideoPose3D's files), from which LSP-14 is picked. */
+export const H36M17_JOINT_SET = 'h36m17';
+
 export interface GroundTruthFrame {
   frameIndex: number;
   /** J × 3, metres, camera frame. */
