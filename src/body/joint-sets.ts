@@ -67,6 +67,20 @@ export const LSP_RIGHT_HIP = KEYPOINT_SETS.lsp14!.indexOf('right_hip');
 export const LSP_LEFT_HIP = KEYPOINT_SETS.lsp14!.indexOf('left_hip');
 
 /**
+ * Human3.6M's 17-joint evaluation set (VideoPose3D's order): pelvis, right hip/knee/ankle, left
+ * hip/knee/ankle, spine, thorax, neck/nose, head, left shoulder/elbow/wrist, right shoulder/elbow/wrist.
+ * Protocols 1 and 2 align at the pelvis, joint 0.
+ */
+export const H36M17_JOINT_COUNT = 17;
+export const H36M17_PELVIS = 0;
+
+/**
+ * LSP-14 (HMMR order) as indices into the 17: ankles, knees, hips, wrists, elbows, shoulders, then
+ * thorax for the neck and the head joint for the head top (HMR's Human3.6M convention).
+ */
+export const LSP14_FROM_H36M17 = [3, 2, 1, 4, 5, 6, 16, 15, 14, 11, 12, 13, 8, 10];
+
+/**
  * For each canonical slot, the detector keypoint names that can fill it, best first. The LSP ankle
  * slots prefer heels, as the reference does with BODY_25; COCO-18 has no heels, so its ankles fill
  * both the LSP and the foot-set ankle slots. No detector format has a head top.

@@ -5,11 +5,8 @@ import type { TubeSplit } from '../store/tubes.js';
 /** VideoPose3D's 17 joints as indices into the 32 mocap joints (its remove_joints keeps these). */
 export const H36M17_FROM_MOCAP32 = [0, 1, 2, 3, 6, 7, 8, 12, 13, 14, 15, 17, 18, 19, 25, 26, 27];
 
-/**
- * LSP-14 (HMMR order) as indices into the 17: ankles, knees, hips, wrists, elbows, shoulders, then
- * thorax for the neck and the head joint for the head top (HMR's Human3.6M convention).
- */
-export const LSP14_FROM_H36M17 = [3, 2, 1, 4, 5, 6, 16, 15, 14, 11, 12, 13, 8, 10];
+/** The 17-joint order lives with the other joint sets (the store and eval read it too). */
+export { H36M17_JOINT_COUNT, LSP14_FROM_H36M17 } from '../body/joint-sets.js';
 
 export const H36M_FPS = 50;
 const TRAIN_SUBJECTS = new Set([1, 5, 6, 7, 8]);

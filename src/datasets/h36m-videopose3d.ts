@@ -9,10 +9,10 @@
  */
 import { dirname, join } from 'node:path';
 import { BadInputFileError } from '../errors.js';
-import type { GroundTruthFrame, GroundTruthTubeToStore } from '../store/ground-truth.js';
+import { H36M17_JOINT_SET, type GroundTruthFrame, type GroundTruthTubeToStore } from '../store/ground-truth.js';
 import { isPyDict, type PyDict, type PyValue } from '../util/pickle.js';
 import type { DatasetImportOptions, ImportedSequence } from './dataset-format.js';
-import { H36M17_FROM_MOCAP32, h36mSplit, H36M_FPS, LSP14_FROM_H36M17 } from './h36m-protocol.js';
+import { H36M17_FROM_MOCAP32, H36M17_JOINT_COUNT, h36mSplit, H36M_FPS, LSP14_FROM_H36M17 } from './h36m-protocol.js';
 import { readDatasetNpz } from './read/dataset-npz.js';
 import { checkedFloats, readInputBytes } from './read/fields.js';
 import { tubeFramesFromKeypoints } from './tube-frames.js';
@@ -54,10 +54,11 @@ export function readVideoPose3d(file: string, options: DatasetImportOptions): Im
           LSP14_FROM_H36M17.forEach((joint, j) => points.set([pixels.values[(f * 17 + joint) * 2]!, pixels.values[(f * 17 + joint) * 2 + 1]!, 1], j * 3));
           return points;
         });
+        // All 17 evaluation joints are stored (protocols 1 and 2 score them); training and the LSP-14 eval pick 14.
         const groundTruth = frameIndices.map((f): GroundTruthFrame => {
-          const joints3d = new Float32Array(LSP_COUNT * 3);
-          LSP14_FROM_H36M17.forEach((joint, j) => {
-            const at = (f * 32 + H36M17_FROM_MOCAP32[joint]!) * 3;
+          const joints3d = new Float32Array(H36M17_JOINT_COUNT * 3);
+          H36M17_FROM_MOCAP32.forEach((mocapJoint, j) => {
+            const at = (f * 32 + mocapJoint) * 3;
             joints3d.set(worldToCamera(camera, [world.values[at]!, world.values[at + 1]!, world.values[at + 2]!]), j * 3);
           });
           return { frameIndex: f, joints3d };
@@ -70,7 +71,7 @@ export function readVideoPose3d(file: string, options: DatasetImportOptions): Im
           split,
           fps: H36M_FPS,
           frames: tubeFramesFromKeypoints(frameIndices, keypoints, file2d, key2d),
-          jointSet: 'lsp14',
+          jointSet: H36M17_JOINT_SET,
           groundTruth,
         };
       });

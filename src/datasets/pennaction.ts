@@ -4,7 +4,7 @@
  * tube per clip. Joint order (the dataset README): head, then left/right shoulder, elbow, wrist,
  * hip, knee, ankle. The head point goes to the head-top slot (inferred: no neck or face points).
  */
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DatasetFormat, ImportedSequence } from './dataset-format.js';
 import { findDatasetFiles } from './find-files.js';
 import { human2dTube } from './human2d-tubes.js';
@@ -44,5 +44,7 @@ function readPennLabel(file: string): ImportedSequence {
   });
   const name = `pennaction/${id}`;
   const frameIndices = Array.from({ length: frameCount }, (_, f) => f);
-  return { name, split, tubes: [human2dTube({ name: `${name}/person0`, trackId: 0, split, fps: PENN_FPS, frameIndices, keypoints }, PENN_KEYPOINTS, file)] };
+  // labels/<id>.mat beside frames/<id>/000001.jpg…: row 0 of the labels is image 1.
+  const frameFolder = { path: join(dirname(dirname(file)), 'frames', id), fps: PENN_FPS, firstNumber: 1 };
+  return { name, split, frameFolder, tubes: [human2dTube({ name: `${name}/person0`, trackId: 0, split, fps: PENN_FPS, frameIndices, keypoints }, PENN_KEYPOINTS, file)] };
 }

@@ -5,10 +5,10 @@
  * video); a labelled frame where the track is absent has no keypoints. The 17 points are COCO's
  * with head_bottom and head_top in place of the eyes.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BadInputFileError } from '../errors.js';
 import type { TubeSplit } from '../store/tubes.js';
-import type { DatasetFormat, ImportedSequence } from './dataset-format.js';
+import type { DatasetFormat, FrameFolder, ImportedSequence } from './dataset-format.js';
 import { findDatasetFiles } from './find-files.js';
 import { human2dTube, type LabelledTrack } from './human2d-tubes.js';
 import { readInputBytes } from './read/fields.js';
@@ -31,6 +31,7 @@ export const poseTrackFormat: DatasetFormat = {
 
 interface PoseTrackImage {
   id: number;
+  file_name?: string;
   is_labeled?: boolean;
 }
 interface PoseTrackAnnotation {
@@ -92,5 +93,25 @@ function readPoseTrackVideo(file: string): ImportedSequence {
       };
       return human2dTube(track, POSETRACK_KEYPOINTS, file);
     });
-  return { name, split, tubes };
+  const frameFolder = poseTrackFrameFolder(images, file, fail);
+  return { name, split, tubes, ...(frameFolder ? { frameFolder } : {}) };
+}
+
+/**
+ * annotations/<split>/<video>.json sits two folders below the dataset root, and each image's
+ * file_name (images/<split>/<video>/000000.jpg) is relative to that root. The frame index is the
+ * image's position, so the names must number the images without gaps for the folder to serve as
+ * the tubes' frames; without file names there is no folder.
+ */
+function poseTrackFrameFolder(images: readonly PoseTrackImage[], file: string, fail: (key: string, problem: string) => never): FrameFolder | undefined {
+  if (images.some((image) => typeof image.file_name !== 'string')) return undefined;
+  const number = (name: string) => Number(/(\d+)\.[A-Za-z]+$/.exec(name)?.[1] ?? NaN);
+  const folder = dirname(images[0]!.file_name!);
+  const firstNumber = number(images[0]!.file_name!);
+  images.forEach((image, position) => {
+    if (dirname(image.file_name!) !== folder || number(image.file_name!) !== firstNumber + position) {
+      fail(`images[${position}].file_name`, `'${image.file_name}' is not image ${firstNumber + position} of ${folder} (frames are numbered by position)`);
+    }
+  });
+  return { path: join(dirname(dirname(dirname(file))), folder), fps: POSETRACK_FPS, firstNumber };
 }

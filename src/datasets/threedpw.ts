@@ -7,7 +7,7 @@
  * from the gendered mesh), so the joint set is stored as 'lsp14-approx' and every report says so.
  * Frames with campose_valid 0 are stored with every joint invisible (the protocol drops them).
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SMPL_JOINT_COUNT, SMPL_POSE_SIZE, SMPL_SHAPE_SIZE } from '../body/joint-sets.js';
 import { BadInputFileError } from '../errors.js';
 import { axisAngleToMatrix, matrixToAxisAngle, multiply } from '../synth/rotation.js';
@@ -101,7 +101,9 @@ export function readThreeDpwSequence(file: string): ImportedSequence {
       groundTruth,
     };
   });
-  return { name, split, tubes };
+  // sequenceFiles/<split>/<sequence>.pkl beside imageFiles/<sequence>/image_%05d.jpg; img_frame_ids are the image numbers.
+  const frameFolder = { path: join(dirname(dirname(dirname(file))), 'imageFiles', sequence), fps: THREEDPW_FPS, firstNumber: 0 };
+  return { name, split, tubes, frameFolder };
 }
 
 /** Row-major 3×3 rotation and translation of frame f's 4×4 world→camera matrix. */

@@ -1,12 +1,12 @@
 import { BadInputFileError } from '../errors.js';
 import { makeNpyArray, type NpyArray } from '../util/npz.js';
-import { EVAL_JOINT_COUNT, type EvalSequence, type EvalSet } from './eval-set.js';
+import { EVAL_JOINT_COUNT, evalJointSetOfCount, type EvalSequence, type EvalSet } from './eval-set.js';
 
 /**
  * The .npz form of an eval file (docs/eval-format.md): one array per sequence and field, keyed
  * `<name>/joints3d` [T, 14, 3], `<name>/joints2d` [T, 14, 2], `<name>/visible` [T, 14], plus an
  * optional scalar `fps`. npy has no convenient string type, so the joint set is implied by the
- * 14-joint axis (lsp14, the only set eval supports). Sequences keep the archive's order.
+ * joint axis: 14 = lsp14, 17 = h36m17 (Human3.6M). Sequences keep the archive's order.
  */
 const FIELDS = ['joints3d', 'joints2d', 'visible'] as const;
 type Field = (typeof FIELDS)[number];
@@ -15,7 +15,6 @@ export function parseEvalNpz(arrays: ReadonlyMap<string, NpyArray>, source: stri
   const fail = (where: string, problem: string): never => {
     throw new BadInputFileError(source, `${where}: ${problem}`);
   };
-  const jointCount = EVAL_JOINT_COUNT.lsp14;
   let fps: number | undefined;
   const bySequence = new Map<string, Partial<Record<Field, NpyArray>>>();
   for (const [key, array] of arrays) {
@@ -31,6 +30,10 @@ export function parseEvalNpz(arrays: ReadonlyMap<string, NpyArray>, source: stri
     bySequence.set(name, { ...bySequence.get(name), [field]: array });
   }
   if (bySequence.size === 0) fail('sequences', 'no <name>/joints3d arrays');
+  // The joint set is the joint count of the first joints3d array (17: h36m17, else lsp14, whose shape check names any other count).
+  const first = [...bySequence.values()].find((fields) => fields.joints3d)?.joints3d;
+  const jointSet = evalJointSetOfCount(first?.shape[1] ?? 0) ?? 'lsp14';
+  const jointCount = EVAL_JOINT_COUNT[jointSet];
 
   const sequences = [...bySequence].map(([name, fields]): EvalSequence => {
     if (!fields.joints3d) return fail(name, 'has no joints3d array');
@@ -44,7 +47,7 @@ export function parseEvalNpz(arrays: ReadonlyMap<string, NpyArray>, source: stri
     }
     return sequence;
   });
-  return fps === undefined ? { jointSet: 'lsp14', sequences } : { fps, jointSet: 'lsp14', sequences };
+  return fps === undefined ? { jointSet, sequences } : { fps, jointSet, sequences };
 }
 
 /** The arrays to write for an eval set (float32 coordinates, uint8 visibility). */

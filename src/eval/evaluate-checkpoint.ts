@@ -14,6 +14,8 @@ export interface CheckpointEvalOptions {
   backend?: string;
   /** Also the single-frame dynamics table (default true). */
   dynamics?: boolean;
+  /** Only tubes whose name starts with this, e.g. '3dpw/': one dataset of a split that mixes frame rates. */
+  namePrefix?: string;
   signal?: AbortSignal;
   /** A line per stage, for progress output. */
   onStage?: (message: string) => void;
@@ -25,6 +27,8 @@ export interface CheckpointEvaluation {
   step: number;
   config: string;
   split: TubeSplit;
+  /** The tube-name filter ('' = every mocap3d tube of the split). */
+  namePrefix: string;
   report: EvalReport;
   /** Absent when not asked for. */
   dynamics?: DynamicsOutcome;
@@ -39,16 +43,18 @@ export interface CheckpointEvaluation {
  */
 export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: string, split: TubeSplit, options: CheckpointEvalOptions = {}): Promise<CheckpointEvaluation> {
   const info = readCheckpointInfo(checkpoint);
-  const gt = readGroundTruthEvalSet(db, dbPath, split);
-  options.onStage?.(`predicting ${gt.sequences.length} ${split} sequences with ${info.dir} (step ${info.step})`);
-  const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal });
+  const namePrefix = options.namePrefix ?? '';
+  const gt = readGroundTruthEvalSet(db, dbPath, split, namePrefix);
+  options.onStage?.(`predicting ${gt.sequences.length} ${split} sequences${namePrefix ? ` named ${namePrefix}*` : ''} with ${info.dir} (step ${info.step})`);
+  const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix });
   if (options.signal?.aborted) throw new InterruptedError();
-  const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, report: evaluatePredictions(pred, gt) };
+  const report = evaluatePredictions(pred, gt);
+  const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, namePrefix, report };
   if (gt.approximateJointTubes.length > 0) evaluation.caveat = approximateJointsCaveat(gt.approximateJointTubes.length, gt.sequences.length);
   if (options.dynamics ?? true) {
     const { hallucinator, deltaHeads, deltaFrames } = info.config.model;
     if (hallucinator && deltaHeads) options.onStage?.(`dynamics: hallucinating ±${deltaFrames}-frame poses from single frames`);
-    evaluation.dynamics = await evaluateCheckpointDynamics(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal });
+    evaluation.dynamics = await evaluateCheckpointDynamics(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix });
     if (options.signal?.aborted) throw new InterruptedError();
   }
   return evaluation;
@@ -61,7 +67,8 @@ export function approximateJointsCaveat(approximate: number, total: number): str
 
 /** Both tables as text, headed by what was evaluated. */
 export function formatCheckpointEvaluation(evaluation: CheckpointEvaluation): string {
-  const lines = [`checkpoint ${evaluation.checkpoint} (step ${evaluation.step}, config '${evaluation.config}'), ${evaluation.split} split`, formatEvalReport(evaluation.report)];
+  const tubes = evaluation.namePrefix ? `, tubes named ${evaluation.namePrefix}*` : '';
+  const lines = [`checkpoint ${evaluation.checkpoint} (step ${evaluation.step}, config '${evaluation.config}'), ${evaluation.split} split${tubes}`, formatEvalReport(evaluation.report)];
   if (evaluation.caveat) lines.push(evaluation.caveat);
   if (evaluation.dynamics?.report) lines.push('', formatDynamicsReport(evaluation.dynamics.report));
   else if (evaluation.dynamics?.skipped) lines.push('', `Dynamics table skipped: ${evaluation.dynamics.skipped}`);

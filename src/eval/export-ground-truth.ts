@@ -4,6 +4,7 @@ import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { approximateJointsCaveat } from './evaluate-checkpoint.js';
 import { writeEvalFile } from './eval-file.js';
+import type { EvalJointSet } from './eval-set.js';
 import { readGroundTruthEvalSet } from './ground-truth-set.js';
 
 export interface GroundTruthExport {
@@ -17,11 +18,11 @@ export interface GroundTruthExport {
 
 /**
  * `hmmr export --format eval-gt`: the stored ground truth of one split (mocap3d tubes whose name
- * starts with `namePrefix`) as an eval file (docs/eval-format.md), so any tool's predictions can be
+ * starts with `namePrefix`) on `jointSet` as an eval file (docs/eval-format.md), so any tool's predictions can be
  * scored with `hmmr eval --pred … --gt <file>`.
  */
-export function exportGroundTruth(db: Db, dbPath: string, file: string, split: TubeSplit, namePrefix = ''): GroundTruthExport {
-  const set = readGroundTruthEvalSet(db, dbPath, split, namePrefix);
+export function exportGroundTruth(db: Db, dbPath: string, file: string, split: TubeSplit, namePrefix = '', jointSet: EvalJointSet = 'lsp14'): GroundTruthExport {
+  const set = readGroundTruthEvalSet(db, dbPath, split, namePrefix, jointSet);
   mkdirSync(dirname(file), { recursive: true });
   writeEvalFile(file, { fps: set.fps, jointSet: set.jointSet, sequences: set.sequences });
   const caveat = set.approximateJointTubes.length > 0 ? approximateJointsCaveat(set.approximateJointTubes.length, set.sequences.length) : null;

@@ -1,9 +1,10 @@
 import { BadInputFileError } from '../errors.js';
 import type { Db } from '../store/database.js';
-import { LSP14_JOINT_SETS, readTubeGroundTruth } from '../store/ground-truth.js';
+import { H36M17_JOINT_SET, readTubeGroundTruth, type StoredGroundTruthFrame } from '../store/ground-truth.js';
 import { listTubes, type TubeSplit } from '../store/tubes.js';
 import type { LoadedEvalSet } from './eval-file.js';
-import { EVAL_JOINT_COUNT, type EvalSequence } from './eval-set.js';
+import { lsp14OfFrame } from '../train/data/lsp14-ground-truth.js';
+import { EVAL_JOINT_COUNT, type EvalJointSet, type EvalSequence } from './eval-set.js';
 import { projectToCrop } from './weak-perspective.js';
 
 export interface GroundTruthEvalSet extends LoadedEvalSet {
@@ -16,9 +17,11 @@ export interface GroundTruthEvalSet extends LoadedEvalSet {
  * `hmmr eval --checkpoint` and `hmmr export --format eval-gt`. 2D ground truth is the 3D joints
  * projected with each frame's stored crop camera. Visibility is the stored per-joint flags where an
  * import gave them (3DPW's invalid camera frames), otherwise every point of synthetic MoCap is visible.
+ * `jointSet` 'lsp14' reads every MoCap tube (Human3.6M's 17 joints give their LSP-14); 'h36m17' needs
+ * tubes that store Human3.6M's 17 joints (VideoPose3D imports), for protocols 1 and 2.
  */
-export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit, namePrefix = ''): GroundTruthEvalSet {
-  const tubes = listTubes(db, { tier: 'mocap3d', split, withoutRejected: true }).filter((tube) => tube.name.startsWith(namePrefix));
+export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit, namePrefix = '', jointSet: EvalJointSet = 'lsp14'): GroundTruthEvalSet {
+  const tubes = listTubes(db, { tier: 'mocap3d', split, withoutRejected: true, namePrefix });
   if (tubes.length === 0) {
     const which = namePrefix ? ` named ${namePrefix}*` : '';
     throw new BadInputFileError(dbPath, `no mocap3d tubes${which} in the ${split} split (hmmr synth or hmmr import make some)`);
@@ -32,20 +35,20 @@ export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit,
     if (tube.fps !== fps) fail(`fps ${tube.fps} differs from the split's ${fps} (select one dataset by name prefix)`);
     const frames = readTubeGroundTruth(db, tube.id);
     if (frames.length !== tube.frameCount) fail(`ground truth for ${frames.length} of ${tube.frameCount} frames`);
-    const jointCount = EVAL_JOINT_COUNT.lsp14;
+    const jointCount = EVAL_JOINT_COUNT[jointSet];
     const joints3d = new Float64Array(frames.length * jointCount * 3);
     const cameras = new Float32Array(frames.length * 3);
     const visible = new Uint8Array(frames.length * jointCount).fill(1);
     let allCameras = true;
     let anyVisibility = false;
     frames.forEach((frame, f) => {
-      if (!LSP14_JOINT_SETS.has(frame.jointSet) || frame.joints3d.length !== jointCount * 3) fail(`frame ${frame.frameIndex}: joint set '${frame.jointSet}', expected lsp14`);
-      joints3d.set(frame.joints3d, f * jointCount * 3);
+      const joints = jointsIn(jointSet, frame) ?? fail(`frame ${frame.frameIndex}: joint set '${frame.jointSet}' has no ${jointSet} joints`);
+      joints3d.set(joints.joints3d, f * jointCount * 3);
       if (frame.camera) cameras.set(frame.camera, f * 3);
       else allCameras = false;
-      if (frame.visible) {
-        if (frame.visible.length !== jointCount) fail(`frame ${frame.frameIndex}: ${frame.visible.length} visibility flags, expected ${jointCount}`);
-        visible.set(frame.visible, f * jointCount);
+      if (joints.visible) {
+        if (joints.visible.length !== jointCount) fail(`frame ${frame.frameIndex}: ${joints.visible.length} visibility flags, expected ${jointCount}`);
+        visible.set(joints.visible, f * jointCount);
         anyVisibility = true;
       }
     });
@@ -55,5 +58,10 @@ export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit,
     if (allCameras || anyVisibility) sequence.visible = visible;
     return sequence;
   });
-  return { path: dbPath, fps, jointSet: 'lsp14', sequences, approximateJointTubes };
+  return { path: dbPath, fps, jointSet, sequences, approximateJointTubes };
+}
+
+function jointsIn(jointSet: EvalJointSet, frame: StoredGroundTruthFrame): { joints3d: Float32Array; visible: Uint8Array | null } | undefined {
+  if (jointSet === 'lsp14') return lsp14OfFrame(frame);
+  return frame.jointSet === H36M17_JOINT_SET && frame.joints3d.length === EVAL_JOINT_COUNT.h36m17 * 3 ? frame : undefined;
 }

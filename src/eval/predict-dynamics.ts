@@ -16,6 +16,8 @@ export interface DynamicsEvalOptions {
   backend?: string;
   /** Default `<db>.features`, the cache training and prediction use. */
   featureCacheDir?: string;
+  /** Only tubes whose name starts with this (one dataset of a split). */
+  namePrefix?: string;
   signal?: AbortSignal;
   onTube?: (done: number, total: number) => void;
 }
@@ -37,7 +39,7 @@ export async function evaluateCheckpointDynamics(db: Db, dbPath: string, checkpo
     if (!config.model.hallucinator || !config.model.deltaHeads) {
       return { skipped: `config '${config.name}' has no ${config.model.hallucinator ? 'Δt heads' : 'hallucinator'}: single-frame past/future cannot be predicted` };
     }
-    const gtByName = new Map(readGroundTruthEvalSet(db, dbPath, split).sequences.map((sequence) => [sequence.name, sequence]));
+    const gtByName = new Map(readGroundTruthEvalSet(db, dbPath, split, options.namePrefix).sequences.map((sequence) => [sequence.name, sequence]));
     const body = loadTrainingBodyModel(config.bodyModel);
     const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
     try {
@@ -45,7 +47,7 @@ export async function evaluateCheckpointDynamics(db: Db, dbPath: string, checkpo
         throw new UsageError(`${model.checkpointDir} was trained on features '${model.features.extractor}' (${model.features.sha}); this machine's extractor gives ${extractor.sha}`);
       }
       const cache = new FeatureCache(options.featureCacheDir ?? `${dbPath}.features`);
-      const tubes = loadTubes(db, { tier: 'mocap3d', split, withoutRejected: true });
+      const tubes = loadTubes(db, { tier: 'mocap3d', split, withoutRejected: true, namePrefix: options.namePrefix });
       const sequences: DynamicsSequence[] = [];
       for (const tube of tubes) {
         if (options.signal?.aborted) break;

@@ -90,8 +90,9 @@ export function computeEvalReport(pred: EvalSet, gt: EvalSet, fps: number | unde
     pckAvailable
       ? row('pck', `PCK@${PCK_ALPHA} (${CROP_SIZE_PX}-px crop, ${(PCK_ALPHA * CROP_SIZE_PX).toFixed(1)} px)`, '%', aggregateAcrossSequences(pck), 100, `frames with < ${MIN_VISIBLE_2D} visible GT points skipped`)
       : row('pck', `PCK@${PCK_ALPHA}`, '%', undefined, 100, 'needs joints2d in both files'),
-    row('mpjpe', 'MPJPE (pelvis-aligned)', 'mm', aggregateAcrossSequences(mpjpe), mm),
-    row('pa_mpjpe', 'PA-MPJPE (similarity Procrustes)', 'mm', aggregateAcrossSequences(paMpjpe), mm),
+    // On Human3.6M's 17 joints these two are the literature's protocols 1 and 2.
+    row('mpjpe', gt.jointSet === 'h36m17' ? 'MPJPE, protocol 1 (pelvis-aligned)' : 'MPJPE (pelvis-aligned)', 'mm', aggregateAcrossSequences(mpjpe), mm),
+    row('pa_mpjpe', gt.jointSet === 'h36m17' ? 'PA-MPJPE, protocol 2 (similarity Procrustes)' : 'PA-MPJPE (similarity Procrustes)', 'mm', aggregateAcrossSequences(paMpjpe), mm),
     row('accel_error_mm_per_frame2', 'Accel error |Δ²pred − Δ²gt|', 'mm/frame²', accelErrorAggregate, mm),
     row('accel_error_mm_per_s2', 'Accel error |Δ²pred − Δ²gt|', 'mm/s²', perSecond2(accelErrorAggregate), mm, fps === undefined ? noFps : undefined),
     row('accel_mm_per_frame2', 'Accel of prediction |Δ²pred|', 'mm/frame²', accelAggregate, mm, 'all frames, no GT filter'),

@@ -147,11 +147,19 @@ function openStoredRun(db: Db, model: PredictionModel, backend: BackendInfo, set
 /**
  * The checkpoint's predictions for the mocap3d tubes of a split as an eval set (sequence name =
  * tube name, as src/eval/ground-truth-set.ts names the ground truth): 3D joints, and 2D joints in
- * crop pixels through each frame's predicted camera, for PCK.
+ * crop pixels through each frame's predicted camera, for PCK. `namePrefix` keeps only tubes whose
+ * name starts with it (one dataset of a split).
  */
-export async function predictEvalSet(db: Db, dbPath: string, checkpoint: string, split: 'train' | 'val' | 'test', options: { backend?: string; signal?: AbortSignal } = {}): Promise<LoadedEvalSet> {
-  const run = await predictTubes({ db, dbPath, checkpoint, filter: { tier: 'mocap3d', split, withoutRejected: true }, backend: options.backend, signal: options.signal });
-  if (run.tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes in the ${split} split`);
+export async function predictEvalSet(
+  db: Db,
+  dbPath: string,
+  checkpoint: string,
+  split: 'train' | 'val' | 'test',
+  options: { backend?: string; signal?: AbortSignal; namePrefix?: string } = {},
+): Promise<LoadedEvalSet> {
+  const filter = { tier: 'mocap3d' as const, split, withoutRejected: true, namePrefix: options.namePrefix };
+  const run = await predictTubes({ db, dbPath, checkpoint, filter, backend: options.backend, signal: options.signal });
+  if (run.tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes${options.namePrefix ? ` named ${options.namePrefix}*` : ''} in the ${split} split`);
   const sequences = run.tubes.map((tube): EvalSequence => {
     const cameras = new Float32Array(tube.frameCount * 3);
     for (let f = 0; f < tube.frameCount; f++) cameras.set(tube.theta.subarray(f * THETA_SIZE, f * THETA_SIZE + 3), f * 3);

@@ -11,6 +11,9 @@ import { insertTubes, type TubeToStore } from './tubes.js';
  */
 export const LSP14_JOINT_SETS: ReadonlySet<string> = new Set(['lsp14', 'lsp14-approx']);
 
+/** Human3.6M's 17 joints (imported from VideoPose3D's files), from which LSP-14 is picked. */
+export const H36M17_JOINT_SET = 'h36m17';
+
 export interface GroundTruthFrame {
   frameIndex: number;
   /** J × 3, metres, camera frame. */
@@ -42,17 +45,15 @@ export interface StoredGroundTruthFrame {
 }
 
 /**
- * Writes tubes without a video or track run (synthetic, or imported datasets) with their ground
- * truth, replacing every earlier such tube whose name starts with `namePrefix` (frames and ground
- * truth go by cascade), in one transaction: re-running a generation with the same seed, or
- * re-importing a sequence, never leaves a mixture.
+ * Writes tubes without a track run (synthetic, or imported datasets, whose frames may be a
+ * registered image folder: `videoId`) with their ground truth, replacing every earlier such tube
+ * whose name starts with `namePrefix` (frames and ground truth go by cascade), in one transaction:
+ * re-running a generation with the same seed, or re-importing a sequence, never leaves a mixture.
  */
-export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonly GroundTruthTubeToStore[]): number[] {
+export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonly GroundTruthTubeToStore[], videoId: number | null = null): number[] {
   const write = db.transaction(() => {
-    db.prepare(
-      'DELETE FROM tubes WHERE track_run_id IS NULL AND video_id IS NULL AND substr(name, 1, length(?)) = ?',
-    ).run(namePrefix, namePrefix);
-    const tubeIds = insertTubes(db, tubes, { trackRunId: null, videoId: null });
+    db.prepare('DELETE FROM tubes WHERE track_run_id IS NULL AND substr(name, 1, length(?)) = ?').run(namePrefix, namePrefix);
+    const tubeIds = insertTubes(db, tubes, { trackRunId: null, videoId });
     const insert = db.prepare(
       'INSERT INTO tube_ground_truth (tube_id, frame_index, joints3d, joint_set, pose, shape, camera, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );

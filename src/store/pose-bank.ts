@@ -22,3 +22,26 @@ export function readPoseBank(db: Db): PoseBankClip[] {
   const rows = db.prepare('SELECT source, fps, poses FROM pose_bank ORDER BY source').all() as { source: string; fps: number; poses: Buffer }[];
   return rows.map((row) => ({ source: row.source, fps: row.fps, poses: blobToFloat32(row.poses) }));
 }
+
+/** How much the pose bank holds, without reading the poses. */
+export function poseBankSize(db: Db): { clips: number; frames: number } {
+  const row = db.prepare('SELECT count(*) AS clips, coalesce(sum(frame_count), 0) AS frames FROM pose_bank').get() as { clips: number; frames: number };
+  return row;
+}
+
+/**
+ * Every stored pose of every clip as one frames × 72 array (clips in source order), filled in place
+ * so a large bank (AMASS at 25 fps: millions of frames) is held once, not once per clip and again joined.
+ */
+export function readPoseBankFrames(db: Db): Float32Array {
+  const { frames } = poseBankSize(db);
+  const out = new Float32Array(frames * 72);
+  let offset = 0;
+  for (const row of db.prepare('SELECT poses FROM pose_bank ORDER BY source').iterate() as IterableIterator<{ poses: Buffer }>) {
+    const poses = blobToFloat32(row.poses);
+    out.set(poses, offset);
+    offset += poses.length;
+  }
+  if (offset !== out.length) throw new Error(`pose bank: frame_count says ${frames} frames, the stored poses hold ${offset / 72}`);
+  return out;
+}

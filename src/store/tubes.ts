@@ -50,6 +50,8 @@ export interface TubeFilter {
   split?: TubeSplit;
   /** Leave out tubes a person rejected (hmmr serve / hmmr tubes set --reject): what train, eval and export use. */
   withoutRejected?: boolean;
+  /** Only tubes whose name starts with this (one dataset of a split, e.g. '3dpw/'); '' or absent: all. */
+  namePrefix?: string;
 }
 
 /**
@@ -194,6 +196,11 @@ export function listTubes(db: Db, filter: TubeFilter = {}): StoredTubeInfo[] {
   add('tier', filter.tier);
   add('split', filter.split);
   if (filter.withoutRejected) conditions.push("id NOT IN (SELECT tube_id FROM tube_reviews WHERE status = 'rejected')");
+  if (filter.namePrefix) {
+    // substr, not LIKE: '_' and '%' are ordinary characters in tube names.
+    conditions.push('substr(name, 1, ?) = ?');
+    values.push(filter.namePrefix.length, filter.namePrefix);
+  }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   return db.prepare(`SELECT ${TUBE_COLUMNS} FROM tubes ${where} ORDER BY id`).all(...values) as StoredTubeInfo[];
 }

@@ -72,6 +72,10 @@ export interface OptimConfig {
 export const LEARNING_RATE_DECAYS = ['constant', 'cosine'] as const;
 export type LearningRateDecay = (typeof LEARNING_RATE_DECAYS)[number];
 
+/** Real poses of the adversarial prior: the store's pose bank (AMASS), the training tubes' SMPL, or the store when it has any. */
+export const POSE_BANK_SETTINGS = ['auto', 'store', 'tubes'] as const;
+export type PoseBankSetting = (typeof POSE_BANK_SETTINGS)[number];
+
 export interface DataConfig {
   /** Window length T in frames. */
   windowFrames: number;
@@ -98,6 +102,8 @@ export interface DataConfig {
    * tiers have no `val` split tubes (0: none held out, validation then needs `val` tubes).
    */
   validationFraction: number;
+  /** Where the discriminator's real poses come from (train/data/real-poses.ts). */
+  poseBank: PoseBankSetting;
 }
 
 export interface ScheduleConfig {
@@ -166,7 +172,7 @@ const paper: TrainConfig = {
   optim: { encoderLr: 1e-5, discriminatorLr: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, warmupSteps: 0, decay: 'constant', finalLrFraction: 1, gradClipNorm: 0 },
   // Two micro-batches of 4: on the wasm backend (4 GB heap, never shrinks) the paper width peaked
   // at 3.2 GB with all 8 sequences in one pass and 2.5 GB with 2 per pass (measured).
-  data: { windowFrames: 20, batchSize: 8, microBatch: 4, flipProbability: 0.5, balanceTiers: true, visibilityThreshold: 0.1, padEnds: true, validationFraction: 0.1 },
+  data: { windowFrames: 20, batchSize: 8, microBatch: 4, flipProbability: 0.5, balanceTiers: true, visibilityThreshold: 0.1, padEnds: true, validationFraction: 0.1, poseBank: 'auto' },
   schedule: { steps: 100_000, logEvery: 10, checkpointEvery: 500, keepCheckpoints: 3, validateEvery: 1000, earlyStopPatience: 0 },
 };
 
@@ -325,6 +331,7 @@ export function validateTrainConfig(config: TrainConfig, fail: (reason: string) 
   if (!(data.flipProbability >= 0 && data.flipProbability <= 1)) fail(`'data.flipProbability' must be in [0, 1]`);
   nonNegative(data.visibilityThreshold, 'data.visibilityThreshold');
   if (!(data.validationFraction >= 0 && data.validationFraction < 1)) fail(`'data.validationFraction' must be in [0, 1), got ${data.validationFraction}`);
+  if (!POSE_BANK_SETTINGS.includes(data.poseBank)) fail(`'data.poseBank' must be one of ${POSE_BANK_SETTINGS.join(', ')}, got ${JSON.stringify(data.poseBank)}`);
   for (const key of ['steps', 'logEvery', 'checkpointEvery', 'keepCheckpoints'] as const) positiveInt(schedule[key], `schedule.${key}`);
   for (const key of ['validateEvery', 'earlyStopPatience'] as const) {
     if (!Number.isInteger(schedule[key]) || schedule[key] < 0) fail(`'schedule.${key}' must be an integer ≥ 0, got ${schedule[key]}`);

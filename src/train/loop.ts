@@ -31,6 +31,8 @@ export interface TrainRunOptions {
   init?: Pick<CheckpointContent, 'encoder' | 'discriminator'>;
   seed: number;
   sequences: readonly TrainingSequence[];
+  /** The discriminator's real poses (real-poses.ts chooses); default: the sequences' SMPL ground truth. */
+  poseBank?: PoseBank;
   /** Held-out sequences with 3D ground truth, scored every `schedule.validateEvery` steps (none: no validation). */
   validation?: readonly TrainingSequence[];
   body: BodyModel;
@@ -103,7 +105,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
   // Prediction pads each tube end with the encoder's half receptive field of blank frames (planWindows).
   const padFrames = data.padEnds ? temporalMargin(modelConfig) : 0;
   const sampler = new WindowSampler(sequences, { windowFrames: data.windowFrames, flipProbability: data.flipProbability, balanceTiers: data.balanceTiers, padFrames });
-  const poseBank = new PoseBank(sequences);
+  const poseBank = options.poseBank ?? new PoseBank(sequences);
   const rng = new Rng(resumed?.rngState ?? deriveSeed(seed));
   const threads = options.threads ?? 1;
   const model = createHmmrModel(config.model, options.features.dims, seed);
@@ -129,7 +131,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       trainer.discriminatorOptimizer.setParameterValues(options.init.discriminator.values);
       if (trainer instanceof Trainer) trainer.syncModel();
     }
-    if (!trainer.adversarial) options.onNote?.('no sequence has SMPL ground truth to serve as real poses: the adversarial prior is off');
+    if (!trainer.adversarial && poseBank.size === 0) options.onNote?.('no real poses (no pose bank, no SMPL ground truth among the tubes): the adversarial prior is off');
 
     const metrics = new MetricsLog(outDir);
     const startStep = resumed?.step ?? 0;

@@ -8,6 +8,7 @@ import { loadTrainingBodyModel } from './body-model.js';
 import { latestCheckpointDir, readCheckpoint, readCheckpointInfo } from './checkpoint.js';
 import { loadTrainConfig, type TrainConfig } from './config.js';
 import type { TrainingSequence } from './data/sequence.js';
+import { choosePoseBank } from './data/real-poses.js';
 import { loadSequences } from './data/store-sequences.js';
 import { FeatureCache } from './features/cache.js';
 import { createFeatureExtractor } from './features/create.js';
@@ -51,6 +52,8 @@ export interface TrainCommandResult extends TrainRunSummary {
   sequenceCount: number;
   /** Where the validation tubes came from: the `val` split, held out of the training tubes, or none. */
   validationSource: 'val-split' | 'held-out' | 'none';
+  /** Where the adversarial prior's real poses came from, and how many. */
+  realPoses: { source: 'store' | 'tubes'; frames: number };
 }
 
 /** `hmmr train`: backend, configuration, body model, features, data from the database, then the loop. */
@@ -99,6 +102,8 @@ async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandRe
     const sequences = selected.filter((sequence) => !heldOut.has(sequence));
     const validation = valSplit.length > 0 ? valSplit : [...heldOut];
     const validationSource = valSplit.length > 0 ? 'val-split' : heldOut.size > 0 ? 'held-out' : 'none';
+    const realPoses = choosePoseBank(config.data.poseBank, options.db, options.dbPath, sequences);
+    options.onNote?.(realPoses.description);
     const summary = await runTraining({
       outDir: options.outDir,
       config,
@@ -107,6 +112,7 @@ async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandRe
       init,
       seed: options.seed,
       sequences,
+      poseBank: realPoses.bank,
       validation,
       body,
       features: { extractor: extractor.id, dims: extractor.dims, sha: extractor.sha },
@@ -116,7 +122,7 @@ async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandRe
       onStep: options.onStep,
       onNote: options.onNote,
     });
-    return { ...summary, backend, config, outDir: options.outDir, metricsPath: join(options.outDir, METRICS_FILE), sequenceCount: sequences.length, validationSource };
+    return { ...summary, backend, config, outDir: options.outDir, metricsPath: join(options.outDir, METRICS_FILE), sequenceCount: sequences.length, validationSource, realPoses: { source: realPoses.source, frames: realPoses.bank.size } };
   } finally {
     await extractor.close();
     body.dispose();

@@ -10,6 +10,7 @@ import {
   subsampleStep,
   type FrameGeometryRequest,
 } from './frame-geometry.js';
+import { DEFAULT_IMAGE_SEQUENCE_FPS, describeImageSequence, imageSequenceInputArgs, isImageFolder, probeImageSequence } from './image-sequence.js';
 import { probeVideo } from './probe.js';
 import { StderrLog } from './stderr-log.js';
 
@@ -83,8 +84,11 @@ export function planRead(source: SourceInfo, startFrame: number, step: number | 
   return { firstIndex: previousKept, seekSec: previousKept === 0 ? 0 : (previousKept - 0.5) / source.fps, referenceOnly: true };
 }
 
-/** The ffmpeg command line of a read (pure, for tests): seek, select, scale, pad, showinfo, raw frames. */
-export function frameSourceArgs(videoPath: string, plan: ReadPlan, select: string | undefined, geometry: FrameGeometry, pixelFormat: PixelFormat): string[] {
+/**
+ * The ffmpeg command line of a read (pure, for tests): seek, select, scale, pad, showinfo, raw frames.
+ * `input` replaces the seek and `-i videoPath` (an image folder's image2 arguments).
+ */
+export function frameSourceArgs(videoPath: string, plan: ReadPlan, select: string | undefined, geometry: FrameGeometry, pixelFormat: PixelFormat, input?: readonly string[]): string[] {
   const filters: string[] = [];
   if (select) filters.push(`select=${select}`);
   filters.push(`scale=${geometry.contentWidth}:${geometry.contentHeight}:flags=bilinear`);
@@ -93,7 +97,7 @@ export function frameSourceArgs(videoPath: string, plan: ReadPlan, select: strin
   }
   filters.push('showinfo');
   const seek = plan.seekSec > 0 ? ['-ss', plan.seekSec.toFixed(6)] : [];
-  return ['-hide_banner', '-nostats', '-nostdin', ...seek, '-i', videoPath, '-map', '0:v:0', '-vf', filters.join(','),
+  return ['-hide_banner', '-nostats', '-nostdin', ...(input ?? [...seek, '-i', videoPath]), '-map', '0:v:0', '-vf', filters.join(','),
     '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1'];
 }
 
@@ -101,10 +105,13 @@ export function frameSourceArgs(videoPath: string, plan: ReadPlan, select: strin
  * Streams decoded frames from ffmpeg as raw pixel buffers, never touching disk. Backpressure is
  * the pipe's: while the consumer does not pull, the stdout stream pauses and ffmpeg blocks.
  * On corrupt or truncated input, every good frame is delivered first, then BadVideoError names
- * the frame where decoding stopped.
+ * the frame where decoding stopped. A folder is read as a numbered image sequence (image-sequence.ts):
+ * a resumed read starts at the image itself instead of seeking, and an image that fails to decode
+ * stops the read there, naming the image, rather than shifting every later frame index.
  */
 export async function* readFrames(videoPath: string, options: FrameSourceOptions = {}): AsyncGenerator<DecodedFrame> {
-  const source = options.source ?? (await probeVideo(videoPath, { allowTruncated: true }));
+  const images = isImageFolder(videoPath) ? describeImageSequence(videoPath) : undefined;
+  const source = options.source ?? (images ? await probeImageSequence(images, DEFAULT_IMAGE_SEQUENCE_FPS) : await probeVideo(videoPath, { allowTruncated: true }));
   const pixelFormat = options.pixelFormat ?? 'rgb24';
   const channels = CHANNELS[pixelFormat];
   const geometry = frameGeometry(source.width, source.height, options);
@@ -116,7 +123,10 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
   const isOutput = (index: number) => (plan.referenceOnly && index === plan.firstIndex) || isFrameKept(index, startFrame, step);
   const select = selectFilterExpression(startFrame, step, plan.firstIndex, plan.referenceOnly);
 
-  const args = frameSourceArgs(videoPath, plan, select, geometry, pixelFormat);
+  const input = images ? imageSequenceInputArgs(images, source.fps, plan.firstIndex) : undefined;
+  // Stream times restart at the input's first frame: after a seek, or at the image the read starts from.
+  const timeOffset = images ? plan.firstIndex / source.fps : plan.seekSec;
+  const args = frameSourceArgs(videoPath, plan, select, geometry, pixelFormat, input);
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = new StderrLog(child.stderr);
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -149,6 +159,10 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
         if (filled < frameBytes) continue;
         const index = nextOutputIndex();
         const streamTime = await log.presentationTime(output);
+        // image2 stamps image k of the read at k / fps: a later stamp means an image was dropped.
+        if (images && streamTime !== undefined && plan.firstIndex + Math.round(streamTime * source.fps) !== index) {
+          throw new BadVideoError(videoPath, `image ${images.files[index] ?? index} (frame ${index}) could not be decoded${log.firstError() ? `: ${log.firstError()}` : ''}`);
+        }
         output++;
         nextIndex++;
         if (index < startFrame) {
@@ -158,7 +172,7 @@ export async function* readFrames(videoPath: string, options: FrameSourceOptions
           filled = 0;
           continue;
         }
-        const timeSec = streamTime === undefined ? index / source.fps : streamTime + plan.seekSec;
+        const timeSec = streamTime === undefined ? index / source.fps : streamTime + timeOffset;
         const frame: DecodedFrame = {
           index,
           timeSec,

@@ -13,6 +13,7 @@ interface EvalArgs extends GlobalArgs {
   gt?: string;
   checkpoint?: string;
   split: 'train' | 'val' | 'test';
+  prefix: string;
   backend?: string;
   dynamics: boolean;
 }
@@ -26,10 +27,12 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       .option('gt', { type: 'string', describe: 'ground truth: eval file (.json or .npz), e.g. <out>/gt.json from hmmr synth' })
       .option('checkpoint', { type: 'string', conflicts: ['pred', 'gt'], defaultDescription: `${SHIPPED_CHECKPOINT_NAME} when no --pred/--gt`, describe: 'instead of files: predict the database\'s mocap3d tubes of --split with this checkpoint (or run folder) and score them against their stored ground truth' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'test' as const, describe: 'with --checkpoint: which tubes to evaluate' })
+      .option('prefix', { type: 'string', default: '', describe: "with --checkpoint: only tubes whose name starts with this, e.g. '3dpw/' (one dataset of a split that mixes frame rates; same filter as export --format eval-gt --prefix)" })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'with --checkpoint: tfjs backend (default $HMMR_BACKEND or auto)' })
       .option('dynamics', { type: 'boolean', default: true, describe: 'with --checkpoint: also past/current/future PA-MPJPE from single frames vs the constant baseline (--no-dynamics skips it)' })
       .example('$0 eval --pred pred.json --gt synth/gt.json', 'print the metric table')
       .example('$0 eval --checkpoint runs/cpu1 --split test', 'predict and score every test tube with 3D ground truth, plus the dynamics table')
+      .example('$0 eval --checkpoint runs/cpu1 --split test --prefix 3dpw/', "score only the imported 3DPW test tubes")
       .example('$0 eval --pred pred.json --gt synth/gt.json --json', 'the same table as JSON') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
@@ -38,6 +41,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
         const evaluation = await evaluateCheckpoint(ctx.openDb(), ctx.dbPath, args.checkpoint ?? SHIPPED_CHECKPOINT, args.split, {
           backend: args.backend,
           dynamics: args.dynamics,
+          namePrefix: args.prefix,
           signal: ctx.signal,
           onStage: (message) => ctx.log.info(message),
         });

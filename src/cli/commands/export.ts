@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
+import { SUPPORTED_EVAL_JOINT_SETS, type EvalJointSet } from '../../eval/eval-set.js';
 import { exportGroundTruth } from '../../eval/export-ground-truth.js';
 import { exportOpenPose } from '../../pipeline/export-openpose.js';
 import type { Db } from '../../store/database.js';
@@ -18,6 +19,7 @@ interface ExportArgs extends GlobalArgs {
   video?: string;
   split: TubeSplit;
   prefix: string;
+  joints: EvalJointSet;
 }
 
 /** What every export format receives: the selected videos and the output folder (eval-gt: file). */
@@ -30,6 +32,8 @@ export interface ExportRequest {
   /** eval-gt: which tubes. */
   split: TubeSplit;
   namePrefix: string;
+  /** eval-gt: lsp14, or h36m17 (Human3.6M tubes, protocols 1 and 2). */
+  jointSet: EvalJointSet;
 }
 
 export interface ExportOutcome {
@@ -52,8 +56,8 @@ const EXPORT_FORMATS: Record<string, { describe: string; write: (request: Export
   json: trackedFormat('hmmr tube JSON per video: <video>.tubes.json (keypoints, smoothed boxes, crop parameters; docs/formats.md)', 'json'),
   'eval-gt': {
     describe: 'the stored 3D ground truth of --split (mocap3d tubes named --prefix*) as ONE eval file, --out gt.json or gt.npz (docs/eval-format.md)',
-    write: ({ db, dbPath, outDir, log, split, namePrefix }) => {
-      const result = exportGroundTruth(db, dbPath, outDir, split, namePrefix);
+    write: ({ db, dbPath, outDir, log, split, namePrefix, jointSet }) => {
+      const result = exportGroundTruth(db, dbPath, outDir, split, namePrefix, jointSet);
       if (result.caveat) log.warn(result.caveat);
       return { summary: `${result.sequences} ${split} sequences, ${result.frames} frames of ground truth in ${outDir}`, data: result };
     },
@@ -81,14 +85,16 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       .option('video', { type: 'string', describe: 'only this video: its id or path (default: every ingested video)' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'test' as const, describe: 'eval-gt: which split' })
       .option('prefix', { type: 'string', default: '', describe: "eval-gt: only tubes whose name starts with this, e.g. '3dpw/' (a split mixing datasets of different fps cannot be one file)" })
+      .option('joints', { type: 'string', choices: SUPPORTED_EVAL_JOINT_SETS, default: 'lsp14' as const, describe: "eval-gt: lsp14 (every MoCap tube), or h36m17: Human3.6M's 17 joints (VideoPose3D imports), scored as protocols 1 and 2" })
       .example('$0 export --format openpose --out ./openpose-json', 'every labelled video as OpenPose JSON')
-      .example('$0 export --format eval-gt --split test --prefix 3dpw/ --out gt.json', "3DPW's imported test ground truth, to score any tool's predictions with hmmr eval") as never,
+      .example('$0 export --format eval-gt --split test --prefix 3dpw/ --out gt.json', "3DPW's imported test ground truth, to score any tool's predictions with hmmr eval")
+      .example('$0 export --format eval-gt --split test --prefix h36m/ --joints h36m17 --out gt-h36m.json', 'Human3.6M S9/S11 on its 17 joints (protocols 1 and 2)') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
       const format = EXPORT_FORMATS[args.format];
       if (!format) throw new UsageError(`unknown export format "${args.format}"`);
       const db = ctx.openDb();
       const videos = args.format === 'eval-gt' ? [] : selectVideos(db, args.video);
-      return format.write({ db, dbPath: ctx.dbPath, videos, outDir: resolve(args.out), log: ctx.log, split: args.split, namePrefix: args.prefix });
+      return format.write({ db, dbPath: ctx.dbPath, videos, outDir: resolve(args.out), log: ctx.log, split: args.split, namePrefix: args.prefix, jointSet: args.joints });
     }),
 };

@@ -46,7 +46,7 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       if (!(args.fps > 0)) throw new UsageError('--fps must be a positive number');
       const options = { split: args.split, cameras: args.cameras, detector: args.detector, fps: args.fps };
       const progress = ctx.progress(`import ${format.name}`, undefined, 'files');
-      const result = importDataset(ctx.openDb(), format, args.dir, options, { onFile: () => progress.tick(), signal: ctx.signal });
+      const result = await importDataset(ctx.openDb(), format, args.dir, options, { onFile: () => progress.tick(), signal: ctx.signal });
       progress.done();
       for (const failure of result.failures) ctx.log.warn(failure.error);
       return { summary: describeDatasetImport(result, format.tier, format.caveat), data: { ...result, caveat: format.caveat ?? null }, exitCode: result.failures.length > 0 ? ExitCode.partial : ExitCode.ok };

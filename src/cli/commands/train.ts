@@ -82,7 +82,9 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         `last losses: ${result.lastMetrics ? `encoder ${result.lastMetrics.encoderLoss.toPrecision(4)}; ` : ''}${terms}`,
       ];
       if (result.stoppedEarly) lines.push(`stopped early: ${result.config.schedule.earlyStopPatience} validations without a better MPJPE`);
-      if (!result.adversarial) lines.push(`adversarial prior: off (${result.config.loss.advEncoder > 0 || result.config.loss.advDiscriminator > 0 ? 'no SMPL ground truth among the tubes' : 'its loss weights are 0'})`);
+      const realPoses = result.realPoses.source === 'store' ? `the store's pose bank, ${result.realPoses.frames} frames` : `SMPL of the training tubes, ${result.realPoses.frames} frames`;
+      if (!result.adversarial) lines.push(`adversarial prior: off (${result.config.loss.advEncoder > 0 || result.config.loss.advDiscriminator > 0 ? 'no pose bank and no SMPL ground truth among the tubes' : 'its loss weights are 0'})`);
+      else lines.push(`adversarial prior: real poses from ${realPoses}`);
       if (result.interrupted) lines.push(`resume with: hmmr train --out ${args.out} --resume`);
       return {
         summary: lines.join('\n'),

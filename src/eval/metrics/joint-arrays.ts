@@ -1,4 +1,4 @@
-import { LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../../body/joint-sets.js';
+import { H36M17_JOINT_COUNT, H36M17_PELVIS, LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../../body/joint-sets.js';
 
 /**
  * Joint arrays as the metrics see them: flat, row-major frames × joints × dims (dims = 3 for 3D,
@@ -17,18 +17,27 @@ export function frameCountOf(values: ArrayLike<number>, jointCount: number, dims
 }
 
 /**
- * Subtracts, per frame, the midpoint of the two LSP hips (the reference code's pelvis), so that a
- * weak-perspective prediction without global translation can be compared with ground truth.
+ * The joints whose mean is the pelvis: Human3.6M-17's pelvis joint (protocols 1 and 2 align there),
+ * else LSP-14's two hips (the reference code's align_by_pelvis; any other count is LSP-ordered).
+ */
+function pelvisJoints(jointCount: number): readonly number[] {
+  return jointCount === H36M17_JOINT_COUNT ? [H36M17_PELVIS] : [LSP_RIGHT_HIP, LSP_LEFT_HIP];
+}
+
+/**
+ * Subtracts, per frame, the pelvis (pelvisJoints), so that a weak-perspective prediction without
+ * global translation can be compared with ground truth.
  */
 export function alignByPelvis(joints: JointValues, jointCount: number): Float64Array {
   const frames = frameCountOf(joints, jointCount, 3);
   const aligned = new Float64Array(joints.length);
+  const pelvisIndices = pelvisJoints(jointCount);
   for (let f = 0; f < frames; f++) {
     const base = f * jointCount * 3;
-    const right = base + LSP_RIGHT_HIP * 3;
-    const left = base + LSP_LEFT_HIP * 3;
     for (let d = 0; d < 3; d++) {
-      const pelvis = (joints[right + d]! + joints[left + d]!) / 2;
+      let pelvis = 0;
+      for (const joint of pelvisIndices) pelvis += joints[base + joint * 3 + d]!;
+      pelvis /= pelvisIndices.length;
       for (let j = 0; j < jointCount; j++) aligned[base + j * 3 + d] = joints[base + j * 3 + d]! - pelvis;
     }
   }

@@ -1,7 +1,8 @@
 import { LSP_JOINT_COUNT } from '../../body/joint-sets.js';
 import { BadInputFileError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
-import { LSP14_JOINT_SETS, readTubeGroundTruth } from '../../store/ground-truth.js';
+import { readTubeGroundTruth } from '../../store/ground-truth.js';
+import { lsp14OfFrame } from './lsp14-ground-truth.js';
 import { loadTubes, type StoredTube, type TubeFilter, type TubeTier } from '../../store/tubes.js';
 import { getVideo } from '../../store/videos.js';
 import { extractFeatures, type FeatureCache } from '../features/cache.js';
@@ -60,12 +61,11 @@ function readGroundTruth(db: Db, dbPath: string, tube: StoredTube): SequenceGrou
   for (const frame of stored) {
     const row = rowOf.get(frame.frameIndex);
     if (row === undefined) continue;
-    if (!LSP14_JOINT_SETS.has(frame.jointSet) || frame.joints3d.length !== LSP_JOINT_COUNT * 3) {
-      throw new BadInputFileError(dbPath, `tube ${tube.id} '${tube.name}' frame ${frame.frameIndex}: ground truth joint set '${frame.jointSet}', training needs lsp14`);
-    }
-    gt.joints3d.set(frame.joints3d, row * LSP_JOINT_COUNT * 3);
+    const lsp = lsp14OfFrame(frame);
+    if (!lsp) throw new BadInputFileError(dbPath, `tube ${tube.id} '${tube.name}' frame ${frame.frameIndex}: ground truth joint set '${frame.jointSet}' has no LSP-14, which training needs`);
+    gt.joints3d.set(lsp.joints3d, row * LSP_JOINT_COUNT * 3);
     // A frame whose stored joints are all invisible (3DPW's invalid camera poses) has no usable 3D.
-    gt.hasJoints[row] = frame.visible && !frame.visible.some((flag) => flag > 0) ? 0 : 1;
+    gt.hasJoints[row] = lsp.visible && !lsp.visible.some((flag) => flag > 0) ? 0 : 1;
     if (frame.pose?.length === POSE_SIZE && frame.shape?.length === SHAPE_SIZE) {
       pose.set(frame.pose, row * POSE_SIZE);
       shape.set(frame.shape, row * SHAPE_SIZE);

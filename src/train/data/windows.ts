@@ -190,16 +190,24 @@ function writeWindow(batch: TrainingBatch, index: number, sample: WindowSample, 
 }
 
 /**
- * Real poses for the discriminator: every frame with SMPL ground truth (the reference uses MoCap
- * poses; here the mocap3d tier supplies them). Empty when no sequence has SMPL ground truth.
+ * Real poses for the discriminator: every frame with SMPL ground truth of the training sequences
+ * (the mocap3d tier), or poses given directly, e.g. the store's AMASS pose bank (real-poses.ts
+ * chooses). Empty when there are none.
  */
 export class PoseBank {
-  private readonly poses: Float32Array;
+  /** [size, 72] axis-angle rows; a parallel trainer shares them with its workers. */
+  readonly poses: Float32Array;
   readonly size: number;
 
-  constructor(sequences: readonly TrainingSequence[]) {
+  constructor(source: readonly TrainingSequence[] | Float32Array) {
+    if (source instanceof Float32Array) {
+      if (source.length % POSE_SIZE !== 0) throw new Error(`pose bank of ${source.length} values is not a multiple of ${POSE_SIZE}`);
+      this.poses = source;
+      this.size = source.length / POSE_SIZE;
+      return;
+    }
     const chunks: Float32Array[] = [];
-    for (const { groundTruth: gt, frameCount } of sequences) {
+    for (const { groundTruth: gt, frameCount } of source) {
       if (!gt?.pose || !gt.hasSmpl) continue;
       for (let f = 0; f < frameCount; f++) if (gt.hasSmpl[f]) chunks.push(gt.pose.subarray(f * POSE_SIZE, (f + 1) * POSE_SIZE));
     }

@@ -68,6 +68,7 @@ export class ParallelTrainer implements StepTrainer {
   }): Promise<ParallelTrainer> {
     const trainer = new ParallelTrainer(options.initial, options.config, options.sampler, options.poseBank, options.rng);
     const shared = options.sequences.map(shareSequence);
+    const realPoses = shareArray(options.poseBank.poses);
     options.sequences.forEach((sequence, i) => trainer.indexOf.set(sequence, i));
     try {
       for (let i = 0; i < options.threads; i++) {
@@ -80,6 +81,7 @@ export class ParallelTrainer implements StepTrainer {
           seed: options.seed,
           featureDims: options.featureDims,
           sequences: shared,
+          realPoses,
           slots: trainer.slots,
           values: trainer.values,
           grads,
@@ -187,24 +189,26 @@ function nextReply(worker: Worker): Promise<WorkerReply> {
 }
 
 /** A copy of a sequence whose arrays live in SharedArrayBuffers (workers then share, not copy, them). */
+/** A copy in shared memory, so workers read it without each receiving a copy. */
+function shareArray<T extends Float32Array | Uint8Array>(array: T): T {
+  const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
+  copy.set(array as never);
+  return copy;
+}
+
 function shareSequence(sequence: TrainingSequence): TrainingSequence {
-  const share = <T extends Float32Array | Uint8Array>(array: T): T => {
-    const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
-    copy.set(array as never);
-    return copy;
-  };
   const gt = sequence.groundTruth;
   const groundTruth: SequenceGroundTruth | undefined = gt && {
-    joints3d: share(gt.joints3d),
-    hasJoints: share(gt.hasJoints),
-    ...(gt.pose ? { pose: share(gt.pose) } : {}),
-    ...(gt.shape ? { shape: share(gt.shape) } : {}),
-    ...(gt.hasSmpl ? { hasSmpl: share(gt.hasSmpl) } : {}),
+    joints3d: shareArray(gt.joints3d),
+    hasJoints: shareArray(gt.hasJoints),
+    ...(gt.pose ? { pose: shareArray(gt.pose) } : {}),
+    ...(gt.shape ? { shape: shareArray(gt.shape) } : {}),
+    ...(gt.hasSmpl ? { hasSmpl: shareArray(gt.hasSmpl) } : {}),
   };
   return {
     ...sequence,
-    keypoints: share(sequence.keypoints),
-    features: { dims: sequence.features.dims, original: share(sequence.features.original), mirrored: share(sequence.features.mirrored) },
+    keypoints: shareArray(sequence.keypoints),
+    features: { dims: sequence.features.dims, original: shareArray(sequence.features.original), mirrored: shareArray(sequence.features.mirrored) },
     ...(groundTruth ? { groundTruth } : {}),
   };
 }

@@ -19,6 +19,8 @@ export interface WorkerInit {
   featureDims: number;
   /** Typed arrays backed by SharedArrayBuffers: every worker reads the same memory. */
   sequences: TrainingSequence[];
+  /** The discriminator's real poses, [N, 72], shared like the sequences. */
+  realPoses: Float32Array;
   slots: ParameterSlot[];
   /** Current parameter values, written by the main thread after each update. */
   values: Float32Array;
