@@ -232,7 +232,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
 }
 
 /** Refuses to mix runs: a fresh run needs a folder without checkpoints; --resume needs one. */
-function prepareRunFolder(outDir: string, resume: boolean): CheckpointContent | undefined {
+export function prepareRunFolder(outDir: string, resume: boolean): CheckpointContent | undefined {
   const latest = existsSync(outDir) ? latestCheckpointDir(outDir) : undefined;
   if (resume) {
     if (!latest) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume from`);
@@ -266,7 +266,7 @@ function countOf(shapes: ReadonlyMap<string, readonly number[]>): number {
 }
 
 /** The training stream's seed, kept apart from the initialisation stream's. */
-function deriveSeed(seed: number): number {
+export function deriveSeed(seed: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) ^ 0x9e3779b9) >>> 0;
 }
 

@@ -6,7 +6,7 @@ import type { TubeTier } from '../store/tubes.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from './body-model.js';
 import { latestCheckpointDir, readCheckpointInfo } from './checkpoint.js';
-import { loadTrainConfig, type TrainConfig } from './config.js';
+import { loadTrainConfig, modelKind, type TrainConfig } from './config.js';
 import type { TrainingSequence } from './data/sequence.js';
 import { loadSequences } from './data/store-sequences.js';
 import { FeatureCache } from './features/cache.js';
@@ -15,6 +15,7 @@ import { runTraining, type StepReport, type TrainRunSummary } from './loop.js';
 import { METRICS_FILE } from './metrics-log.js';
 import { lockRunFolder } from './run-lock.js';
 import { chooseValidationSequences } from './validation.js';
+import { runVp3dTraining } from './vp3d/train-vp3d.js';
 
 export interface TrainCommandOptions {
   db: Db;
@@ -86,7 +87,8 @@ async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandRe
     const sequences = selected.filter((sequence) => !heldOut.has(sequence));
     const validation = valSplit.length > 0 ? valSplit : [...heldOut];
     const validationSource = valSplit.length > 0 ? 'val-split' : heldOut.size > 0 ? 'held-out' : 'none';
-    const summary = await runTraining({
+    const train = modelKind(config) === 'vp3d' ? runVp3dTraining : runTraining;
+    const summary = await train({
       outDir: options.outDir,
       config,
       steps: options.steps,
