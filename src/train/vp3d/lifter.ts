@@ -1,9 +1,11 @@
-import { LSP_JOINT_COUNT } from '../../body/joint-sets.js';
+import { LSP_JOINT_COUNT, LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../../body/joint-sets.js';
 import * as tf from '../../tf/tf.js';
 import { ParameterSet } from '../nn/parameters.js';
 import type { Rng } from '../rng.js';
 import type { Vp3dConfig } from './config.js';
 import { Vp3dTemporalModel, type TrainingPass } from './temporal-model.js';
+
+if (Math.abs(LSP_RIGHT_HIP - LSP_LEFT_HIP) !== 1) throw new Error('the lifter re-centres its joints on the LSP hips, which must be adjacent');
 
 /** The trajectory model's outputs per frame: weak-perspective scale s and the root's crop position (u, v). */
 export const TRAJECTORY_SIZE = 3;
@@ -52,9 +54,13 @@ export class Vp3dLifter {
    */
   forward(x: tf.Tensor3D, options: { strided?: boolean; pass?: TrainingPass } = {}): LifterOutputs {
     const run = (model: Vp3dTemporalModel) => (options.strided ? model.forwardStrided(x, options.pass) : model.forwardDilated(x, options.pass));
-    const joints = run(this.pose);
-    const [batch, frames] = joints.shape;
-    return { joints: tf.reshape(joints, [batch, frames, LSP_JOINT_COUNT, 3]), trajectory: run(this.trajectory) };
+    const raw = run(this.pose);
+    const [batch, frames] = raw.shape;
+    const joints = tf.reshape(raw, [batch, frames, LSP_JOINT_COUNT, 3]);
+    // Re-centred on their own pelvis, so the joints are root-relative by construction (the
+    // reference zeroes its root joint); the hips are adjacent in LSP order.
+    const pelvis = tf.mean(tf.slice(joints, [0, 0, Math.min(LSP_RIGHT_HIP, LSP_LEFT_HIP), 0], [batch, frames, 2, 3]), 2, true);
+    return { joints: tf.sub(joints, pelvis), trajectory: run(this.trajectory) };
   }
 
   dispose(): void {
