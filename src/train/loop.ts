@@ -206,15 +206,11 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     }
     validationNetwork?.dispose();
     if (step > startStep || !checkpointDir) save();
-    const elapsed = (performance.now() - started) / 1000;
-    const stepsRun = step - startStep;
     return {
       startStep,
       endStep: step,
       totalSteps,
-      stepsRun,
-      stepsPerSec: stepsRun / Math.max(elapsed, 1e-9),
-      msPerStep: stepsRun > 0 ? (elapsed * 1000) / stepsRun : 0,
+      ...runSpeed(step - startStep, started),
       lastMetrics,
       checkpointDir,
       interrupted,
@@ -229,6 +225,12 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     await trainer.close();
     if (trainer instanceof Trainer) disposeHmmrModel(model);
   }
+}
+
+/** Steps run since `started` (a performance.now() time) and their speed, for a run summary. */
+export function runSpeed(stepsRun: number, started: number): Pick<TrainRunSummary, 'stepsRun' | 'stepsPerSec' | 'msPerStep'> {
+  const elapsed = (performance.now() - started) / 1000;
+  return { stepsRun, stepsPerSec: stepsRun / Math.max(elapsed, 1e-9), msPerStep: stepsRun > 0 ? (elapsed * 1000) / stepsRun : 0 };
 }
 
 /** Refuses to mix runs: a fresh run needs a folder without checkpoints; --resume needs one. */

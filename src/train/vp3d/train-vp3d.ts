@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { TrainingDivergedError, UsageError } from '../../errors.js';
 import { latestCheckpointDir, writeCheckpoint, type CheckpointContent } from '../checkpoint.js';
 import { assertSequenceShapes, type TrainingSequence } from '../data/sequence.js';
-import { deriveSeed, prepareRunFolder, type TrainRunOptions, type TrainRunSummary } from '../loop.js';
+import { deriveSeed, prepareRunFolder, runSpeed, type TrainRunOptions, type TrainRunSummary } from '../loop.js';
 import { learningRateFactor } from '../lr-schedule.js';
 import { MetricsLog, type MetricsLine } from '../metrics-log.js';
 import { Dropout } from '../nn/dropout.js';
@@ -162,15 +162,11 @@ export async function runVp3dTraining(options: TrainRunOptions): Promise<TrainRu
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (step > startStep || !checkpointDir) save();
-    const elapsed = (performance.now() - started) / 1000;
-    const stepsRun = step - startStep;
     return {
       startStep,
       endStep: step,
       totalSteps,
-      stepsRun,
-      stepsPerSec: stepsRun / Math.max(elapsed, 1e-9),
-      msPerStep: stepsRun > 0 ? (elapsed * 1000) / stepsRun : 0,
+      ...runSpeed(step - startStep, started),
       lastMetrics,
       checkpointDir,
       interrupted,
