@@ -2,6 +2,7 @@ import { InterruptedError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { readCheckpointInfo } from '../train/checkpoint.js';
+import { modelKind } from '../train/config.js';
 import { predictEvalSet } from '../predict/run-predict.js';
 import { formatDynamicsReport } from './dynamics.js';
 import { evaluatePredictions } from './evaluate.js';
@@ -51,7 +52,10 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   const report = evaluatePredictions(pred, gt);
   const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, namePrefix, report };
   if (gt.approximateJointTubes.length > 0) evaluation.caveat = approximateJointsCaveat(gt.approximateJointTubes.length, gt.sequences.length);
-  if (options.dynamics ?? true) {
+  if (modelKind(info.config) === 'vp3d') {
+    // Joints from 2D keypoint sequences: no hallucinator, so no single-frame dynamics.
+    if (options.dynamics ?? true) evaluation.dynamics = { skipped: `config '${info.config.name}' is a VideoPose3D lifter: it has no hallucinator, so single-frame past/future cannot be predicted` };
+  } else if (options.dynamics ?? true) {
     const { hallucinator, deltaHeads, deltaFrames } = info.config.model;
     if (hallucinator && deltaHeads) options.onStage?.(`dynamics: hallucinating ±${deltaFrames}-frame poses from single frames`);
     evaluation.dynamics = await evaluateCheckpointDynamics(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix });

@@ -9,12 +9,12 @@ import { listTubes, readTubeFrames, type TubeFilter } from '../store/tubes.js';
 import { findVideo } from '../store/videos.js';
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
-import { loadTrainingBodyModel } from '../train/body-model.js';
 import { tubeToSequence } from '../train/data/store-sequences.js';
 import { FeatureCache } from '../train/features/cache.js';
 import { createFeatureExtractor } from '../train/features/create.js';
-import { loadPredictionModel, predictSequence, type PredictionModel, type SequencePrediction } from '../train/predict.js';
+import type { SequencePrediction } from '../train/predict.js';
 import { THETA_SIZE } from '../train/theta.js';
+import { loadSequencePredictor, type SequencePredictor } from './sequence-predictor.js';
 
 export interface PredictTubesOptions {
   db: Db;
@@ -65,9 +65,8 @@ export interface PredictionRun {
 export async function predictTubes(options: PredictTubesOptions): Promise<PredictionRun> {
   const backend = await initBackend(options.backend);
   options.onBackend?.(backend);
-  const model = loadPredictionModel(options.checkpoint);
+  const model = loadSequencePredictor(options.checkpoint);
   const { config } = model;
-  const body = loadTrainingBodyModel(config.bodyModel);
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
     if (extractor.sha !== model.features.sha || extractor.dims !== model.features.dims) {
@@ -94,7 +93,7 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       const tube = { ...info, frames: readTubeFrames(options.db, info.id) };
       const sequence = await tubeToSequence(options.db, options.dbPath, tube, { extractor, cache, signal: options.signal });
       if (options.signal?.aborted) break;
-      const prediction = predictSequence(model.network, body, sequence.features.original, extractor.blank(), config.data.windowFrames);
+      const prediction = model.predict(sequence.features.original, extractor.blank());
       const tubePrediction: TubePrediction = {
         ...prediction,
         tubeId: tube.id,
@@ -120,7 +119,6 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
     };
   } finally {
     await extractor.close();
-    body.dispose();
     model.dispose();
   }
 }
@@ -131,7 +129,7 @@ export function storedTubePredictions(db: Db, runId: number): TubePrediction[] {
 }
 
 /** Opens (or continues) the database's prediction run for this checkpoint and tube selection. */
-function openStoredRun(db: Db, model: PredictionModel, backend: BackendInfo, settings: object): { runId: number; resumed: boolean; done: Set<number> } {
+function openStoredRun(db: Db, model: SequencePredictor, backend: BackendInfo, settings: object): { runId: number; resumed: boolean; done: Set<number> } {
   const { runId, resumed } = openPredictionRun(db, {
     // Absolute, so the same checkpoint named from another folder continues the same run.
     checkpoint: resolve(model.checkpointDir),

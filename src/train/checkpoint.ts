@@ -331,11 +331,13 @@ function parseManifest(path: string): Manifest {
   }
   // The stored config must be whole: a key filled in from a preset would silently train or predict
   // with another network than the one whose weights these are.
-  const missing = missingKeys(presetConfig('paper'), manifest.config, 'config');
+  // The model kind is recorded by the config itself: a vp3d section makes it a VideoPose3D checkpoint.
+  const base = isPlainObject(manifest.config) && 'vp3d' in manifest.config ? 'vp3d-27' : 'paper';
+  const missing = missingKeys(presetConfig(base), manifest.config, 'config');
   if (missing.length > 0) throw new BadInputFileError(path, `manifest config lacks ${missing.join(', ')}`);
   // Re-validate the stored config so a hand-edited manifest fails here, not inside tfjs.
   const { name, ...rest } = manifest.config as TrainConfig;
-  const config = parseTrainConfig({ extends: 'paper', ...rest }, path);
+  const config = parseTrainConfig({ extends: base, ...rest }, path);
   config.name = name;
   return { ...(manifest as Manifest), config };
 }

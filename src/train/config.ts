@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BadInputFileError } from '../errors.js';
+import { validateVp3dConfig, vp3dPresetSection, type Vp3dConfig } from './vp3d/config.js';
 
 /**
  * HMMR training configuration as plain objects (spec B1/B2 numbers; VideoPose3D-style presets).
@@ -128,6 +129,15 @@ export interface TrainConfig {
   optim: OptimConfig;
   data: DataConfig;
   schedule: ScheduleConfig;
+  /** Present: the VideoPose3D lifter (src/train/vp3d) instead of HMMR; `model` and `loss` then go unused. */
+  vp3d?: Vp3dConfig;
+}
+
+export type ModelKind = 'hmmr' | 'vp3d';
+
+/** Which network a config (and so a checkpoint) trains and predicts with. */
+export function modelKind(config: TrainConfig): ModelKind {
+  return config.vp3d ? 'vp3d' : 'hmmr';
 }
 
 const paperLoss: LossWeights = {
@@ -235,12 +245,31 @@ const tiny: TrainConfig = {
   schedule: { steps: 200, logEvery: 10, checkpointEvery: 50, keepCheckpoints: 2, validateEvery: 0, earlyStopPatience: 0 },
 };
 
+/**
+ * VideoPose3D lifters with receptive fields of 27, 81 and 243 frames. The paper's Adam rate 1e-3
+ * (its per-epoch ×0.95 decay becomes the cosine down to 5 %), batches of 8 chunks of 32 frames from
+ * the 3D tubes (and as many from the 2D-only ones), no validation (HMMR's validation pass).
+ */
+function vp3dPreset(name: string, blocks: 3 | 4 | 5): TrainConfig {
+  return {
+    ...cpu,
+    name,
+    optim: { ...cpu.optim, encoderLr: 1e-3, warmupSteps: 0, gradClipNorm: 0 },
+    data: { ...cpu.data, batchSize: 8, microBatch: 8 },
+    schedule: { ...cpu.schedule, steps: 2000, checkpointEvery: 500, validateEvery: 0 },
+    vp3d: vp3dPresetSection(blocks),
+  };
+}
+
 export const CONFIG_PRESETS: Readonly<Record<string, TrainConfig>> = {
   paper,
   cpu,
   'single-frame': singleFrame,
   embedded,
   tiny,
+  'vp3d-27': vp3dPreset('vp3d-27', 3),
+  'vp3d-81': vp3dPreset('vp3d-81', 4),
+  'vp3d-243': vp3dPreset('vp3d-243', 5),
 };
 
 /** A deep copy of a preset, or undefined for an unknown name. */
@@ -341,6 +370,10 @@ export function validateTrainConfig(config: TrainConfig, fail: (reason: string) 
   if (!(LEARNING_RATE_DECAYS as readonly string[]).includes(optim.decay)) fail(`'optim.decay' must be one of ${LEARNING_RATE_DECAYS.join(', ')}, got '${optim.decay}'`);
   if (!(optim.finalLrFraction >= 0 && optim.finalLrFraction <= 1)) fail(`'optim.finalLrFraction' must be in [0, 1], got ${optim.finalLrFraction}`);
   if (config.features !== 'keypoints' && !config.features.startsWith('onnx:')) fail(`'features' must be 'keypoints' or 'onnx:<model.onnx>', got '${config.features}'`);
+  if (config.vp3d) {
+    validateVp3dConfig(config.vp3d, fail);
+    if (schedule.validateEvery > 0) fail(`'schedule.validateEvery' must be 0 for a vp3d config (validation passes are HMMR's; score a vp3d run with hmmr eval --checkpoint)`);
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -217,15 +217,11 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     }
     validationNetwork?.dispose();
     if (step > startStep || !checkpointDir) save();
-    const elapsed = (performance.now() - started) / 1000;
-    const stepsRun = step - startStep;
     return {
       startStep,
       endStep: step,
       totalSteps,
-      stepsRun,
-      stepsPerSec: stepsRun / Math.max(elapsed, 1e-9),
-      msPerStep: stepsRun > 0 ? (elapsed * 1000) / stepsRun : 0,
+      ...runSpeed(step - startStep, started),
       lastMetrics,
       checkpointDir,
       interrupted,
@@ -242,8 +238,14 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
   }
 }
 
+/** Steps run since `started` (a performance.now() time) and their speed, for a run summary. */
+export function runSpeed(stepsRun: number, started: number): Pick<TrainRunSummary, 'stepsRun' | 'stepsPerSec' | 'msPerStep'> {
+  const elapsed = (performance.now() - started) / 1000;
+  return { stepsRun, stepsPerSec: stepsRun / Math.max(elapsed, 1e-9), msPerStep: stepsRun > 0 ? (elapsed * 1000) / stepsRun : 0 };
+}
+
 /** Refuses to mix runs: a fresh run needs a folder without checkpoints; --resume needs one. */
-function prepareRunFolder(outDir: string, resume: boolean): CheckpointContent | undefined {
+export function prepareRunFolder(outDir: string, resume: boolean): CheckpointContent | undefined {
   const latest = existsSync(outDir) ? latestCheckpointDir(outDir) : undefined;
   if (resume) {
     if (!latest) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume from`);
@@ -277,7 +279,7 @@ function countOf(shapes: ReadonlyMap<string, readonly number[]>): number {
 }
 
 /** The training stream's seed, kept apart from the initialisation stream's. */
-function deriveSeed(seed: number): number {
+export function deriveSeed(seed: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) ^ 0x9e3779b9) >>> 0;
 }
 

@@ -3,7 +3,7 @@ import { CANONICAL_SET, LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { BadInputFileError } from '../errors.js';
 import * as tf from '../tf/tf.js';
 import { readCheckpoint, resolveCheckpointDir, type FeatureIdentity } from './checkpoint.js';
-import type { ModelConfig, TrainConfig } from './config.js';
+import { modelKind, type ModelConfig, type TrainConfig } from './config.js';
 import type { FramePredictions } from './nn/hmmr-network.js';
 import { HmmrNetwork } from './nn/hmmr-network.js';
 import { TemporalEncoder } from './nn/temporal-encoder.js';
@@ -25,6 +25,9 @@ export interface PredictionModel {
 export function loadPredictionModel(path: string): PredictionModel {
   const checkpointDir = resolveCheckpointDir(path);
   const content = readCheckpoint(checkpointDir, { withOptimizer: false });
+  if (modelKind(content.config) !== 'hmmr') {
+    throw new BadInputFileError(checkpointDir, `a ${modelKind(content.config)} checkpoint (VideoPose3D lifter) lifts tubes' 2D keypoints: it predicts with hmmr predict on tubes and hmmr eval --checkpoint, not from single images`);
+  }
   const network = new HmmrNetwork(content.config.model, content.features.dims, new Rng(content.seed));
   try {
     network.params.load(content.encoder.values);

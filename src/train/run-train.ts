@@ -6,7 +6,7 @@ import type { TubeTier } from '../store/tubes.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from './body-model.js';
 import { latestCheckpointDir, readCheckpoint, readCheckpointInfo } from './checkpoint.js';
-import { loadTrainConfig, type TrainConfig } from './config.js';
+import { loadTrainConfig, modelKind, type TrainConfig } from './config.js';
 import type { TrainingSequence } from './data/sequence.js';
 import { choosePoseBank } from './data/real-poses.js';
 import { loadSequences } from './data/store-sequences.js';
@@ -16,6 +16,7 @@ import { runTraining, type StepReport, type TrainRunSummary } from './loop.js';
 import { METRICS_FILE } from './metrics-log.js';
 import { lockRunFolder } from './run-lock.js';
 import { chooseValidationSequences } from './validation.js';
+import { runVp3dTraining } from './vp3d/train-vp3d.js';
 
 export interface TrainCommandOptions {
   db: Db;
@@ -104,7 +105,9 @@ async function trainLocked(options: TrainCommandOptions): Promise<TrainCommandRe
     const validationSource = valSplit.length > 0 ? 'val-split' : heldOut.size > 0 ? 'held-out' : 'none';
     const realPoses = choosePoseBank(config.data.poseBank, options.db, options.dbPath, sequences);
     options.onNote?.(realPoses.description);
-    const summary = await runTraining({
+    if (init && modelKind(config) === 'vp3d') throw new UsageError('--init fine-tunes HMMR checkpoints; the VideoPose3D lifter trains from scratch');
+    const train = modelKind(config) === 'vp3d' ? runVp3dTraining : runTraining;
+    const summary = await train({
       outDir: options.outDir,
       config,
       steps: options.steps,

@@ -3,6 +3,7 @@ import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
 import { trainFromDatabase } from '../../train/run-train.js';
+import { receptiveField } from '../../train/vp3d/config.js';
 import type { TubeTier } from '../../store/tubes.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -73,7 +74,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       const terms = result.lastMetrics ? Object.entries(result.lastMetrics.terms).map(([name, value]) => `${name} ${value.toPrecision(4)}`).join(', ') : 'none logged';
       const lines = [
         `${result.interrupted ? 'interrupted at' : 'trained to'} step ${result.endStep} of ${result.totalSteps} (${result.stepsRun} this run, from step ${result.startStep}) on ${result.sequenceCount} tubes, backend ${result.backend.description}, ${result.threads} gradient thread${result.threads > 1 ? 's' : ''}`,
-        `speed: ${result.stepsPerSec.toFixed(2)} steps/s, ${result.msPerStep.toFixed(0)} ms/step; config '${result.config.name}' (width ${result.config.model.width}, ${result.parameterCount.encoder} encoder + ${result.parameterCount.discriminator} discriminator parameters)`,
+        `speed: ${result.stepsPerSec.toFixed(2)} steps/s, ${result.msPerStep.toFixed(0)} ms/step; config '${result.config.name}' (${result.config.vp3d ? `VideoPose3D lifter, ${result.config.vp3d.channels} channels, receptive field ${receptiveField(result.config.vp3d.filterWidths)} frames` : `width ${result.config.model.width}`}, ${result.parameterCount.encoder} encoder + ${result.parameterCount.discriminator} discriminator parameters)`,
         `checkpoint: ${result.checkpointDir ?? 'none'}`,
         result.best
           ? `best: ${result.best.checkpointDir} (step ${result.best.step}, validation MPJPE ${result.best.mpjpeMm.toFixed(1)} mm, PA-MPJPE ${result.best.paMpjpeMm.toFixed(1)} mm on ${result.validationSequences} ${result.validationSource === 'val-split' ? 'val-split' : 'held-out train'} tubes)`
