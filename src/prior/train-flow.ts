@@ -161,7 +161,8 @@ export async function trainPoseFlow(options: FlowTrainOptions): Promise<FlowTrai
         weights: flow.weightValues(),
         optimizer: moments.length > 0 ? { iterations: state[0]!.tensor.dataSync()[0]!, moments } : undefined,
       });
-      tf.dispose(state.map(({ tensor }) => tensor));
+      // Only the iteration scalar is new; the moments are the optimizer's own variables.
+      state[0]!.tensor.dispose();
     };
 
     for (let step = startStep; step < options.steps; step++) {

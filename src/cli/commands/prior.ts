@@ -71,7 +71,7 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       const backend = await initBackend(args.backend);
       ctx.log.verbose(`tfjs backend: ${backend.description}`);
       const { clips, source } = poseClips(ctx, args);
-      ctx.log.info(`pose source: ${source}`);
+      ctx.log.verbose(`pose source: ${source}`);
       const progress = ctx.progress('prior', args.steps, 'steps');
       const summary = await trainPoseFlow({
         outDir: args.out,

@@ -191,13 +191,20 @@ function writeWindow(batch: TrainingBatch, index: number, sample: WindowSample, 
 
 /**
  * Real poses for the discriminator: every frame with SMPL ground truth (the reference uses MoCap
- * poses; here the mocap3d tier supplies them). Empty when no sequence has SMPL ground truth.
+ * poses; here the mocap3d tier supplies them), or poses given as they are ([N × 72], a worker
+ * thread's copy of the main thread's bank). Empty when no sequence has SMPL ground truth.
  */
 export class PoseBank {
-  private readonly poses: Float32Array;
+  readonly poses: Float32Array;
   readonly size: number;
 
-  constructor(sequences: readonly TrainingSequence[]) {
+  constructor(source: readonly TrainingSequence[] | Float32Array) {
+    if (source instanceof Float32Array) {
+      this.poses = source;
+      this.size = source.length / POSE_SIZE;
+      return;
+    }
+    const sequences = source;
     const chunks: Float32Array[] = [];
     for (const { groundTruth: gt, frameCount } of sequences) {
       if (!gt?.pose || !gt.hasSmpl) continue;

@@ -21,7 +21,7 @@ try {
   await initBackend(init.backend, defaultProbes, { gemmThreads: init.gemmThreads });
   const body = loadTrainingBodyModel(init.config.bodyModel);
   const model = createHmmrModel(init.config.model, init.featureDims, init.seed);
-  const computer = new GradientComputer(model, body, init.config, new PoseBank(init.sequences), init.adversarial);
+  const computer = new GradientComputer(model, body, init.config, new PoseBank(init.realPoses), init.adversarial);
   const view = (slot: WorkerInit['slots'][number], buffer: Float32Array) => buffer.subarray(slot.offset, slot.offset + slot.length);
   const maps = { encoder: new Map<string, Float32Array>(), discriminator: new Map<string, Float32Array>() };
   const values = { encoder: new Map<string, Float32Array>(), discriminator: new Map<string, Float32Array>() };

@@ -84,6 +84,7 @@ export class ParallelTrainer implements StepTrainer {
           values: trainer.values,
           grads,
           adversarial: trainer.adversarial,
+          realPoses: options.poseBank.poses,
         };
         trainer.workers.push({ worker: startWorker(init), grads });
       }

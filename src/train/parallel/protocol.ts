@@ -25,6 +25,8 @@ export interface WorkerInit {
   /** This worker's gradient sums, read by the main thread after each step. */
   grads: Float32Array;
   adversarial: boolean;
+  /** The main thread's pose bank (the discriminator's reals), [N × 72]. */
+  realPoses: Float32Array;
 }
 
 export interface MicroBatchPlan {
