@@ -40,6 +40,8 @@ export interface FlowTrainOptions {
 }
 
 export interface FlowStepReport {
+  /** The step this run started from (0, or the resumed prior's). */
+  startStep: number;
   step: number;
   totalSteps: number;
   /** Mean −log p(θ) of the step's batch, nats per pose. */
@@ -187,7 +189,7 @@ export async function trainPoseFlow(options: FlowTrainOptions): Promise<FlowTrai
       cost.dispose();
       if (!Number.isFinite(nll)) throw new TrainingDivergedError(outDir, `non-finite −log p at step ${step + 1}; the last written prior is kept`);
       record.trainNll = nll;
-      options.onStep?.({ step: step + 1, totalSteps: options.steps, nll });
+      options.onStep?.({ startStep, step: step + 1, totalSteps: options.steps, nll });
       if ((step + 1) % checkpointEvery === 0 && step + 1 < options.steps) await save(step + 1);
     }
     await save(Math.max(startStep, options.steps));

@@ -85,7 +85,7 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         learningRate: args.learningRate,
         signal: ctx.signal,
         onStep: (report) => {
-          progress.setTotal(report.totalSteps);
+          progress.setTotal(report.totalSteps - report.startStep);
           progress.setDetail?.(`−log p ${report.nll.toFixed(1)} nats/pose`);
           progress.tick();
         },
