@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BodyModel } from '../body/types.js';
 import { TrainingDivergedError, UsageError } from '../errors.js';
-import type { TrainConfig } from './config.js';
+import { posePriorOf, type TrainConfig } from './config.js';
 import { latestCheckpointDir, readCheckpoint, writeCheckpoint, type CheckpointContent, type FeatureIdentity } from './checkpoint.js';
 import { assertSequenceShapes, type TrainingSequence } from './data/sequence.js';
 import { keepGroundTruthShare } from './data/ground-truth-share.js';
@@ -123,7 +123,8 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       if (trainer instanceof Trainer) trainer.syncModel();
       options.onNote?.(`resuming from step ${resumed.step}`);
     }
-    if (!trainer.adversarial) options.onNote?.('no sequence has SMPL ground truth to serve as real poses: the adversarial prior is off');
+    if (posePriorOf(config) !== 'adversarial') options.onNote?.(`pose prior: ${posePriorOf(config)} (flow prior ${config.flow.path})`);
+    if (!trainer.adversarial && posePriorOf(config) !== 'flow') options.onNote?.('no sequence has SMPL ground truth to serve as real poses: the adversarial prior is off');
 
     const metrics = new MetricsLog(outDir);
     const startStep = resumed?.step ?? 0;

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
-import { CONFIG_PRESETS } from '../../train/config.js';
+import { CONFIG_PRESETS, posePriorOf } from '../../train/config.js';
 import { trainFromDatabase } from '../../train/run-train.js';
 import type { TubeTier } from '../../store/tubes.js';
 import { ExitCode } from '../exit-codes.js';
@@ -77,7 +77,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         `last losses: ${result.lastMetrics ? `encoder ${result.lastMetrics.encoderLoss.toPrecision(4)}; ` : ''}${terms}`,
       ];
       if (result.stoppedEarly) lines.push(`stopped early: ${result.config.schedule.earlyStopPatience} validations without a better MPJPE`);
-      if (!result.adversarial) lines.push(`adversarial prior: off (${result.config.loss.advEncoder > 0 || result.config.loss.advDiscriminator > 0 ? 'no SMPL ground truth among the tubes' : 'its loss weights are 0'})`);
+      if (!result.adversarial) lines.push(`adversarial prior: off (${posePriorOf(result.config) === 'flow' ? 'model.prior is flow' : result.config.loss.advEncoder > 0 || result.config.loss.advDiscriminator > 0 ? 'no SMPL ground truth among the tubes' : 'its loss weights are 0'})`);
       if (result.interrupted) lines.push(`resume with: hmmr train --out ${args.out} --resume`);
       return {
         summary: lines.join('\n'),
