@@ -1,7 +1,7 @@
 /**
  * Prints docs/results.md's pose-prior tables from the eval reports scripts/prior-benchmark.sh wrote:
  *   npx tsx scripts/prior-tables.ts <work-dir>
- * Reads <work-dir>/eval-{adversarial,flow,both}-s<seed>.json (hmmr eval --checkpoint --json), every
+ * Reads <work-dir>/eval-{none,adversarial,flow,both}-s<seed>.json (hmmr eval --checkpoint --json), every
  * seed present; metrics are the per-sequence means of the reference code.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { CheckpointEvaluation } from '../src/eval/evaluate-checkpoint.js';
 import type { MetricKey } from '../src/eval/report.js';
 
 const dir = process.argv[2] ?? 'prior-bench';
-const priors = ['adversarial', 'flow', 'both'] as const;
+const priors = ['none', 'adversarial', 'flow', 'both'] as const;
 const columns: [MetricKey, string][] = [
   ['mpjpe', 'MPJPE ↓ (mm)'],
   ['pa_mpjpe', 'PA-MPJPE ↓ (mm)'],
