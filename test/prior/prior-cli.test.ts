@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { openDatabase } from '../../src/store/database.js';
+import { replacePoseBankClip } from '../../src/store/pose-bank.js';
+import { generatorPoseClips } from '../../src/synth/pose-clips.js';
 import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -88,4 +91,17 @@ test('hmmr prior sample: a missing or corrupt prior is a one-line error naming t
   assert.notEqual(corrupt.code, 0);
   assert.equal(corrupt.stderr.trim(), `hmmr: ${weights}: sha256 does not match the manifest (corrupt prior)`);
   assert.ok(!existsSync(join(dir, 'y.png')));
+});
+
+test("hmmr prior train reads the database's pose bank when it has one (source auto)", async () => {
+  const bankDb = join(dir, 'bank.db');
+  const db = openDatabase(bankDb);
+  generatorPoseClips(3, 20, 25, 9).forEach((clip, i) => replacePoseBankClip(db, { source: `amass/test/${i}`, fps: 25, poses: clip.poses }));
+  db.close();
+  const result = await runCli(['prior', 'train', '--out', join(dir, 'bank-prior'), '--steps', '2', ...small.slice(0, -3), '--db', bankDb, '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  const { training } = JSON.parse(result.stdout) as { training: { source: string; trainPoses: number; heldOutPoses: number } };
+  assert.equal(training.source, `pose_bank of ${bankDb} (3 clips)`);
+  // Fewer than ten clips: none held out, all 3 × 20 frames train.
+  assert.deepEqual([training.trainPoses, training.heldOutPoses], [60, 0]);
 });
