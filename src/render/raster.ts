@@ -60,3 +60,17 @@ export function drawRect(image: RgbImage, x: number, y: number, width: number, h
   drawLine(image, x + width, y + height, x, y + height, thickness, color);
   drawLine(image, x, y + height, x, y, thickness, color);
 }
+
+/** A black image. */
+export function blankImage(width: number, height: number): RgbImage {
+  return { width, height, data: new Uint8Array(width * height * 3) };
+}
+
+/** Copies `source` into `target` with its top-left corner at (left, top); it must fit. */
+export function blit(target: RgbImage, source: RgbImage, left: number, top = 0): void {
+  const rowBytes = source.width * 3;
+  for (let y = 0; y < source.height; y++) {
+    const from = y * rowBytes;
+    target.data.set(source.data.subarray(from, from + rowBytes), ((top + y) * target.width + left) * 3);
+  }
+}

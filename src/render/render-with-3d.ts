@@ -6,7 +6,7 @@
 import type { KeypointFormat } from '../domain.js';
 import { drawFrames, type DrawFramesOptions } from './draw-frames.js';
 import { drawPoseOverlay, type OverlayPerson } from './pose-overlay.js';
-import type { RgbImage } from './raster.js';
+import { blankImage, blit, type RgbImage } from './raster.js';
 import { drawSkeletonPanel, type SkeletonView } from './skeleton-3d.js';
 
 export interface Render3dOptions extends DrawFramesOptions {
@@ -38,17 +38,4 @@ export function renderVideoWith3dPanels(videoPath: string, outPath: string, opti
     });
     return canvas;
   });
-}
-
-function blankImage(width: number, height: number): RgbImage {
-  return { width, height, data: new Uint8Array(width * height * 3) };
-}
-
-/** Copies `source` into `target` with its left edge at column `left` (same height). */
-function blit(target: RgbImage, source: RgbImage, left: number): void {
-  const rowBytes = source.width * 3;
-  for (let y = 0; y < source.height; y++) {
-    const from = y * rowBytes;
-    target.data.set(source.data.subarray(from, from + rowBytes), (y * target.width + left) * 3);
-  }
 }

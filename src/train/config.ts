@@ -29,6 +29,20 @@ export interface ModelConfig {
   hallucinatorHidden: number;
   discriminatorJointChannels: number;
   discriminatorHidden: number;
+  /**
+   * The pose prior: the adversarial discriminator (the paper's), −log p(θ) under a trained
+   * normalizing flow (`flow.path`, Zanfir et al. 2020), or both terms side by side.
+   */
+  prior: PosePrior;
+}
+
+export const POSE_PRIORS = ['adversarial', 'flow', 'both'] as const;
+export type PosePrior = (typeof POSE_PRIORS)[number];
+
+/** The flow pose prior's weights, when `model.prior` is 'flow' or 'both'. */
+export interface FlowPriorConfig {
+  /** A prior folder written by `hmmr prior train` (relative paths: from the working directory). */
+  path: string;
 }
 
 /** Loss weights (spec B2); each weighted term is logged under the same name. */
@@ -47,6 +61,8 @@ export interface LossWeights {
   halKp: number;
   halJoints: number;
   halSmpl: number;
+  /** Weight of −log p(θ) (nats per pose) under the flow prior. */
+  flowPrior: number;
 }
 
 export interface OptimConfig {
@@ -105,6 +121,12 @@ export interface DataConfig {
   validationFraction: number;
   /** Where the discriminator's real poses come from (train/data/real-poses.ts). */
   poseBank: PoseBankSetting;
+  /**
+   * Share of the training tubes whose 3D ground truth is used (1: all); the rest train from their
+   * 2D keypoints only, the weakly supervised setting. Their poses still feed the discriminator's
+   * bank, unpaired, as MoCap would.
+   */
+  groundTruthFraction: number;
 }
 
 export interface ScheduleConfig {
@@ -129,6 +151,7 @@ export interface TrainConfig {
   optim: OptimConfig;
   data: DataConfig;
   schedule: ScheduleConfig;
+  flow: FlowPriorConfig;
   /** Present: the VideoPose3D lifter (src/train/vp3d) instead of HMMR; `model` and `loss` then go unused. */
   vp3d?: Vp3dConfig;
 }
@@ -155,6 +178,8 @@ const paperLoss: LossWeights = {
   halKp: 60,
   halJoints: 60,
   halSmpl: 60,
+  // Not tuned: at 0.01 the flow term's gradient on a pose is of the order of the adversarial term's.
+  flowPrior: 0.01,
 };
 
 const paper: TrainConfig = {
@@ -176,14 +201,16 @@ const paper: TrainConfig = {
     hallucinatorHidden: 2048,
     discriminatorJointChannels: 32,
     discriminatorHidden: 1024,
+    prior: 'adversarial',
   },
   loss: paperLoss,
   // The paper trains at constant rates without clipping.
   optim: { encoderLr: 1e-5, discriminatorLr: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, warmupSteps: 0, decay: 'constant', finalLrFraction: 1, gradClipNorm: 0 },
   // Two micro-batches of 4: on the wasm backend (4 GB heap, never shrinks) the paper width peaked
   // at 3.2 GB with all 8 sequences in one pass and 2.5 GB with 2 per pass (measured).
-  data: { windowFrames: 20, batchSize: 8, microBatch: 4, flipProbability: 0.5, balanceTiers: true, visibilityThreshold: 0.1, padEnds: true, validationFraction: 0.1, poseBank: 'auto' },
+  data: { windowFrames: 20, batchSize: 8, microBatch: 4, flipProbability: 0.5, balanceTiers: true, visibilityThreshold: 0.1, padEnds: true, validationFraction: 0.1, poseBank: 'auto', groundTruthFraction: 1 },
   schedule: { steps: 100_000, logEvery: 10, checkpointEvery: 500, keepCheckpoints: 3, validateEvery: 1000, earlyStopPatience: 0 },
+  flow: { path: '' },
 };
 
 const cpu: TrainConfig = {
@@ -369,11 +396,19 @@ export function validateTrainConfig(config: TrainConfig, fail: (reason: string) 
   if (!Number.isInteger(optim.warmupSteps) || optim.warmupSteps < 0) fail(`'optim.warmupSteps' must be an integer ≥ 0, got ${optim.warmupSteps}`);
   if (!(LEARNING_RATE_DECAYS as readonly string[]).includes(optim.decay)) fail(`'optim.decay' must be one of ${LEARNING_RATE_DECAYS.join(', ')}, got '${optim.decay}'`);
   if (!(optim.finalLrFraction >= 0 && optim.finalLrFraction <= 1)) fail(`'optim.finalLrFraction' must be in [0, 1], got ${optim.finalLrFraction}`);
+  if (!(POSE_PRIORS as readonly string[]).includes(posePriorOf(config))) fail(`'model.prior' must be one of ${POSE_PRIORS.join(', ')}, got '${config.model.prior}'`);
+  if (posePriorOf(config) !== 'adversarial' && !config.flow?.path) fail(`'model.prior' '${config.model.prior}' needs 'flow.path': a prior folder from hmmr prior train`);
+  if (!((data.groundTruthFraction ?? 1) >= 0 && (data.groundTruthFraction ?? 1) <= 1)) fail(`'data.groundTruthFraction' must be in [0, 1], got ${data.groundTruthFraction}`);
   if (config.features !== 'keypoints' && !config.features.startsWith('onnx:')) fail(`'features' must be 'keypoints' or 'onnx:<model.onnx>', got '${config.features}'`);
   if (config.vp3d) {
     validateVp3dConfig(config.vp3d, fail);
     if (schedule.validateEvery > 0) fail(`'schedule.validateEvery' must be 0 for a vp3d config (validation passes are HMMR's; score a vp3d run with hmmr eval --checkpoint)`);
   }
+}
+
+/** The pose prior a config asks for; configs saved before the option existed mean 'adversarial'. */
+export function posePriorOf(config: TrainConfig): PosePrior {
+  return config.model.prior ?? 'adversarial';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

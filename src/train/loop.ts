@@ -2,9 +2,10 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BodyModel } from '../body/types.js';
 import { TrainingDivergedError, UsageError } from '../errors.js';
-import type { TrainConfig } from './config.js';
+import { posePriorOf, type TrainConfig } from './config.js';
 import { latestCheckpointDir, readCheckpoint, writeCheckpoint, type CheckpointContent, type FeatureIdentity } from './checkpoint.js';
 import { assertSequenceShapes, type TrainingSequence } from './data/sequence.js';
+import { keepGroundTruthShare } from './data/ground-truth-share.js';
 import { PoseBank, WindowSampler } from './data/windows.js';
 import { learningRateFactor } from './lr-schedule.js';
 import { MetricsLog, type MetricsLine, type ValidationLine } from './metrics-log.js';
@@ -104,15 +105,17 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
   const { data, model: modelConfig, schedule } = config;
   // Prediction pads each tube end with the encoder's half receptive field of blank frames (planWindows).
   const padFrames = data.padEnds ? temporalMargin(modelConfig) : 0;
-  const sampler = new WindowSampler(sequences, { windowFrames: data.windowFrames, flipProbability: data.flipProbability, balanceTiers: data.balanceTiers, padFrames });
+  // The discriminator's reals are every training pose (or the store's bank), those of tubes whose 3D is withheld included.
   const poseBank = options.poseBank ?? new PoseBank(sequences);
+  const supervised = keepGroundTruthShare(sequences, data.groundTruthFraction ?? 1, seed);
+  const sampler = new WindowSampler(supervised, { windowFrames: data.windowFrames, flipProbability: data.flipProbability, balanceTiers: data.balanceTiers, padFrames });
   const rng = new Rng(resumed?.rngState ?? deriveSeed(seed));
   const threads = options.threads ?? 1;
   const model = createHmmrModel(config.model, options.features.dims, seed);
   let trainer: StepTrainer;
   if (threads > 1) {
     try {
-      trainer = await ParallelTrainer.start({ threads, backend: options.backend ?? 'wasm', config, seed, featureDims: options.features.dims, sequences, initial: model, sampler, poseBank, rng });
+      trainer = await ParallelTrainer.start({ threads, backend: options.backend ?? 'wasm', config, seed, featureDims: options.features.dims, sequences: supervised, initial: model, sampler, poseBank, rng });
     } finally {
       // Workers hold their own copies; this one only supplied the starting weights and shapes.
       disposeHmmrModel(model);
@@ -131,7 +134,8 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       trainer.discriminatorOptimizer.setParameterValues(options.init.discriminator.values);
       if (trainer instanceof Trainer) trainer.syncModel();
     }
-    if (!trainer.adversarial && poseBank.size === 0) options.onNote?.('no real poses (no pose bank, no SMPL ground truth among the tubes): the adversarial prior is off');
+    if (posePriorOf(config) !== 'adversarial') options.onNote?.(`pose prior: ${posePriorOf(config)} (flow prior ${config.flow.path})`);
+    if (!trainer.adversarial && poseBank.size === 0 && posePriorOf(config) !== 'flow') options.onNote?.('no real poses (no pose bank, no SMPL ground truth among the tubes): the adversarial prior is off');
 
     const metrics = new MetricsLog(outDir);
     const startStep = resumed?.step ?? 0;

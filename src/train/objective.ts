@@ -5,8 +5,10 @@ import * as tf from '../tf/tf.js';
 import type { LossWeights, TrainConfig } from './config.js';
 import { KEYPOINT_COUNT } from './data/sequence.js';
 import type { TrainingBatch } from './data/windows.js';
+import type { PoseFlow } from '../prior/pose-flow.js';
 import { discriminatorLoss, encoderAdversarialLoss } from './losses/adversarial.js';
 import { branchLosses, type GroundTruthTensors } from './losses/branch.js';
+import { flowPriorLoss } from './losses/flow-prior.js';
 import { constantShapeLoss, hallucinationLoss, shapePriorLoss } from './losses/priors.js';
 import { DISCRIMINATED_JOINTS } from './nn/discriminator.js';
 import type { Dropout } from './nn/dropout.js';
@@ -53,6 +55,7 @@ export const TERM_WEIGHTS: Readonly<Record<string, keyof LossWeights>> = {
   const: 'const',
   shape: 'shape',
   adv_e: 'advEncoder',
+  flow: 'flowPrior',
   hallucinate: 'hallucinate',
   delta_past_kp: 'deltaKp',
   delta_past_joints: 'deltaJoints',
@@ -91,14 +94,15 @@ interface BranchSpec {
 /**
  * The encoder's objective for one batch: forward through the network (and the hallucinator), one
  * body-model pass over every branch's poses, then the per-branch kp/joints/smpl terms, the shape
- * terms, the hallucination term and (when reals exist) the adversarial term.
+ * terms, the hallucination term, the adversarial term (when reals exist) and the flow prior's
+ * −log p(θ) (when given a flow), both pose priors over every branch's poses.
  */
 export function encoderObjective(
   model: HmmrModel,
   body: BodyModel,
   inputs: BatchTensors,
   config: TrainConfig,
-  options: { dropout?: Dropout; adversarial: boolean },
+  options: { dropout?: Dropout; adversarial: boolean; flow?: PoseFlow },
 ): EncoderObjective {
   const [b, t] = inputs.valid.shape;
   const n = b * t;
@@ -150,6 +154,7 @@ export function encoderObjective(
   const m = rotations.shape[0];
   const fakeRotations = tf.slice(rotations, [0, 1, 0], [m, DISCRIMINATED_JOINTS, 9]) as tf.Tensor3D;
   if (options.adversarial) terms.set('adv_e', encoderAdversarialLoss(model.discriminator.apply(fakeRotations)));
+  if (options.flow) terms.set('flow', flowPriorLoss(options.flow, poses));
 
   let total = tf.scalar(0);
   for (const [name, value] of terms) {

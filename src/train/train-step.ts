@@ -1,7 +1,9 @@
 import type { BodyModel } from '../body/types.js';
 import { readFloat32 } from '../tf/heap-view.js';
 import * as tf from '../tf/tf.js';
-import type { TrainConfig } from './config.js';
+import { loadPoseFlow } from '../prior/flow-file.js';
+import type { PoseFlow } from '../prior/pose-flow.js';
+import { posePriorOf, type TrainConfig } from './config.js';
 import { assembleBatch, type PoseBank, type WindowSample, type WindowSampler } from './data/windows.js';
 import { Dropout } from './nn/dropout.js';
 import type { HmmrModel } from './nn/hmmr-network.js';
@@ -39,9 +41,17 @@ export interface MicroOutcome {
   terms: Record<string, number>;
 }
 
-/** Without real poses there is nothing to tell fakes from: both adversarial terms are then left out. */
+/**
+ * Without real poses there is nothing to tell fakes from: both adversarial terms are then left out;
+ * so they are when the config's pose prior is the flow alone.
+ */
 export function adversarialEnabled(config: TrainConfig, poseBank: PoseBank): boolean {
-  return poseBank.size > 0 && (config.loss.advEncoder > 0 || config.loss.advDiscriminator > 0);
+  return posePriorOf(config) !== 'flow' && poseBank.size > 0 && (config.loss.advEncoder > 0 || config.loss.advDiscriminator > 0);
+}
+
+/** The flow prior named by the config when its pose prior is 'flow' or 'both' (on the current backend). */
+export function loadFlowPrior(config: TrainConfig): PoseFlow | undefined {
+  return posePriorOf(config) === 'adversarial' ? undefined : loadPoseFlow(config.flow.path);
 }
 
 /**
@@ -92,13 +102,21 @@ export function planStep(sampler: WindowSampler, rng: Rng, batchSize: number, mi
 
 /** Forward + backward of micro-batches on one model (one thread). */
 export class GradientComputer {
+  private readonly flow: PoseFlow | undefined;
+
   constructor(
     readonly model: HmmrModel,
     private readonly body: BodyModel,
     private readonly config: TrainConfig,
     private readonly poseBank: PoseBank,
     readonly adversarial: boolean,
-  ) {}
+  ) {
+    this.flow = loadFlowPrior(config);
+  }
+
+  dispose(): void {
+    this.flow?.dispose();
+  }
 
   /** Gradients of one micro-batch, scaled by `scale` and added into the maps (by parameter name). */
   accumulate(samples: readonly WindowSample[], seed: number, encoderGrads: Map<string, Float32Array>, discriminatorGrads: Map<string, Float32Array>, scale: number): MicroOutcome {
@@ -111,7 +129,7 @@ export class GradientComputer {
     try {
       const encoderLoss = accumulateGradients(
         () => {
-          const objective = encoderObjective(this.model, this.body, tensors, this.config, { dropout, adversarial: this.adversarial });
+          const objective = encoderObjective(this.model, this.body, tensors, this.config, { dropout, adversarial: this.adversarial, flow: this.flow });
           fakeRotations = tf.keep(objective.fakeRotations);
           termTensors = new Map([...objective.terms].map(([name, value]) => [name, tf.keep(value)]));
           return objective.total;
@@ -226,7 +244,9 @@ export class Trainer implements StepTrainer {
     return outcome;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.computer.dispose();
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { labelCommand } from './label.js';
 import { predictCommand } from './predict.js';
+import { priorCommand } from './prior.js';
 import { renderCommand } from './render.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -39,6 +40,7 @@ export const commands: readonly HmmrCommand[] = [
   { module: synthCommand as never, example: ['$0 synth --out synth --sequences 40', 'synthetic MoCap tubes with 3D ground truth, and synth/gt.json for hmmr eval'] },
   { module: exportCommand as never, example: ['$0 export --format openpose --out ./json', 'every labelled video as OpenPose per-frame JSON'] },
   { module: trainCommand as never, example: ['$0 train --out runs/cpu1 --steps 2000', 'train HMMR on the stored tubes (checkpoints + metrics.jsonl; --resume continues)'] },
+  { module: priorCommand as never, example: ['$0 prior train --out priors/pose', 'a normalizing-flow pose prior fitted to the pose bank (or generated motion); hmmr prior sample draws a PNG grid'] },
   { module: predictCommand as never, example: ['$0 predict --checkpoint runs/cpu1 --out p.json', 'Θ, 3D joints and ±5-frame poses for every tube'] },
   { module: exportMotionCommand as never, example: ['$0 export-motion --format bvh --out motion', 'the latest prediction run as one BVH per tube (also glb, npz)'] },
   { module: evalCommand as never, example: ['$0 eval --pred pred.json --gt gt.json', 'PCK, MPJPE, PA-MPJPE and acceleration of predictions against ground truth'] },

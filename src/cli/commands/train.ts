@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
-import { CONFIG_PRESETS } from '../../train/config.js';
+import { CONFIG_PRESETS, posePriorOf } from '../../train/config.js';
 import { trainFromDatabase } from '../../train/run-train.js';
 import { receptiveField } from '../../train/vp3d/config.js';
 import type { TubeTier } from '../../store/tubes.js';
@@ -84,7 +84,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       ];
       if (result.stoppedEarly) lines.push(`stopped early: ${result.config.schedule.earlyStopPatience} validations without a better MPJPE`);
       const realPoses = result.realPoses.source === 'store' ? `the store's pose bank, ${result.realPoses.frames} frames` : `SMPL of the training tubes, ${result.realPoses.frames} frames`;
-      if (!result.adversarial) lines.push(`adversarial prior: off (${result.config.loss.advEncoder > 0 || result.config.loss.advDiscriminator > 0 ? 'no pose bank and no SMPL ground truth among the tubes' : 'its loss weights are 0'})`);
+      if (!result.adversarial) lines.push(`adversarial prior: off (${posePriorOf(result.config) === 'flow' ? 'model.prior is flow' : result.config.loss.advEncoder > 0 || result.config.loss.advDiscriminator > 0 ? 'no pose bank and no SMPL ground truth among the tubes' : 'its loss weights are 0'})`);
       else lines.push(`adversarial prior: real poses from ${realPoses}`);
       if (result.interrupted) lines.push(`resume with: hmmr train --out ${args.out} --resume`);
       return {
