@@ -12,7 +12,7 @@ import { alignByPelvis } from '../src/eval/metrics/joint-arrays.js';
 import { mpjpePerFrame } from '../src/eval/metrics/mpjpe.js';
 import { paMpjpePerFrame } from '../src/eval/metrics/procrustes.js';
 import { openDatabase } from '../src/store/database.js';
-import { predictEvalSet } from '../src/predict/run-predict.js';
+import { predictEvalSet } from '../src/eval/predict-eval-set.js';
 
 const [dbPath, checkpoint] = process.argv.slice(2);
 if (!dbPath || !checkpoint) {

@@ -3,7 +3,7 @@ import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { readCheckpointInfo } from '../train/checkpoint.js';
 import { modelKind } from '../train/config.js';
-import { predictEvalSet } from '../predict/run-predict.js';
+import { predictEvalSet } from './predict-eval-set.js';
 import { formatDynamicsReport } from './dynamics.js';
 import { evaluatePredictions } from './evaluate.js';
 import { formatEvalReport } from './format-report.js';

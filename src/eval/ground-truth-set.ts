@@ -5,7 +5,7 @@ import { listTubes, type TubeSplit } from '../store/tubes.js';
 import type { LoadedEvalSet } from './eval-file.js';
 import { lsp14OfFrame } from '../train/data/lsp14-ground-truth.js';
 import { EVAL_JOINT_COUNT, type EvalJointSet, type EvalSequence } from './eval-set.js';
-import { projectToCrop } from './weak-perspective.js';
+import { projectToCrop } from '../body/weak-perspective.js';
 
 export interface GroundTruthEvalSet extends LoadedEvalSet {
   /** Tubes whose LSP-14 are approximate ('lsp14-approx'); every report says so. */

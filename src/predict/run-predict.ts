@@ -1,19 +1,14 @@
 import { resolve } from 'node:path';
-import { BadInputFileError, UsageError } from '../errors.js';
-import type { LoadedEvalSet } from '../eval/eval-file.js';
-import type { EvalSequence } from '../eval/eval-set.js';
-import { projectToCrop } from '../eval/weak-perspective.js';
+import { UsageError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import { finishPredictionRun, openPredictionRun, predictedTubeIds, readTubePredictions, storeTubePrediction } from '../store/predictions.js';
 import { listTubes, readTubeFrames, type TubeFilter } from '../store/tubes.js';
 import { findVideo } from '../store/videos.js';
-import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { tubeToSequence } from '../train/data/store-sequences.js';
 import { FeatureCache } from '../train/features/cache.js';
 import { createFeatureExtractor } from '../train/features/create.js';
 import type { SequencePrediction } from '../train/predict.js';
-import { THETA_SIZE } from '../train/theta.js';
 import { loadSequencePredictor, type SequencePredictor } from './sequence-predictor.js';
 
 export interface PredictTubesOptions {
@@ -140,33 +135,4 @@ function openStoredRun(db: Db, model: SequencePredictor, backend: BackendInfo, s
     jointSet: 'lsp14',
   });
   return { runId, resumed, done: predictedTubeIds(db, runId) };
-}
-
-/**
- * The checkpoint's predictions for the mocap3d tubes of a split as an eval set (sequence name =
- * tube name, as src/eval/ground-truth-set.ts names the ground truth): 3D joints, and 2D joints in
- * crop pixels through each frame's predicted camera, for PCK. `namePrefix` keeps only tubes whose
- * name starts with it (one dataset of a split).
- */
-export async function predictEvalSet(
-  db: Db,
-  dbPath: string,
-  checkpoint: string,
-  split: 'train' | 'val' | 'test',
-  options: { backend?: string; signal?: AbortSignal; namePrefix?: string } = {},
-): Promise<LoadedEvalSet> {
-  const filter = { tier: 'mocap3d' as const, split, withoutRejected: true, namePrefix: options.namePrefix };
-  const run = await predictTubes({ db, dbPath, checkpoint, filter, backend: options.backend, signal: options.signal });
-  if (run.tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes${options.namePrefix ? ` named ${options.namePrefix}*` : ''} in the ${split} split`);
-  const sequences = run.tubes.map((tube): EvalSequence => {
-    const cameras = new Float32Array(tube.frameCount * 3);
-    for (let f = 0; f < tube.frameCount; f++) cameras.set(tube.theta.subarray(f * THETA_SIZE, f * THETA_SIZE + 3), f * 3);
-    return {
-      name: tube.name,
-      frameCount: tube.frameCount,
-      joints3d: Float64Array.from(tube.joints3d),
-      joints2d: projectToCrop(tube.joints3d, cameras, LSP_JOINT_COUNT),
-    };
-  });
-  return { path: run.checkpointDir, fps: run.tubes[0]!.fps, jointSet: 'lsp14', sequences };
 }

@@ -3,7 +3,7 @@ import type { KeypointFormat, Tube, TubeFrame } from '../domain.js';
 import { boxFromVisibleKeypoints } from '../tracker/keypoint-box.js';
 import { DEFAULT_TUBE_BOX_OPTIONS, smoothTubeBoxes } from '../tracker/tube.js';
 import { Rng } from '../train/rng.js';
-import { cameraForCrop, projectToCrop } from '../eval/weak-perspective.js';
+import { cameraForCrop, projectToCrop } from '../body/weak-perspective.js';
 import { DEFAULT_DETECTOR_NOISE, simulateDetection, type DetectorNoiseOptions } from './detector-noise.js';
 import type { RandomSource } from './random.js';
 import { frameCenter, sampleSequenceSpec, sequenceMotion, SYNTH_FRAME, type SequenceSpec } from './sequence-spec.js';

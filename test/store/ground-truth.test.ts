@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { TubeFrame } from '../../src/domain.js';
 import { BadInputFileError } from '../../src/errors.js';
 import { readGroundTruthEvalSet } from '../../src/eval/ground-truth-set.js';
-import { projectToCrop } from '../../src/eval/weak-perspective.js';
+import { projectToCrop } from '../../src/body/weak-perspective.js';
 import { openDatabase } from '../../src/store/database.js';
 import { readTubeGroundTruth, replaceSyntheticTubes, type GroundTruthTubeToStore } from '../../src/store/ground-truth.js';
 import { listTubes, readTubeFrames } from '../../src/store/tubes.js';

@@ -5,7 +5,7 @@ import { DEFAULT_DETECTOR_NOISE, simulateDetection } from '../../src/synth/detec
 import { MOTION_NAMES } from '../../src/synth/motions.js';
 import { axisAngleToMatrix, matrixToAxisAngle, multiply, rotationX, rotationY } from '../../src/synth/rotation.js';
 import { sampleSequenceSpec, sequenceMotion } from '../../src/synth/sequence-spec.js';
-import { cameraForCrop, projectToCrop } from '../../src/eval/weak-perspective.js';
+import { cameraForCrop, projectToCrop } from '../../src/body/weak-perspective.js';
 import { Rng } from '../../src/train/rng.js';
 
 function rotationAngleBetween(a: Float64Array, b: Float64Array): number {

@@ -14,7 +14,8 @@ import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-netwo
 import { planWindows, predictSequence } from '../../src/train/predict.js';
 import { predictImage } from '../../src/predict/predict-image.js';
 import { writePredictionFile } from '../../src/predict/prediction-file.js';
-import { predictEvalSet, predictTubes } from '../../src/predict/run-predict.js';
+import { predictEvalSet } from '../../src/eval/predict-eval-set.js';
+import { predictTubes } from '../../src/predict/run-predict.js';
 import { trainFromDatabase } from '../../src/train/run-train.js';
 import * as tf from '../../src/tf/tf.js';
 import { readNpz } from '../../src/util/npz.js';

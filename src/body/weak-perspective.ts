@@ -1,4 +1,4 @@
-import { CROP_SIZE_PX } from './metrics/pck.js';
+import { CROP_SIZE_PX } from '../eval/metrics/pck.js';
 
 /**
  * Θ's weak-perspective camera [s, tx, ty] (spec B1): x̂ = s·(X_xy + t) in the crop's normalised
