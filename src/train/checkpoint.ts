@@ -333,6 +333,7 @@ function parseManifest(path: string): Manifest {
   // with another network than the one whose weights these are.
   // The model kind is recorded by the config itself: a vp3d section makes it a VideoPose3D checkpoint.
   const base = isPlainObject(manifest.config) && 'vp3d' in manifest.config ? 'vp3d-27' : 'paper';
+  if (isPlainObject(manifest.config)) fillKeysAddedLater(manifest.config);
   const missing = missingKeys(presetConfig(base), manifest.config, 'config');
   if (missing.length > 0) throw new BadInputFileError(path, `manifest config lacks ${missing.join(', ')}`);
   // Re-validate the stored config so a hand-edited manifest fails here, not inside tfjs.
@@ -340,6 +341,28 @@ function parseManifest(path: string): Manifest {
   const config = parseTrainConfig({ extends: base, ...rest }, path);
   config.name = name;
   return { ...(manifest as Manifest), config };
+}
+
+/**
+ * Config keys added after checkpoints were first written, each with the value that describes how a
+ * checkpoint written before it was trained (not a preset's current default): the adversarial prior
+ * alone, on the training tubes' poses, with every tube's 3D ground truth.
+ */
+const KEYS_ADDED_LATER: readonly { path: readonly string[]; value: unknown }[] = [
+  { path: ['model', 'prior'], value: 'adversarial' },
+  { path: ['loss', 'flowPrior'], value: 0 },
+  { path: ['data', 'poseBank'], value: 'tubes' },
+  { path: ['data', 'groundTruthFraction'], value: 1 },
+  { path: ['flow'], value: { path: '' } },
+];
+
+function fillKeysAddedLater(config: Record<string, unknown>): void {
+  for (const { path, value } of KEYS_ADDED_LATER) {
+    let parent: unknown = config;
+    for (const key of path.slice(0, -1)) parent = isPlainObject(parent) ? parent[key] : undefined;
+    const last = path[path.length - 1]!;
+    if (isPlainObject(parent) && !(last in parent)) parent[last] = structuredClone(value);
+  }
 }
 
 const REQUIRED_MANIFEST_KEYS = ['step', 'createdAt', 'config', 'seed', 'rngState', 'features', 'bodyModel', 'optimizerSteps', 'tensors', 'byteLength', 'sha256'] as const;
