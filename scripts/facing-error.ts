@@ -8,9 +8,9 @@
  */
 import { LSP_JOINT_COUNT } from '../src/body/joint-sets.js';
 import { readGroundTruthEvalSet } from '../src/eval/ground-truth-set.js';
-import { alignByPelvis } from '../src/eval/metrics/joint-arrays.js';
-import { mpjpePerFrame } from '../src/eval/metrics/mpjpe.js';
-import { paMpjpePerFrame } from '../src/eval/metrics/procrustes.js';
+import { alignByPelvis } from '../src/metrics/joint-arrays.js';
+import { mpjpePerFrame } from '../src/metrics/mpjpe.js';
+import { paMpjpePerFrame } from '../src/metrics/procrustes.js';
 import { openDatabase } from '../src/store/database.js';
 import { predictEvalSet } from '../src/eval/predict-eval-set.js';
 

@@ -1,4 +1,5 @@
-import { CROP_SIZE_PX } from '../eval/metrics/pck.js';
+/** Side of the square crop the network sees, in pixels (the camera maps [-1, 1] onto it). */
+export const CROP_SIZE_PX = 224;
 
 /**
  * Θ's weak-perspective camera [s, tx, ty] (spec B1): x̂ = s·(X_xy + t) in the crop's normalised

@@ -1,7 +1,7 @@
-import { aggregateAcrossSequences } from './metrics/aggregate.js';
-import { framesFor3dMetrics } from './metrics/frame-filter.js';
-import type { JointValues, VisibilityValues } from './metrics/joint-arrays.js';
-import { paMpjpePerFrame } from './metrics/procrustes.js';
+import { aggregateAcrossSequences } from '../metrics/aggregate.js';
+import { framesFor3dMetrics } from '../metrics/frame-filter.js';
+import type { JointValues, VisibilityValues } from '../metrics/joint-arrays.js';
+import { paMpjpePerFrame } from '../metrics/procrustes.js';
 
 /**
  * The dynamics evaluation (paper Table 5, spec A/B3): from ONE image, the hallucinator predicts the

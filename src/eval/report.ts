@@ -1,10 +1,11 @@
-import { accelerationErrorPerWindow, accelerationPerWindow, perFrame2ToPerSecond2 } from './metrics/acceleration.js';
-import { aggregateAcrossSequences, type Aggregate } from './metrics/aggregate.js';
-import { framesFor3dMetrics, MIN_VISIBLE_3D_EXCLUSIVE } from './metrics/frame-filter.js';
-import { alignByPelvis } from './metrics/joint-arrays.js';
-import { mpjpePerFrame } from './metrics/mpjpe.js';
-import { CROP_SIZE_PX, MIN_VISIBLE_2D, PCK_ALPHA, pckPerFrame } from './metrics/pck.js';
-import { paMpjpePerFrame } from './metrics/procrustes.js';
+import { accelerationErrorPerWindow, accelerationPerWindow, perFrame2ToPerSecond2 } from '../metrics/acceleration.js';
+import { aggregateAcrossSequences, type Aggregate } from '../metrics/aggregate.js';
+import { framesFor3dMetrics, MIN_VISIBLE_3D_EXCLUSIVE } from '../metrics/frame-filter.js';
+import { alignByPelvis } from '../metrics/joint-arrays.js';
+import { mpjpePerFrame } from '../metrics/mpjpe.js';
+import { CROP_SIZE_PX } from '../body/weak-perspective.js';
+import { MIN_VISIBLE_2D, PCK_ALPHA, pckPerFrame } from '../metrics/pck.js';
+import { paMpjpePerFrame } from '../metrics/procrustes.js';
 import { EVAL_JOINT_COUNT, type EvalSet } from './eval-set.js';
 
 export type MetricKey =

@@ -1,7 +1,7 @@
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import type { BodyModel } from '../body/types.js';
-import { mpjpePerFrame } from '../eval/metrics/mpjpe.js';
-import { paMpjpePerFrame } from '../eval/metrics/procrustes.js';
+import { mpjpePerFrame } from '../metrics/mpjpe.js';
+import { paMpjpePerFrame } from '../metrics/procrustes.js';
 import type { TrainingSequence } from './data/sequence.js';
 import type { HmmrNetwork } from './nn/hmmr-network.js';
 import { predictSequence } from './predict.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applySimilarityTransform, fitSimilarityTransform, paMpjpePerFrame } from '../../src/eval/metrics/procrustes.js';
-import { mpjpePerFrame } from '../../src/eval/metrics/mpjpe.js';
-import { symmetricEigen } from '../../src/eval/metrics/symmetric-eigen.js';
+import { applySimilarityTransform, fitSimilarityTransform, paMpjpePerFrame } from '../../src/metrics/procrustes.js';
+import { mpjpePerFrame } from '../../src/metrics/mpjpe.js';
+import { symmetricEigen } from '../../src/metrics/symmetric-eigen.js';
 import { gaussian, uniform, type RandomSource } from '../../src/synth/random.js';
 import { Rng } from '../../src/train/rng.js';
 

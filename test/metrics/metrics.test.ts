@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { accelerationErrorPerWindow, accelerationPerWindow, perFrame2ToPerSecond2 } from '../../src/eval/metrics/acceleration.js';
-import { aggregateAcrossSequences } from '../../src/eval/metrics/aggregate.js';
-import { framesFor3dMetrics } from '../../src/eval/metrics/frame-filter.js';
-import { alignByPelvis } from '../../src/eval/metrics/joint-arrays.js';
-import { mpjpePerFrame } from '../../src/eval/metrics/mpjpe.js';
-import { fitScaleTranslation2d, pckPerFrame } from '../../src/eval/metrics/pck.js';
+import { accelerationErrorPerWindow, accelerationPerWindow, perFrame2ToPerSecond2 } from '../../src/metrics/acceleration.js';
+import { aggregateAcrossSequences } from '../../src/metrics/aggregate.js';
+import { framesFor3dMetrics } from '../../src/metrics/frame-filter.js';
+import { alignByPelvis } from '../../src/metrics/joint-arrays.js';
+import { mpjpePerFrame } from '../../src/metrics/mpjpe.js';
+import { fitScaleTranslation2d, pckPerFrame } from '../../src/metrics/pck.js';
 import { gaussian } from '../../src/synth/random.js';
 import { Rng } from '../../src/train/rng.js';
 

@@ -1,4 +1,4 @@
-import { H36M17_JOINT_COUNT, H36M17_PELVIS, LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../../body/joint-sets.js';
+import { H36M17_JOINT_COUNT, H36M17_PELVIS, LSP_LEFT_HIP, LSP_RIGHT_HIP } from '../body/joint-sets.js';
 
 /**
  * Joint arrays as the metrics see them: flat, row-major frames × joints × dims (dims = 3 for 3D,

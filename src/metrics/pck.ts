@@ -1,10 +1,10 @@
-import { fitScaleTranslation, type ScaleTranslation2d } from '../../body/weak-perspective-fit.js';
+import { CROP_SIZE_PX } from '../body/weak-perspective.js';
+import { fitScaleTranslation, type ScaleTranslation2d } from '../body/weak-perspective-fit.js';
 import { frameCountOf, type JointValues, type VisibilityValues } from './joint-arrays.js';
 import { visibleCount } from './frame-filter.js';
 
 /** PCK threshold α · crop size: 0.05 · 224 = 11.2 px in the crop where the person is ~150 px tall. */
 export const PCK_ALPHA = 0.05;
-export const CROP_SIZE_PX = 224;
 /** Frames with fewer visible ground-truth points than this are skipped (NaN), as in the reference. */
 export const MIN_VISIBLE_2D = 6;
 
