@@ -34,6 +34,6 @@ export function formatDemoResult(result: DemoResult): string {
   }
   const stageTimes = (['clip', 'synth', 'train', 'eval', 'overlay'] as const).map((stage) => `${stage} ${formatDuration(seconds[stage])}`).join(', ');
   lines.push(`  wall time ${formatDuration(seconds.total)} (${stageTimes}); backend ${train.backend}`);
-  lines.push(`  ${train.step} training steps is a demonstration, not a trained model: hmmr train --db ${paths.db} --out ${paths.runDir} --resume --steps 5000 continues it`);
+  lines.push(`  ${train.step} training steps from ${train.startedFrom} is a demonstration: hmmr train --db ${paths.db} --out ${paths.runDir} --resume --steps 1000 continues it`);
   return lines.join('\n');
 }

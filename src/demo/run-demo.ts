@@ -9,7 +9,7 @@ import { runSynth } from '../synth/run-synth.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { listTubes } from '../store/tubes.js';
 import { initBackend } from '../tf/backend.js';
-import { latestCheckpointDir, readCheckpointInfo, SHIPPED_CHECKPOINT } from '../train/checkpoint.js';
+import { latestCheckpointDir, readCheckpointInfo, SHIPPED_CHECKPOINT, SHIPPED_CHECKPOINT_NAME } from '../train/checkpoint.js';
 import { METRICS_FILE } from '../train/metrics-log.js';
 import { trainFromDatabase } from '../train/run-train.js';
 import { projectPath } from '../util/project-root.js';
@@ -84,7 +84,8 @@ export interface DemoResult {
   checkpoint: string;
   clip: { path: string; videoId: number; labelling: 'labelled' | 'reused'; tubes: { name: string; frames: number }[] };
   synth: { sequences: number; reused: boolean };
-  train: { step: number; stepsRun: number; msPerStep: number | null; backend: string; config: string };
+  /** startedFrom: the checkpoint the run fine-tuned, or 'random weights'. */
+  train: { step: number; stepsRun: number; msPerStep: number | null; backend: string; config: string; startedFrom: string };
   evaluation: CheckpointEvaluation;
   overlay: DemoOverlayResult;
   /** Wall seconds per stage (this run), and in total. */
@@ -131,7 +132,7 @@ export async function runDemo(options: DemoOptions, ctx: DemoContext): Promise<D
     stage(2, `synthetic MoCap: ${options.sequences} sequences × ${options.frames} frames with 3D ground truth (train/test split)`);
     const synth = await timed('synth', () => synthStage(db, paths, options, ctx));
 
-    const start = options.init !== undefined ? `fine-tune ${options.init}` : `train HMMR ('${options.config ?? DEMO_DEFAULTS.scratchConfig}' preset, from random weights)`;
+    const start = options.init !== undefined ? `fine-tune ${describeStart(options.init)}` : `train HMMR ('${options.config ?? DEMO_DEFAULTS.scratchConfig}' preset, from random weights)`;
     stage(3, `${start} to step ${options.steps} on the synthetic train split and the clip's ${clip.tubes.length} tube(s)`);
     const train = await timed('train', () => trainStage(db, paths, options, ctx));
 
@@ -150,7 +151,7 @@ export async function runDemo(options: DemoOptions, ctx: DemoContext): Promise<D
       checkpoint: evaluation.checkpoint,
       clip: { path: clip.video.path, videoId: clip.video.id, labelling: clip.labelling, tubes: clip.tubes.map((t) => ({ name: t.name, frames: t.frameCount })) },
       synth,
-      train: { ...train, backend: backend.description },
+      train: { ...train, backend: backend.description, startedFrom: describeStart(options.init) },
       evaluation,
       overlay,
       seconds,
@@ -158,6 +159,12 @@ export async function runDemo(options: DemoOptions, ctx: DemoContext): Promise<D
   } finally {
     db.close();
   }
+}
+
+/** The starting weights as a person reads them: the shipped checkpoint by its repo path. */
+function describeStart(init: string | undefined): string {
+  if (init === undefined) return 'random weights';
+  return init === SHIPPED_CHECKPOINT ? SHIPPED_CHECKPOINT_NAME : init;
 }
 
 /** Synthetic sequences, once: a re-run finds the test split and ground-truth file already there. */
@@ -185,7 +192,7 @@ async function synthStage(db: Db, paths: DemoPaths, options: DemoOptions, ctx: D
 }
 
 /** Trains to options.steps, resuming the run folder's checkpoint when there is one. */
-async function trainStage(db: Db, paths: DemoPaths, options: DemoOptions, ctx: DemoContext): Promise<Omit<DemoResult['train'], 'backend'>> {
+async function trainStage(db: Db, paths: DemoPaths, options: DemoOptions, ctx: DemoContext): Promise<Omit<DemoResult['train'], 'backend' | 'startedFrom'>> {
   const latest = existsSync(paths.runDir) ? latestCheckpointDir(paths.runDir) : undefined;
   if (latest) {
     const info = readCheckpointInfo(latest);
