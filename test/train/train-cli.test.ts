@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { readCheckpoint, readCheckpointInfo } from '../../src/train/checkpoint.js';
@@ -101,4 +101,14 @@ test('hmmr train --init starts a fresh run from a checkpoint\'s weights; a diffe
   const both = await runCli(['train', '--db', db, '--out', tuned, '--init', source, '--resume', '--steps', '3']);
   assert.notEqual(both.code, 0);
   assert.match(both.stderr, /--init starts a new run/);
+
+  // Garbage as starting weights: one line naming the file, and the new run folder holds no checkpoint.
+  const garbage = join(dir, 'garbage-ckpt');
+  mkdirSync(garbage);
+  writeFileSync(join(garbage, 'manifest.json'), '{ not json');
+  const bad = await runCli(['train', '--db', db, '--out', join(dir, 'init-garbage'), '--init', garbage, '--steps', '1']);
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /garbage-ckpt.*manifest/);
+  assert.ok(!existsSync(join(dir, 'init-garbage', 'latest.json')), 'no checkpoint written');
+  assert.deepEqual(readCheckpoint(source, { withOptimizer: false }).encoder.values, before.encoder.values, 'the source run is untouched');
 });
