@@ -1,58 +1,95 @@
 /**
- * Prints docs/results.md's tables from the eval reports that scripts/results-benchmark.sh wrote:
- *   npx tsx scripts/results-tables.ts <work-dir>
- * Reads <work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr}.json (hmmr eval --checkpoint --json).
+ * Prints docs/results.md's Table 2, 5 and 4 analogues from what the benchmark scripts wrote:
+ *   npx tsx scripts/results-tables.ts <results-work-dir> [<pseudo2d-work-dir>]
+ * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr}-s<seed>.json (scripts/
+ * results-benchmark.sh) with synth-s<seed>/gt{,-train}.json for the nearest-neighbour oracle, and
+ * <pseudo2d-work-dir>/eval-{,seen-}2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
+ * the mean ± sample standard deviation over the data seeds present of the per-sequence means.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckpointEvaluation } from '../src/eval/evaluate-checkpoint.js';
+import { DYNAMICS_COLUMNS, type DynamicsRow } from '../src/eval/dynamics.js';
+import { nearestNeighbourOracleRow } from '../src/eval/dynamics-oracle.js';
+import { loadEvalFile } from '../src/eval/eval-file.js';
 import type { MetricKey } from '../src/eval/report.js';
+import { meanStd, metricOf, readSeedEvaluations, wallSeconds } from './seed-tables.js';
 
-const dir = process.argv[2] ?? 'results-bench';
+const [resultsDir = 'results-bench', pseudo2dDir] = process.argv.slice(2);
+const SEEDS = [11, 12, 13];
+
 const models = [
   ['single-frame', 'single-frame (no temporal encoder)'],
   ['temporal-no-dynamics', 'temporal, no dynamics (no Δt heads, no hallucinator)'],
   ['hmmr', 'temporal + dynamics (HMMR)'],
 ] as const;
-
-const evaluations = models
-  .filter(([file]) => existsSync(join(dir, `eval-${file}.json`)))
-  .map(([file, label]) => ({ label, evaluation: JSON.parse(readFileSync(join(dir, `eval-${file}.json`), 'utf8')) as CheckpointEvaluation }));
-
 const columns: [MetricKey, string][] = [
   ['pck', 'PCK ↑ (%)'],
   ['mpjpe', 'MPJPE ↓ (mm)'],
   ['pa_mpjpe', 'PA-MPJPE ↓ (mm)'],
   ['accel_error_mm_per_frame2', 'Accel err ↓ (mm/frame²)'],
-  ['accel_error_mm_per_s2', 'Accel err ↓ (mm/s²)'],
   ['accel_mm_per_frame2', 'Accel of pred (mm/frame²)'],
-  ['accel_mm_per_s2', 'Accel of pred (mm/s²)'],
 ];
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-for (const aggregation of ['perSequence', 'allFrames'] as const) {
-  console.log(`\n${aggregation === 'perSequence' ? 'Per-sequence mean (reference code)' : 'Mean over all frames (VIBE)'}:\n`);
-  console.log(`| model | steps | ${columns.map(([, title]) => title).join(' | ')} |`);
-  console.log(`|---|---|${columns.map(() => '---|').join('')}`);
-  for (const { label, evaluation } of evaluations) {
-    const cells = columns.map(([key]) => {
-      const row = evaluation.report.rows.find((r) => r.key === key);
-      const value = row?.[aggregation];
-      return value == null ? 'n/a' : value.toFixed(key.endsWith('per_s2') ? 0 : 1);
-    });
-    console.log(`| ${label} | ${evaluation.step} | ${cells.join(' | ')} |`);
+console.log('## Table 2 analogue\n');
+console.log(`| model | best step (per seed) | seeds | ${columns.map(([, title]) => title).join(' | ')} | MPJPE / PA | train wall (s, mean) |`);
+console.log(`|---|---|---|${columns.map(() => '---|').join('')}---|---|`);
+for (const [model, label] of models) {
+  const runs = readSeedEvaluations(resultsDir, model, SEEDS);
+  if (runs.length === 0) continue;
+  const cells = columns.map(([key]) => meanStd(runs.map(({ evaluation }) => metricOf(evaluation, key))));
+  const ratio = meanStd(runs.map(({ evaluation }) => metricOf(evaluation, 'mpjpe') / metricOf(evaluation, 'pa_mpjpe')), 2);
+  const wall = wallSeconds(resultsDir, model);
+  console.log(`| ${label} | ${runs.map(({ evaluation }) => evaluation.step).join(', ')} | ${runs.map(({ seed }) => seed).join(', ')} | ${cells.join(' | ')} | ${ratio} | ${wall.length ? mean(wall).toFixed(0) : 'n/a'} |`);
+}
+
+const hmmrRuns = readSeedEvaluations(resultsDir, 'hmmr', SEEDS).flatMap(({ seed, evaluation }) => (evaluation.dynamics?.report ? [{ seed, report: evaluation.dynamics.report }] : []));
+if (hmmrRuns.length > 0) {
+  const rowsBySeed = hmmrRuns.map(({ seed, report }) => {
+    const synth = join(resultsDir, `synth-s${seed}`);
+    const rows: DynamicsRow[] = [...report.rows];
+    if (existsSync(join(synth, 'gt-train.json'))) {
+      const oracleSet = (file: string) => loadEvalFile(join(synth, file)).sequences.map((s) => ({ frameCount: s.frameCount, joints3d: s.joints3d, visible: s.visible }));
+      rows.push(nearestNeighbourOracleRow(oracleSet('gt-train.json'), oracleSet('gt.json'), report.deltaFrames, 14));
+    }
+    return { seed, deltaFrames: report.deltaFrames, frames: report.framesCounted, rows };
+  });
+  const d = rowsBySeed[0]!.deltaFrames;
+  console.log(`\n## Table 5 analogue (PA-MPJPE ↓ mm, per-sequence means; seeds ${rowsBySeed.map((r) => r.seed).join(', ')}; ${rowsBySeed.map((r) => r.frames).join('/')} frames t)\n`);
+  console.log(`| | past (t−${d}) | current (t) | future (t+${d}) |`);
+  console.log('|---|---|---|---|');
+  for (const key of ['constant', 'hallucinated', 'oracle'] as const) {
+    const rows = rowsBySeed.map((r) => r.rows.find((row) => row.key === key)).filter((row): row is DynamicsRow => row !== undefined);
+    if (rows.length === 0) continue;
+    const cells = DYNAMICS_COLUMNS.map((column) => meanStd(rows.map((row) => row.cells[column].perSequence ?? Number.NaN)));
+    console.log(`| ${rows[0]!.label} | ${cells.join(' | ')} |`);
+  }
+  console.log('\nHallucinator minus constant baseline, per seed (mm; negative = better):\n');
+  for (const { seed, rows } of rowsBySeed) {
+    const cell = (key: string, column: 'past' | 'future') => rows.find((row) => row.key === key)!.cells[column].perSequence!;
+    console.log(`- seed ${seed}: past ${(cell('hallucinated', 'past') - cell('constant', 'past')).toFixed(1)}, future ${(cell('hallucinated', 'future') - cell('constant', 'future')).toFixed(1)}`);
   }
 }
 
-const hmmr = evaluations.find(({ label }) => label.includes('HMMR'))?.evaluation.dynamics?.report;
-if (hmmr) {
-  const d = hmmr.deltaFrames;
-  console.log(`\nDynamics from a single frame, PA-MPJPE ↓ (mm), ${hmmr.framesCounted} frames t:\n`);
-  console.log(`| | aggregation | past (t−${d}) | current (t) | future (t+${d}) |`);
-  console.log('|---|---|---|---|---|');
-  for (const row of hmmr.rows) {
-    for (const aggregation of ['perSequence', 'allFrames'] as const) {
-      const cells = (['past', 'current', 'future'] as const).map((c) => row.cells[c][aggregation]?.toFixed(1) ?? 'n/a');
-      console.log(`| ${row.label} | ${aggregation === 'perSequence' ? 'per-sequence' : 'all-frames'} | ${cells.join(' | ')} |`);
-    }
+if (pseudo2dDir) {
+  const amounts = [0, 5, 10, 20];
+  console.log('\n## Table 4 analogue (HMMR; test error on the held-out motion families unless said)\n');
+  console.log('| 2D-only tubes of the held-out families | share | seeds | MPJPE ↓ (mm) | PA-MPJPE ↓ (mm) | PCK ↑ (%) | seen families: PA-MPJPE ↓ (mm) | train wall (s, mean) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const amount of amounts) {
+    const variant = `2d${amount}`;
+    const heldOut = readSeedEvaluations(pseudo2dDir, variant, SEEDS);
+    if (heldOut.length === 0) continue;
+    const seen = readSeedEvaluations(pseudo2dDir, `seen-${variant}`, SEEDS);
+    const metric = (runs: typeof heldOut, key: MetricKey) => meanStd(runs.map(({ evaluation }) => metricOf(evaluation, key)));
+    const wall = wallSeconds(pseudo2dDir, variant);
+    console.log(
+      `| ${amount} × 100 frames | ${((100 * amount) / amounts.at(-1)!).toFixed(0)} % | ${heldOut.map(({ seed }) => seed).join(', ')} | ${metric(heldOut, 'mpjpe')} | ${metric(heldOut, 'pa_mpjpe')} | ${metric(heldOut, 'pck')} | ${metric(seen, 'pa_mpjpe')} | ${wall.length ? mean(wall).toFixed(0) : 'n/a'} |`,
+    );
+  }
+  console.log('\nHeld-out PA-MPJPE per seed (mm), by amount of 2D:\n');
+  for (const seed of SEEDS) {
+    const values = amounts.map((amount) => readSeedEvaluations(pseudo2dDir, `2d${amount}`, [seed])[0]).map((run) => (run ? metricOf(run.evaluation, 'pa_mpjpe').toFixed(1) : 'n/a'));
+    console.log(`- seed ${seed}: ${values.join(' → ')}`);
   }
 }

@@ -34,7 +34,7 @@ export interface DynamicsCell {
 }
 
 export interface DynamicsRow {
-  key: 'constant' | 'hallucinated';
+  key: 'constant' | 'hallucinated' | 'oracle';
   label: string;
   cells: Record<DynamicsColumn, DynamicsCell>;
 }

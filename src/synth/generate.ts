@@ -5,6 +5,7 @@ import { DEFAULT_TUBE_BOX_OPTIONS, smoothTubeBoxes } from '../tracker/tube.js';
 import { Rng } from '../train/rng.js';
 import { cameraForCrop, projectToCrop } from '../body/weak-perspective.js';
 import { DEFAULT_DETECTOR_NOISE, simulateDetection, type DetectorNoiseOptions } from './detector-noise.js';
+import type { MotionName } from './motions.js';
 import type { RandomSource } from './random.js';
 import { frameCenter, sampleSequenceSpec, sequenceMotion, SYNTH_FRAME, type SequenceSpec } from './sequence-spec.js';
 
@@ -27,6 +28,13 @@ export type PoseKeypoints = (poses: Float32Array, shape: Float32Array, frameCoun
 
 export type SynthSplit = 'train' | 'test';
 
+/**
+ * The tier synthetic tubes are stored as: `mocap3d` (3D supervision), or `pseudo2d` (the same
+ * detector-like 2D tubes without 3D supervision, as if labelled from video: the ground truth is
+ * still stored, for scoring, but training reads 3D only from mocap3d tubes).
+ */
+export type SynthTier = 'mocap3d' | 'pseudo2d';
+
 export interface SynthOptions {
   sequences: number;
   frames: number;
@@ -37,6 +45,10 @@ export interface SynthOptions {
   /** The 2D format the simulated detector emits (the shipped model's coco18 by default). */
   detectorFormat: Pick<KeypointFormat, 'name' | 'keypoints'>;
   noise?: DetectorNoiseOptions;
+  /** The motions sequences rotate through (default: all of MOTION_NAMES). */
+  motions?: readonly MotionName[];
+  /** Default 'mocap3d'. */
+  tier?: SynthTier;
 }
 
 export interface PlannedSequence {
@@ -69,7 +81,7 @@ export function syntheticNamePrefix(seed: number): string {
 export function planSyntheticSet(options: SynthOptions): PlannedSequence[] {
   const random = new Rng(options.seed);
   const prefix = syntheticNamePrefix(options.seed);
-  const specs = Array.from({ length: options.sequences }, (_, index) => sampleSequenceSpec(random, index, prefix));
+  const specs = Array.from({ length: options.sequences }, (_, index) => sampleSequenceSpec(random, index, prefix, options.motions));
   const testIndices = new Set(chooseTestIndices(options.sequences, options.testFraction, random));
   return specs.map((spec, index) => ({ index, spec, split: testIndices.has(index) ? 'test' : 'train' }));
 }

@@ -35,9 +35,12 @@ export const SYNTH_FRAME = { width: 320, height: 240 } as const;
 const SHAPE_STD = 0.5;
 const SHAPE_LIMIT = 1.5;
 
-/** Sequence `index` of a set: motions rotate through the library so every motion appears. */
-export function sampleSequenceSpec(random: RandomSource, index: number, namePrefix: string): SequenceSpec {
-  const motion = MOTION_NAMES[index % MOTION_NAMES.length]!;
+/**
+ * Sequence `index` of a set: motions rotate through `motions` (default the whole library) so every
+ * one appears.
+ */
+export function sampleSequenceSpec(random: RandomSource, index: number, namePrefix: string, motions: readonly MotionName[] = MOTION_NAMES): SequenceSpec {
+  const motion = motions[index % motions.length]!;
   const [minHz, maxHz] = MOTIONS[motion].cyclesPerSecond;
   const shape = Float32Array.from({ length: 10 }, () => Math.max(-SHAPE_LIMIT, Math.min(SHAPE_LIMIT, gaussian(random, 0, SHAPE_STD))));
   return {

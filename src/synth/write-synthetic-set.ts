@@ -5,11 +5,11 @@ import type { Db } from '../store/database.js';
 import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../store/ground-truth.js';
 import { writeEvalFile } from '../eval/eval-file.js';
 import type { EvalSequence } from '../eval/eval-set.js';
-import { syntheticNamePrefix, type SyntheticSequence, type SynthOptions, type SynthSplit } from './generate.js';
+import { syntheticNamePrefix, type SyntheticSequence, type SynthOptions, type SynthSplit, type SynthTier } from './generate.js';
 
 /**
- * Where a generated set goes: every sequence into the database as a MoCap-tier tube with its
- * ground truth, and the ground truth of each split into an eval file for `hmmr eval --gt`:
+ * Where a generated set goes: every sequence into the database as a tube of the set's tier
+ * (MoCap by default) with its ground truth, and the ground truth of each split into an eval file for `hmmr eval --gt`:
  * `<out>/gt.json` for the held-out test split, `<out>/gt-train.json` for the rest.
  */
 export const GT_FILE_BY_SPLIT: Readonly<Record<SynthSplit, string>> = { test: 'gt.json', train: 'gt-train.json' };
@@ -21,7 +21,7 @@ export interface WrittenSyntheticSet {
 }
 
 export function writeSyntheticSet(db: Db, outDir: string, options: SynthOptions, sequences: readonly SyntheticSequence[]): WrittenSyntheticSet {
-  const tubeIds = replaceSyntheticTubes(db, syntheticNamePrefix(options.seed), sequences.map(toGroundTruthTube));
+  const tubeIds = replaceSyntheticTubes(db, syntheticNamePrefix(options.seed), sequences.map((sequence) => toGroundTruthTube(sequence, options.tier ?? 'mocap3d')));
   mkdirSync(outDir, { recursive: true });
   const gtFiles: Partial<Record<SynthSplit, string>> = {};
   for (const split of ['test', 'train'] as const) {
@@ -34,12 +34,12 @@ export function writeSyntheticSet(db: Db, outDir: string, options: SynthOptions,
   return { tubeIds, gtFiles };
 }
 
-function toGroundTruthTube(sequence: SyntheticSequence): GroundTruthTubeToStore {
+function toGroundTruthTube(sequence: SyntheticSequence, tier: SynthTier): GroundTruthTubeToStore {
   return {
     name: sequence.spec.name,
     trackId: sequence.tube.trackId,
     keypointFormat: sequence.tube.keypointFormat,
-    tier: 'mocap3d',
+    tier,
     split: sequence.split,
     fps: sequence.fps,
     frames: sequence.tube.frames,

@@ -52,3 +52,28 @@ test('hmmr synth rejects impossible settings before doing anything', async () =>
   }
   assert.ok(!existsSync(join(dir, 'bad')));
 });
+
+test('hmmr synth --motions --tier pseudo2d: only those motions, stored as 2D-only tubes; a smaller set of a seed is a prefix of a larger one', async () => {
+  const db = join(dir, 'pseudo2d.db');
+  const run = async (sequences: number) => {
+    const args = ['synth', '--out', join(dir, `p2d-${sequences}`), '--db', db, '--sequences', String(sequences), '--frames', '10', '--seed', '9', '--test-fraction', '0'];
+    const result = await runCli([...args, '--motions', 'squat', 'golf-swing', '--tier', 'pseudo2d', '--backend', 'cpu', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout) as { sequences: { name: string; motion: string }[] };
+  };
+  const small = await run(2);
+  const large = await run(5);
+  assert.deepEqual(large.sequences.map((s) => s.motion), ['squat', 'golf-swing', 'squat', 'golf-swing', 'squat']);
+  const store = openDatabase(db, { readonly: true });
+  try {
+    assert.equal(listTubes(store, { tier: 'mocap3d' }).length, 0);
+    const tubes = listTubes(store, { tier: 'pseudo2d' });
+    assert.deepEqual(tubes.map((tube) => tube.name).sort(), large.sequences.map((s) => s.name).sort(), 'the rerun replaced the seed\'s tubes');
+    assert.deepEqual(large.sequences.slice(0, 2).map((s) => s.name), small.sequences.map((s) => s.name));
+  } finally {
+    store.close();
+  }
+  const unknown = await runCli(['synth', '--out', join(dir, 'p2d-bad'), '--db', db, '--motions', 'cartwheel', '--backend', 'cpu']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /cartwheel/);
+});

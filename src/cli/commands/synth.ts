@@ -3,6 +3,8 @@ import { COCO18_NAMES } from '../../body/joint-sets.js';
 import { LbsBodyModel } from '../../body/lbs.js';
 import { loadBodyModelFile, STANDIN_BODY_MODEL_PATH } from '../../body/load.js';
 import { UsageError } from '../../errors.js';
+import type { SynthTier } from '../../synth/generate.js';
+import { MOTION_NAMES, type MotionName } from '../../synth/motions.js';
 import { runSynth } from '../../synth/run-synth.js';
 import { initBackend } from '../../tf/backend.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -17,11 +19,13 @@ interface SynthArgs extends GlobalArgs {
   testFraction: number;
   bodyModel: string;
   backend: string | undefined;
+  motions: MotionName[] | undefined;
+  tier: SynthTier;
 }
 
 export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
   command: 'synth',
-  describe: 'generate synthetic MoCap-tier tubes with 3D ground truth (db) and a ground-truth eval file (<out>/gt.json)',
+  describe: 'generate synthetic tubes with 3D ground truth (db; MoCap tier unless --tier pseudo2d) and a ground-truth eval file (<out>/gt.json)',
   builder: (yargs) =>
     yargs
       .option('out', { type: 'string', demandOption: true, describe: 'folder for gt.json (test split) and gt-train.json' })
@@ -30,9 +34,12 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .option('seed', { type: 'number', default: 0, describe: 'random seed; the same seed gives the same data, and replaces that seed\'s earlier tubes' })
       .option('fps', { type: 'number', default: 25, describe: 'frame rate of the generated sequences' })
       .option('test-fraction', { type: 'number', default: 0.2, describe: 'fraction of sequences in the test split' })
+      .option('motions', { type: 'string', array: true, choices: MOTION_NAMES, describe: 'only these motions (default: all); e.g. hold motion families out of the 3D tier' })
+      .option('tier', { type: 'string', choices: ['mocap3d', 'pseudo2d'], default: 'mocap3d', describe: 'store the tubes as 3D-supervised MoCap (mocap3d) or as 2D-only tubes like labelled video (pseudo2d; ground truth kept for scoring only)' })
       .option('body-model', { type: 'string', default: STANDIN_BODY_MODEL_PATH, defaultDescription: 'hmmr\'s stand-in body model', describe: 'SMPL-layout body model file (.npz or .json)' })
       .option('backend', { type: 'string', describe: 'tfjs backend (auto, tfjs-node-gpu, tfjs-node, wasm, cpu; default $HMMR_BACKEND or auto)' })
       .example('$0 synth --out synth --sequences 40 --seed 1', '40 sequences into the db and synth/gt.json')
+      .example('$0 synth --out golf2d --seed 7 --motions golf-swing squat --tier pseudo2d --test-fraction 0', 'golf swings and squats as 2D-only tubes')
       .example('$0 synth --out synth --frames 200 --fps 30 --test-fraction 0.5', 'longer 30-fps sequences, half held out') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
@@ -44,6 +51,8 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
         fps: args.fps,
         testFraction: args.testFraction,
         detectorFormat: { name: 'coco18', keypoints: COCO18_NAMES },
+        motions: args.motions,
+        tier: args.tier,
       };
       if (!(options.fps > 0)) throw new UsageError('--fps must be a positive number');
       if (!(options.testFraction >= 0 && options.testFraction <= 1)) throw new UsageError('--test-fraction must be between 0 and 1');
@@ -56,7 +65,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       const splits = (['train', 'test'] as const).map((split) => `${summary.sequences.filter((s) => s.split === split).length} ${split}`);
       const files = Object.values(summary.gtFiles).join(', ');
       return {
-        summary: `${summary.sequences.length} sequences × ${options.frames} frames (${splits.join(', ')}) stored as mocap3d tubes in ${ctx.dbPath}; ground truth: ${files}`,
+        summary: `${summary.sequences.length} sequences × ${options.frames} frames (${splits.join(', ')}) stored as ${options.tier} tubes in ${ctx.dbPath}; ground truth: ${files}`,
         data: summary,
       };
     }),
