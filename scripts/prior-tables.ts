@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckpointEvaluation } from '../src/eval/evaluate-checkpoint.js';
 import type { MetricKey } from '../src/eval/report.js';
+import { meanStd, metricOf } from './seed-tables.js';
 
 const dir = process.argv[2] ?? 'prior-bench';
 const priors = ['none', 'adversarial', 'flow', 'both'] as const;
@@ -26,13 +27,12 @@ for (const name of readdirSync(dir)) {
   byPrior.set(Number(match[2]), JSON.parse(readFileSync(join(dir, name), 'utf8')) as CheckpointEvaluation);
   reports.set(match[1]!, byPrior);
 }
-const metric = (evaluation: CheckpointEvaluation, key: MetricKey) => evaluation.report.rows.find((row) => row.key === key)?.perSequence ?? NaN;
 
 console.log(`| prior | seed | steps | ${columns.map(([, title]) => title).join(' | ')} |`);
 console.log(`|---|---|---|${columns.map(() => '---|').join('')}`);
 for (const prior of priors) {
   for (const [seed, evaluation] of [...(reports.get(prior) ?? [])].sort(([a], [b]) => a - b)) {
-    console.log(`| ${prior} | ${seed} | ${evaluation.step} | ${columns.map(([key]) => metric(evaluation, key).toFixed(1)).join(' | ')} |`);
+    console.log(`| ${prior} | ${seed} | ${evaluation.step} | ${columns.map(([key]) => metricOf(evaluation, key).toFixed(1)).join(' | ')} |`);
   }
 }
 
@@ -41,11 +41,6 @@ console.log(`|---|---|${columns.map(() => '---|').join('')}`);
 for (const prior of priors) {
   const runs = [...(reports.get(prior)?.values() ?? [])];
   if (runs.length === 0) continue;
-  const cells = columns.map(([key]) => {
-    const values = runs.map((evaluation) => metric(evaluation, key));
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const sd = values.length > 1 ? Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)) : NaN;
-    return `${mean.toFixed(1)} ± ${Number.isNaN(sd) ? 'n/a' : sd.toFixed(1)}`;
-  });
+  const cells = columns.map(([key]) => meanStd(runs.map((evaluation) => metricOf(evaluation, key))));
   console.log(`| ${prior} | ${runs.length} | ${cells.join(' | ')} |`);
 }

@@ -4,10 +4,8 @@
  * Reads <work-dir>/eval-{full,3d10,semi}-s{11,12,13}.json (hmmr eval --checkpoint --json) and
  * <work-dir>/wall-times.txt; each cell is the mean ± sample standard deviation over the data seeds present.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CheckpointEvaluation } from '../src/eval/evaluate-checkpoint.js';
 import type { MetricKey } from '../src/eval/report.js';
+import { meanStd, metricOf, readSeedEvaluations, wallSeconds } from './seed-tables.js';
 
 const dir = process.argv[2] ?? 'vp3d-bench';
 const seeds = [11, 12, 13];
@@ -23,25 +21,13 @@ const columns: [MetricKey, string][] = [
   ['accel_error_mm_per_frame2', 'Accel err ↓ (mm/frame²)'],
 ];
 
-const walls = existsSync(join(dir, 'wall-times.txt')) ? readFileSync(join(dir, 'wall-times.txt'), 'utf8') : '';
-
-function meanStd(values: number[]): string {
-  if (values.length === 0) return 'n/a';
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length === 1) return mean.toFixed(1);
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-  return `${mean.toFixed(1)} ± ${std.toFixed(1)}`;
-}
-
 console.log(`| model | steps | seeds | ${columns.map(([, title]) => title).join(' | ')} | train wall (s, mean) |`);
 console.log(`|---|---|---|${columns.map(() => '---|').join('')}---|`);
 for (const [variant, label] of variants) {
-  const runs = seeds
-    .filter((seed) => existsSync(join(dir, `eval-${variant}-s${seed}.json`)))
-    .map((seed) => ({ seed, evaluation: JSON.parse(readFileSync(join(dir, `eval-${variant}-s${seed}.json`), 'utf8')) as CheckpointEvaluation }));
+  const runs = readSeedEvaluations(dir, variant, seeds);
   if (runs.length === 0) continue;
-  const cells = columns.map(([key]) => meanStd(runs.map(({ evaluation }) => evaluation.report.rows.find((row) => row.key === key)?.perSequence).filter((v): v is number => typeof v === 'number')));
-  const wall = [...walls.matchAll(new RegExp(`^${variant} seed (\\d+): ([\\d.]+) s wall$`, 'gm'))].map((m) => Number(m[2]));
+  const cells = columns.map(([key]) => meanStd(runs.map(({ evaluation }) => metricOf(evaluation, key))));
+  const wall = wallSeconds(dir, variant);
   const steps = [...new Set(runs.map(({ evaluation }) => evaluation.step))].join('/');
   console.log(`| ${label} | ${steps} | ${runs.map(({ seed }) => seed).join(', ')} | ${cells.join(' | ')} | ${wall.length ? (wall.reduce((a, b) => a + b, 0) / wall.length).toFixed(0) : 'n/a'} |`);
 }
@@ -50,10 +36,9 @@ console.log(`| model | ${seeds.map((seed) => `seed ${seed}`).join(' | ')} |`);
 console.log(`|---|${seeds.map(() => '---|').join('')}`);
 for (const [variant, label] of variants) {
   const cells = seeds.map((seed) => {
-    const path = join(dir, `eval-${variant}-s${seed}.json`);
-    if (!existsSync(path)) return 'n/a';
-    const rows = (JSON.parse(readFileSync(path, 'utf8')) as CheckpointEvaluation).report.rows;
-    const value = (key: MetricKey) => rows.find((row) => row.key === key)?.perSequence?.toFixed(1) ?? 'n/a';
+    const run = readSeedEvaluations(dir, variant, [seed])[0];
+    if (!run) return 'n/a';
+    const value = (key: MetricKey) => metricOf(run.evaluation, key).toFixed(1);
     return `${value('pa_mpjpe')} / ${value('mpjpe')}`;
   });
   console.log(`| ${label} | ${cells.join(' | ')} |`);
