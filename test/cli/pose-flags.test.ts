@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { projectPath } from '../../src/util/project-root.js';
+import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -19,6 +22,8 @@ test('bad pose flags are one-line usage errors (exit 1), before anything is open
     [['label', '--db', db, '--scales', '1,1.5'], /--scales: '1,1.5' is not a comma-separated list of scales in \(0, 1\]/],
     [['label', '--db', db, '--scales', '0.75,0.5'], /--scales: '0.75,0.5' must include 1/],
     [['predict', '--db', db, '--checkpoint', 'nowhere', '--quality', 'fast'], /--quality picks the pose model for --image/],
+    [['predict', '--db', db, '--checkpoint', 'nowhere', '--model', 'x.onnx'], /--model picks the pose model for --image/],
+    [['predict', '--db', db, '--image', 'x.png', '--out', join(db, '..', 'x.json'), '--quality', 'fast', '--model', 'x.onnx'], /--quality picks a shipped model; use it without --model/],
     [['demo', '--out', join(db, '..', 'demo'), '--quality', 'medium'], /quality/],
   ];
   for (const [args, message] of cases) {
@@ -27,4 +32,21 @@ test('bad pose flags are one-line usage errors (exit 1), before anything is open
     assert.match(result.stderr, message);
   }
   assert.ok(!existsSync(db), 'no database was created');
+});
+
+test('predict --image --model uses that network: the accurate model named by file finds the same people as --quality accurate', async () => {
+  const dir = tempDir('hmmr-predict-model-');
+  const photo = join(dir, 'player.png');
+  execFileSync(ffmpegPath(), ['-loglevel', 'error', '-y', '-ss', '8', '-i', projectPath('media', 'S02_tabletennis.mp4'), '-frames:v', '1', photo]);
+  const people = async (flags: string[], out: string) => {
+    const result = await runCli(['predict', '--db', join(dir, 'unused.db'), '--image', photo, '--out', join(dir, out), '--backend', 'wasm', ...flags]);
+    assert.equal(result.code, 0, result.stderr);
+    return (JSON.parse(readFileSync(join(dir, out), 'utf8')) as { people: { keypoints: number[][] }[] }).people;
+  };
+  const named = await people(['--model', projectPath('models', 'human_pose_estimation_0001.onnx')], 'named.json');
+  const accurate = await people(['--quality', 'accurate'], 'accurate.json');
+  const fast = await people(['--quality', 'fast'], 'fast.json');
+  assert.ok(named.length >= 1);
+  assert.deepEqual(named.map((person) => person.keypoints), accurate.map((person) => person.keypoints));
+  assert.notDeepEqual(named.map((person) => person.keypoints), fast.map((person) => person.keypoints), 'the other network gives other keypoints');
 });

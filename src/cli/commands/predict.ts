@@ -16,6 +16,8 @@ interface PredictArgs extends GlobalArgs {
   split?: 'train' | 'val' | 'test';
   image?: string;
   quality?: PoseQuality;
+  model?: string;
+  descriptor?: string;
   out?: string;
   backend?: string;
   featureCache?: string;
@@ -31,6 +33,8 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'only tubes of this split' })
       .option('image', { type: 'string', describe: 'a still photo instead of the database: people found by pose2d, present and ±Δt poses through the hallucinator' })
       .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: LABEL_DEFAULT_QUALITY, describe: 'with --image: the shipped pose model that finds the people (fast or accurate, as in hmmr label)' })
+      .option('model', { type: 'string', describe: 'with --image: an ONNX pose network instead of a shipped one (its descriptor beside it or --descriptor)' })
+      .option('descriptor', { type: 'string', describe: 'with --image: the pose network\'s descriptor JSON' })
       .option('out', { type: 'string', describe: 'also write the run to this file, .json or .npz (required with --image)' })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
@@ -39,10 +43,12 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       .example('$0 predict --checkpoint runs/cpu1 --image photo.jpg --out photo.json', 'past, present and future 3D pose of everyone in a photo') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
-      if (args.quality !== undefined && args.image === undefined) throw new UsageError('--quality picks the pose model for --image (database tubes are labelled already, by hmmr label)');
+      for (const flag of ['quality', 'model', 'descriptor'] as const) {
+        if (args[flag] !== undefined && args.image === undefined) throw new UsageError(`--${flag} picks the pose model for --image (database tubes are labelled already, by hmmr label)`);
+      }
       if (args.image !== undefined) {
         if (args.out === undefined) throw new UsageError('--image needs --out (a photo has no tubes to store)');
-        const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality });
+        const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality, model: args.model, descriptor: args.descriptor });
         ctx.log.info(`backend: ${result.backend.description}`);
         writeImagePredictionFile(args.out, result);
         return {
