@@ -8,16 +8,19 @@
 #              2D:   hmmr synth --seed s+200 --tier pseudo2d, the first N of 20 train sequences as
 #                    2D-only tubes (detector-like keypoints, no 3D supervision), N = 0, 5, 10, 20
 #                    (0 / 25 / 50 / 100 %; a seed's smaller sets are prefixes of its larger ones).
-# The HMMR model at the `embedded` preset trains the same number of steps on each; its best validation
-# checkpoint (validation = held-out 3D-tier train tubes, so the held-out families' 3D is never seen) is
-# scored on the held-out families' test sequences and on the 3D families' test sequences.
-#   scripts/pseudo2d-benchmark.sh [work-dir] [steps]   (default: pseudo2d-bench, 500 steps); resumable;
-#   SEEDS="12" / AMOUNTS="0 20" run only those
+# One model at the `embedded` preset trains the same number of steps on each: MODEL=temporal (default;
+# the temporal encoder without Δt heads and hallucinator, as in Table 2) or MODEL=hmmr (~6× slower per
+# step here). Its best validation checkpoint (validation = held-out 3D-tier train tubes, so the held-out
+# families' 3D is never seen) is scored on the held-out families' test sequences and on the 3D
+# families' test sequences.
+#   scripts/pseudo2d-benchmark.sh [work-dir] [steps]   (default: pseudo2d-bench, 800 steps); resumable;
+#   SEEDS="12" / AMOUNTS="0 20" / MODEL=hmmr run only those
 # Then: npx tsx scripts/results-tables.ts <results-work-dir> <work-dir>
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${1:-pseudo2d-bench}"
-STEPS="${2:-500}"
+STEPS="${2:-800}"
+MODEL="${MODEL:-temporal}"
 SEEN=(walk run jumping-jacks arm-swings turn-in-place)
 HELD_OUT=(squat golf-swing)
 mkdir -p "$WORK"
@@ -26,26 +29,30 @@ cd "$WORK"
 cat > hmmr.json <<'JSON'
 { "extends": "embedded", "name": "hmmr" }
 JSON
+cat > temporal.json <<'JSON'
+{ "extends": "embedded", "name": "temporal-no-dynamics", "model": { "deltaHeads": false, "hallucinator": false } }
+JSON
 
 for seed in ${SEEDS:-11 12 13}; do
   for amount in ${AMOUNTS:-0 5 10 20}; do
-    variant="2d$amount"
+    variant="$MODEL-2d$amount"
     [ -f "eval-$variant-s$seed.json" ] && continue
-    db="bench-$variant-s$seed.db"
+    db="bench-2d$amount-s$seed.db"
     HMMR=("$ROOT/node_modules/.bin/tsx" "$ROOT/src/cli/main.ts" --db "$db")
     run="run-$variant-s$seed"
-    if [ -f "$run/latest.json" ]; then
-      resume=(--resume)
-    else
-      rm -rf "$run" "$db" "data-$variant-s$seed"
-      resume=()
-      "${HMMR[@]}" synth --out "data-$variant-s$seed/seen" --sequences 40 --frames 100 --seed "$seed" --test-fraction 0.25 --motions "${SEEN[@]}"
-      "${HMMR[@]}" synth --out "data-$variant-s$seed/held-out" --sequences 10 --frames 100 --seed "$((seed + 100))" --test-fraction 1 --motions "${HELD_OUT[@]}"
+    data="data-2d$amount-s$seed"
+    # The data of one seed and amount is shared by the models (synth is deterministic).
+    if [ ! -f "$data/done" ]; then
+      rm -rf "$db" "$data"
+      "${HMMR[@]}" synth --out "$data/seen" --sequences 40 --frames 100 --seed "$seed" --test-fraction 0.25 --motions "${SEEN[@]}"
+      "${HMMR[@]}" synth --out "$data/held-out" --sequences 10 --frames 100 --seed "$((seed + 100))" --test-fraction 1 --motions "${HELD_OUT[@]}"
       if [ "$amount" -gt 0 ]; then
-        "${HMMR[@]}" synth --out "data-$variant-s$seed/2d" --sequences "$amount" --frames 100 --seed "$((seed + 200))" --test-fraction 0 --motions "${HELD_OUT[@]}" --tier pseudo2d
+        "${HMMR[@]}" synth --out "$data/2d" --sequences "$amount" --frames 100 --seed "$((seed + 200))" --test-fraction 0 --motions "${HELD_OUT[@]}" --tier pseudo2d
       fi
+      touch "$data/done"
     fi
-    /usr/bin/time -f "$variant seed $seed: %e s wall" -a -o wall-times.txt "${HMMR[@]}" train --out "$run" --config hmmr.json --steps "$STEPS" --tier mocap3d pseudo2d --seed "$((seed - 10))" "${resume[@]}"
+    if [ -f "$run/latest.json" ]; then resume=(--resume); else rm -rf "$run"; resume=(); fi
+    /usr/bin/time -f "$variant seed $seed: %e s wall" -a -o wall-times.txt "${HMMR[@]}" train --out "$run" --config "$MODEL.json" --steps "$STEPS" --tier mocap3d pseudo2d --seed "$((seed - 10))" "${resume[@]}"
     "${HMMR[@]}" eval --checkpoint "$run/best" --split test --prefix "synth-s$seed-" --no-dynamics --json > "eval-seen-$variant-s$seed.json"
     "${HMMR[@]}" eval --checkpoint "$run/best" --split test --prefix "synth-s$((seed + 100))-" --no-dynamics --json > "eval-$variant-s$seed.json.tmp"
     mv "eval-$variant-s$seed.json.tmp" "eval-$variant-s$seed.json"

@@ -3,7 +3,7 @@
  *   npx tsx scripts/results-tables.ts <results-work-dir> [<pseudo2d-work-dir>]
  * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr}-s<seed>.json (scripts/
  * results-benchmark.sh) with synth-s<seed>/gt{,-train}.json for the nearest-neighbour oracle, and
- * <pseudo2d-work-dir>/eval-{,seen-}2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
+ * <pseudo2d-work-dir>/eval-{,seen-}{temporal,hmmr}-2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
  * the mean ± sample standard deviation over the data seeds present of the per-sequence means.
  */
 import { existsSync } from 'node:fs';
@@ -73,23 +73,26 @@ if (hmmrRuns.length > 0) {
 
 if (pseudo2dDir) {
   const amounts = [0, 5, 10, 20];
-  console.log('\n## Table 4 analogue (HMMR; test error on the held-out motion families unless said)\n');
-  console.log('| 2D-only tubes of the held-out families | share | seeds | MPJPE ↓ (mm) | PA-MPJPE ↓ (mm) | PCK ↑ (%) | seen families: PA-MPJPE ↓ (mm) | train wall (s, mean) |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const amount of amounts) {
-    const variant = `2d${amount}`;
-    const heldOut = readSeedEvaluations(pseudo2dDir, variant, SEEDS);
-    if (heldOut.length === 0) continue;
-    const seen = readSeedEvaluations(pseudo2dDir, `seen-${variant}`, SEEDS);
-    const metric = (runs: typeof heldOut, key: MetricKey) => meanStd(runs.map(({ evaluation }) => metricOf(evaluation, key)));
-    const wall = wallSeconds(pseudo2dDir, variant);
-    console.log(
-      `| ${amount} × 100 frames | ${((100 * amount) / amounts.at(-1)!).toFixed(0)} % | ${heldOut.map(({ seed }) => seed).join(', ')} | ${metric(heldOut, 'mpjpe')} | ${metric(heldOut, 'pa_mpjpe')} | ${metric(heldOut, 'pck')} | ${metric(seen, 'pa_mpjpe')} | ${wall.length ? mean(wall).toFixed(0) : 'n/a'} |`,
-    );
-  }
-  console.log('\nHeld-out PA-MPJPE per seed (mm), by amount of 2D:\n');
-  for (const seed of SEEDS) {
-    const values = amounts.map((amount) => readSeedEvaluations(pseudo2dDir, `2d${amount}`, [seed])[0]).map((run) => (run ? metricOf(run.evaluation, 'pa_mpjpe').toFixed(1) : 'n/a'));
-    console.log(`- seed ${seed}: ${values.join(' → ')}`);
+  for (const [model, label] of [['temporal', 'temporal, no dynamics'], ['hmmr', 'HMMR']] as const) {
+    const variant = (amount: number) => `${model}-2d${amount}`;
+    if (amounts.every((amount) => readSeedEvaluations(pseudo2dDir, variant(amount), SEEDS).length === 0)) continue;
+    console.log(`\n## Table 4 analogue, ${label} (test error on the held-out motion families unless said)\n`);
+    console.log('| 2D-only tubes of the held-out families | share | seeds | MPJPE ↓ (mm) | PA-MPJPE ↓ (mm) | PCK ↑ (%) | seen families: PA-MPJPE ↓ (mm) | train wall (s, mean) |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const amount of amounts) {
+      const heldOut = readSeedEvaluations(pseudo2dDir, variant(amount), SEEDS);
+      if (heldOut.length === 0) continue;
+      const seen = readSeedEvaluations(pseudo2dDir, `seen-${variant(amount)}`, SEEDS);
+      const metric = (runs: typeof heldOut, key: MetricKey) => meanStd(runs.map(({ evaluation }) => metricOf(evaluation, key)));
+      const wall = wallSeconds(pseudo2dDir, variant(amount));
+      console.log(
+        `| ${amount} × 100 frames | ${((100 * amount) / amounts.at(-1)!).toFixed(0)} % | ${heldOut.map(({ seed }) => seed).join(', ')} | ${metric(heldOut, 'mpjpe')} | ${metric(heldOut, 'pa_mpjpe')} | ${metric(heldOut, 'pck')} | ${metric(seen, 'pa_mpjpe')} | ${wall.length ? mean(wall).toFixed(0) : 'n/a'} |`,
+      );
+    }
+    console.log('\nHeld-out PA-MPJPE / MPJPE per seed (mm), by amount of 2D (0, 5, 10, 20 sequences):\n');
+    for (const seed of SEEDS) {
+      const values = amounts.map((amount) => readSeedEvaluations(pseudo2dDir, variant(amount), [seed])[0]).map((run) => (run ? `${metricOf(run.evaluation, 'pa_mpjpe').toFixed(1)} / ${metricOf(run.evaluation, 'mpjpe').toFixed(1)}` : 'n/a'));
+      console.log(`- seed ${seed}: ${values.join(' → ')}`);
+    }
   }
 }
