@@ -9,6 +9,7 @@ import { listTubes } from '../../src/store/tubes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fixture } from './fixture-paths.js';
+import { IDENTITY, apply, posedVertex } from './smpl-3dpw-by-hand.js';
 import { storedTubeNames, withStore } from './stored.js';
 
 const MALE = 'basicModel_m_lbs_10_207_0_v1.0.0.pkl';
@@ -16,38 +17,13 @@ const FEMALE = 'basicModel_f_lbs_10_207_0_v1.0.0.pkl';
 const NEUTRAL = 'basicModel_neutral_lbs_10_207_0_v1.0.0.pkl';
 const REGRESSOR = fixture('smpl-3dpw', 'J_regressor_h36m.npy');
 
-/** Row-major rotation of an axis-angle vector (Rodrigues' formula). */
-function rotationOf(r: number[]): number[] {
-  const angle = Math.hypot(r[0]!, r[1]!, r[2]!);
-  const [x, y, z] = r.map((value) => value / angle) as [number, number, number];
-  const c = Math.cos(angle);
-  const s = Math.sin(angle);
-  const C = 1 - c;
-  return [c + x * x * C, x * y * C - z * s, x * z * C + y * s, y * x * C + z * s, c + y * y * C, y * z * C - x * s, z * x * C - y * s, z * y * C + x * s, c + z * z * C];
-}
-
-const apply = (R: number[], p: number[]) => [0, 1, 2].map((r) => R[r * 3]! * p[0]! + R[r * 3 + 1]! * p[1]! + R[r * 3 + 2]! * p[2]!);
-
-/** Vertex v of the fixture model `gender` with actor n's betas, before posing. */
-function shapedVertex(gender: 'm' | 'f', n: number, v: number): number[] {
-  const model = SMPL_3DPW.model(gender);
-  return [0, 1, 2].map((a) => model.vTemplate(v, a) + Array.from({ length: 10 }, (_, k) => model.shapedir(v, a, k) * TDPW.betas(n, k)).reduce((x, y) => x + y));
-}
-
 /**
- * LSP joint j of actor n at frame f by hand: the regressor picks one vertex; the fixture's root pose
- * is 0, so a root-following vertex stays put and a left-hip-following one turns by R₁ about joint 1;
- * then + trans (world), then the camera's R·X + t.
+ * LSP joint j of actor n at frame f by hand: the regressor picks one vertex; the fixture's world
+ * root pose is 0, so the world body is the posed one plus trans; then the camera's R·X + t.
  */
 function expectedJoint(n: number, f: number, j: number, gender: 'm' | 'f' = TDPW.genders[n] as 'm' | 'f'): number[] {
   const v = SMPL_3DPW.h36mVertex(SMPL_3DPW.lspFromH36m[j]!);
-  let posed = shapedVertex(gender, n, v);
-  if (SMPL_3DPW.vertexJoint(v) === 1) {
-    const hip = shapedVertex(gender, n, SMPL_3DPW.jointVertex(1));
-    const turned = apply(rotationOf([3, 4, 5].map((k) => TDPW.pose(n, f, k))), posed.map((value, a) => value - hip[a]!));
-    posed = turned.map((value, a) => value + hip[a]!);
-  }
-  const world = posed.map((value, a) => value + TDPW.trans(n, f, a));
+  const world = posedVertex(gender, n, f, v, IDENTITY).map((value, a) => value + TDPW.trans(n, f, a));
   const t = TDPW.cameraTranslation(f);
   return apply(TDPW.cameraRotation(f), world).map((value, a) => value + t[a]!);
 }
