@@ -60,7 +60,8 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   const report = evaluatePredictions(pred, gt);
   if (meshPlan) {
     options.onStage?.('PVE: posing the ground-truth and predicted meshes');
-    report.rows.push(meshErrorRow(db, dbPath, gt, pred.thetas, meshPlan));
+    const onSequence = (done: number, total: number) => options.onStage?.(`PVE: ${done}/${total} sequences`);
+    report.rows.push(meshErrorRow(db, dbPath, gt, pred.thetas, meshPlan, { signal: options.signal, onSequence }));
   }
   const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, namePrefix, report };
   if (gt.approximateJointTubes.length > 0) evaluation.caveat = approximateJointsCaveat(gt.approximateJointTubes.length, gt.sequences.length);

@@ -12,7 +12,7 @@ import { bodyModelPath, loadBodyModelFile } from '../body/load.js';
 import { LSP_JOINT_COUNT, SMPL_POSE_SIZE, SMPL_SHAPE_SIZE } from '../body/joint-sets.js';
 import type { BodyModelData } from '../body/model-data.js';
 import { OFFICIAL_SMPL_FILE_NAMES, type SmplFiles } from '../body/smpl-files.js';
-import { BadInputFileError, UsageError } from '../errors.js';
+import { BadInputFileError, InterruptedError, UsageError } from '../errors.js';
 import { aggregateAcrossSequences } from '../metrics/aggregate.js';
 import { framesFor3dMetrics } from '../metrics/frame-filter.js';
 import { perVertexErrorPerFrame } from '../metrics/per-vertex-error.js';
@@ -62,15 +62,24 @@ export function planMeshError(db: Db, gt: GroundTruthEvalSet, smpl: SmplFiles, c
   return { predicted, groundTruth, genders };
 }
 
+export interface MeshErrorHooks {
+  /** Checked between sequences: Ctrl-C stops the (long: two full meshes a frame) computation. */
+  signal?: AbortSignal;
+  /** Called after each sequence with a mesh. */
+  onSequence?: (done: number, total: number) => void;
+}
+
 /** The PVE row (mm) of the sequences with a ground-truth mesh; call after a backend is started. */
-export function meshErrorRow(db: Db, dbPath: string, gt: GroundTruthEvalSet, thetas: ReadonlyMap<string, Float32Array>, plan: MeshErrorPlan): MetricRow {
+export function meshErrorRow(db: Db, dbPath: string, gt: GroundTruthEvalSet, thetas: ReadonlyMap<string, Float32Array>, plan: MeshErrorPlan, hooks: MeshErrorHooks = {}): MetricRow {
   const predictedModel = new LbsBodyModel(plan.predicted);
   const groundTruthModels = new Map([...plan.groundTruth].map(([gender, data]) => [gender, new LbsBodyModel(data)]));
   try {
     const errors: Float64Array[] = [];
+    const withMesh = plan.genders.filter((gender) => gender !== null).length;
     gt.sequences.forEach((sequence, s) => {
       const gender = plan.genders[s];
       if (!gender) return;
+      if (hooks.signal?.aborted) throw new InterruptedError();
       const theta = thetas.get(sequence.name);
       if (!theta) throw new BadInputFileError(dbPath, `no prediction for ${sequence.name}`);
       const frames = readTubeGroundTruth(db, gt.tubeIds[s]!);
@@ -88,13 +97,19 @@ export function meshErrorRow(db: Db, dbPath: string, gt: GroundTruthEvalSet, the
         predShape.set(theta.subarray(f * THETA_SIZE + SHAPE_OFFSET, f * THETA_SIZE + SHAPE_OFFSET + SMPL_SHAPE_SIZE), f * SMPL_SHAPE_SIZE);
       }
       const mask = framesFor3dMetrics(sequence.frameCount, LSP_JOINT_COUNT, sequence.visible);
-      const predVertices = posedVertices(predictedModel, predPose, predShape, frames.length);
-      const gtVertices = posedVertices(groundTruthModels.get(gender)!, gtPose, gtShape, frames.length);
-      errors.push(perVertexErrorPerFrame(predVertices, gtVertices, plan.predicted.vertexCount, mask));
+      const sequenceErrors = new Float64Array(frames.length);
+      // A batch at a time: two full meshes of a long sequence would be hundreds of MB.
+      for (let start = 0; start < frames.length; start += FRAMES_PER_BATCH) {
+        const end = Math.min(frames.length, start + FRAMES_PER_BATCH);
+        const predVertices = posedVertices(predictedModel, predPose, predShape, start, end);
+        const gtVertices = posedVertices(groundTruthModels.get(gender)!, gtPose, gtShape, start, end);
+        sequenceErrors.set(perVertexErrorPerFrame(predVertices, gtVertices, plan.predicted.vertexCount, mask.subarray(start, end)), start);
+      }
+      errors.push(sequenceErrors);
+      hooks.onSequence?.(errors.length, withMesh);
     });
     const aggregate = aggregateAcrossSequences(errors);
     const mm = (value: number) => (Number.isNaN(value) ? null : value * 1000);
-    const withMesh = plan.genders.filter((gender) => gender !== null).length;
     return {
       key: 'pve',
       label: 'PVE (mesh vertices, no alignment)',
@@ -110,20 +125,17 @@ export function meshErrorRow(db: Db, dbPath: string, gt: GroundTruthEvalSet, the
   }
 }
 
-/** frames × V × 3 vertices of a body model posed without translation. */
-function posedVertices(model: LbsBodyModel, poses: Float32Array, shapes: Float32Array, frameCount: number): Float32Array {
-  const out = new Float32Array(frameCount * model.vertexCount * 3);
-  for (let start = 0; start < frameCount; start += FRAMES_PER_BATCH) {
-    const n = Math.min(FRAMES_PER_BATCH, frameCount - start);
-    const vertices = tf.tidy(() => {
-      const pose = tf.tensor2d(poses.subarray(start * SMPL_POSE_SIZE, (start + n) * SMPL_POSE_SIZE), [n, SMPL_POSE_SIZE]);
-      const shape = tf.tensor2d(shapes.subarray(start * SMPL_SHAPE_SIZE, (start + n) * SMPL_SHAPE_SIZE), [n, SMPL_SHAPE_SIZE]);
-      return model.forward(pose, shape).vertices;
-    });
-    out.set(vertices.dataSync(), start * model.vertexCount * 3);
-    vertices.dispose();
-  }
-  return out;
+/** Frames [start, end) × V × 3 vertices of a body model posed without translation. */
+function posedVertices(model: LbsBodyModel, poses: Float32Array, shapes: Float32Array, start: number, end: number): Float32Array {
+  const n = end - start;
+  const vertices = tf.tidy(() => {
+    const pose = tf.tensor2d(poses.subarray(start * SMPL_POSE_SIZE, end * SMPL_POSE_SIZE), [n, SMPL_POSE_SIZE]);
+    const shape = tf.tensor2d(shapes.subarray(start * SMPL_SHAPE_SIZE, end * SMPL_SHAPE_SIZE), [n, SMPL_SHAPE_SIZE]);
+    return model.forward(pose, shape).vertices;
+  });
+  const values = vertices.dataSync() as Float32Array;
+  vertices.dispose();
+  return values;
 }
 
 function sameFaces(a: Uint32Array, b: Uint32Array): boolean {
