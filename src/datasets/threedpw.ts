@@ -77,12 +77,7 @@ export function readThreeDpwSequence(file: string, smpl?: ThreeDpwSmpl): Importe
     const shape = Float32Array.from(betas.subarray(0, SMPL_SHAPE_SIZE));
     const poses2d = perActor('poses2d', n, [frameCount, 3, COCO18_COUNT]).values;
     const valid = perActor('campose_valid', n, [frameCount]).values;
-    const cameraFramePoses = new Float32Array(frameCount * SMPL_POSE_SIZE);
-    for (let f = 0; f < frameCount; f++) {
-      const pose = poses.subarray(f * SMPL_POSE_SIZE, (f + 1) * SMPL_POSE_SIZE);
-      cameraFramePoses.set(pose, f * SMPL_POSE_SIZE);
-      cameraFramePoses.set(matrixToAxisAngle(multiply(cameras[f]![0], axisAngleToMatrix([pose[0]!, pose[1]!, pose[2]!]))), f * SMPL_POSE_SIZE);
-    }
+    const cameraFramePoses = rootsIntoCameraFrame(poses, cameras);
     let mesh: { gender: SmplGender; joints?: Float32Array } | undefined;
     if (smpl) {
       const gender = actorGender(fields, n, actors);
@@ -108,15 +103,7 @@ export function readThreeDpwSequence(file: string, smpl?: ThreeDpwSmpl): Importe
         if (confidence > 0) points.set([poses2d[f * 3 * COCO18_COUNT + k]!, poses2d[(f * 3 + 1) * COCO18_COUNT + k]!, confidence], k * 3);
       }
       keypoints.push(points);
-      let joints3d: Float32Array;
-      if (mesh?.joints) joints3d = mesh.joints.slice(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3);
-      else {
-        joints3d = new Float32Array(LSP_JOINT_COUNT * 3);
-        LSP14_FROM_SMPL24.forEach((smplJoint, j) => {
-          const world = [0, 1, 2].map((a) => jointPositions[f * SMPL_JOINT_COUNT * 3 + smplJoint * 3 + a]!);
-          for (let r = 0; r < 3; r++) joints3d[j * 3 + r] = rotation[r * 3]! * world[0]! + rotation[r * 3 + 1]! * world[1]! + rotation[r * 3 + 2]! * world[2]! + translation[r]!;
-        });
-      }
+      const joints3d = mesh?.joints ? mesh.joints.slice(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3) : approximateLsp14(jointPositions, f, rotation, translation);
       groundTruth.push({
         frameIndex: frameIds[f]!,
         joints3d,
@@ -142,6 +129,26 @@ export function readThreeDpwSequence(file: string, smpl?: ThreeDpwSmpl): Importe
   // sequenceFiles/<split>/<sequence>.pkl beside imageFiles/<sequence>/image_%05d.jpg; img_frame_ids are the image numbers.
   const frameFolder = { path: join(dirname(dirname(dirname(file))), 'imageFiles', sequence), fps: THREEDPW_FPS, firstNumber: 0 };
   return { name, split, tubes, frameFolder, notes };
+}
+
+/** Per-frame SMPL poses (N × 72, world) with the root orientation turned into the camera frame. */
+function rootsIntoCameraFrame(poses: Float64Array, cameras: readonly [Float64Array, number[]][]): Float32Array {
+  const out = Float32Array.from(poses);
+  cameras.forEach(([rotation], f) => {
+    const base = f * SMPL_POSE_SIZE;
+    out.set(matrixToAxisAngle(multiply(rotation, axisAngleToMatrix([poses[base]!, poses[base + 1]!, poses[base + 2]!]))), base);
+  });
+  return out;
+}
+
+/** Frame f's LSP-14 picked from the 24 world-frame skeleton joints of `jointPositions`, moved into the camera frame. */
+function approximateLsp14(jointPositions: Float64Array, f: number, rotation: Float64Array, translation: number[]): Float32Array {
+  const joints3d = new Float32Array(LSP_JOINT_COUNT * 3);
+  LSP14_FROM_SMPL24.forEach((smplJoint, j) => {
+    const world = [0, 1, 2].map((a) => jointPositions[f * SMPL_JOINT_COUNT * 3 + smplJoint * 3 + a]!);
+    for (let r = 0; r < 3; r++) joints3d[j * 3 + r] = rotation[r * 3]! * world[0]! + rotation[r * 3 + 1]! * world[1]! + rotation[r * 3 + 2]! * world[2]! + translation[r]!;
+  });
+  return joints3d;
 }
 
 /** 3DPW's `genders` entry of actor n ('m' / 'f') as a model gender. */
