@@ -2,9 +2,10 @@
  * Writes small files in the public datasets' exact on-disk formats, holding the known values of
  * scripts/dataset-fixtures/known-values.ts: a Python-2 pickle (3DPW), npz archives with a pickled
  * dict inside (VideoPose3D) and with string arrays (SPIN, AMASS), MATLAB v5 files (Penn Action, one
- * plain and one zlib-compressed), PoseTrack JSON and an SMPL .pkl with chumpy arrays and a sparse
- * J_regressor. The output is deterministic; test/datasets/fixtures holds the committed copy and a
- * test checks it matches this script.
+ * plain and one zlib-compressed), PoseTrack JSON, SMPL .pkl files with chumpy arrays and a sparse
+ * J_regressor (a tiny one, and a male/female pair for 3DPW's protocol) and a J_regressor_h36m .npy.
+ * The output is deterministic; test/datasets/fixtures holds the committed copy and a test checks it
+ * matches this script.
  *
  *   npx tsx scripts/write-dataset-fixtures.ts [out-dir]    (default test/datasets/fixtures)
  */
@@ -12,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeNpy, encodeZip, makeNpyArray } from '../src/util/npz.js';
-import { AMASS, H36M, PENN, POSETRACK, SPIN, TDPW, TINY_SMPL } from './dataset-fixtures/known-values.js';
+import { AMASS, H36M, PENN, POSETRACK, SMPL_3DPW, SPIN, TDPW, TINY_SMPL, type SmplFixtureModel } from './dataset-fixtures/known-values.js';
 import { columnMajor, writeMat5 } from './dataset-fixtures/mat5-writer.js';
 import { py, writePickle, type PyFixture } from './dataset-fixtures/py-pickle-writer.js';
 
@@ -168,35 +169,42 @@ export function pennLabel(c: number): Buffer {
   );
 }
 
-export function tinySmplPickle(): Buffer {
-  const V = TINY_SMPL.vertices;
+/** An SMPL model .pkl as the official files are pickled (Python 2; chumpy arrays, sparse J_regressor). */
+export function smplPickle(model: SmplFixtureModel): Buffer {
+  const V = model.vertices;
   const ch = (value: PyFixture) => py.instance('chumpy.ch', 'Ch', py.dict({ x: value, _itr: py.none(), dterms: py.tuple([py.str('x')]) }));
   const rows: number[] = [];
   const cols: number[] = [];
   const values: number[] = [];
   // CSC: column by column, rows ascending within a column.
-  for (let v = 0; v < V; v++) for (let j = 0; j < 24; j++) if (TINY_SMPL.regressor(j, v) !== 0) (rows.push(j), cols.push(v), values.push(TINY_SMPL.regressor(j, v)));
+  for (let v = 0; v < V; v++) for (let j = 0; j < 24; j++) if (model.regressor(j, v) !== 0) (rows.push(j), cols.push(v), values.push(model.regressor(j, v)));
   const indptr = range(V + 1).map((v) => cols.filter((col) => col < v).length);
   const sparse = py.instance(
     'scipy.sparse.csc',
     'csc_matrix',
     py.dict({ _shape: py.tuple([py.int(24), py.int(V)]), data: py.f64([values.length], values), indices: py.i32([rows.length], rows), indptr: py.i32([V + 1], indptr), maxprint: py.int(50), format: py.str('csc') }),
   );
-  const kintree = [...TINY_SMPL.parents.map((p) => (p < 0 ? 4294967295 : p)), ...range(24)];
+  const kintree = [...model.parents.map((p) => (p < 0 ? 4294967295 : p)), ...range(24)];
   return writePickle(
     py.dict({
-      v_template: ch(py.f64([V, 3], flat([V, 3], TINY_SMPL.vTemplate))),
-      shapedirs: ch(py.f64([V, 3, 10], flat([V, 3, 10], TINY_SMPL.shapedir))),
-      posedirs: py.f64([V, 3, 207], flat([V, 3, 207], TINY_SMPL.posedir)),
+      v_template: ch(py.f64([V, 3], flat([V, 3], model.vTemplate))),
+      shapedirs: ch(py.f64([V, 3, 10], flat([V, 3, 10], model.shapedir))),
+      posedirs: py.f64([V, 3, 207], flat([V, 3, 207], model.posedir)),
       J_regressor: sparse,
-      weights: py.f64([V, 24], flat([V, 24], TINY_SMPL.weight)),
+      weights: py.f64([V, 24], flat([V, 24], model.weight)),
       kintree_table: py.i64([2, 24], kintree),
-      f: { kind: 'ndarray', code: 'u4', byteOrder: '<', shape: [2, 3], raw: new Uint8Array(Uint32Array.from(TINY_SMPL.faces.flat()).buffer) },
+      f: { kind: 'ndarray', code: 'u4', byteOrder: '<', shape: [model.faces.length, 3], raw: new Uint8Array(Uint32Array.from(model.faces.flat()).buffer) },
       bs_type: py.str('lrotmin'),
       bs_style: py.str('lbs'),
     }),
     2,
   );
+}
+
+/** J_regressor_h36m.npy as SPIN/VIBE ship it: float64 (17, V), here one vertex per joint. */
+export function h36mRegressorNpy(): Uint8Array {
+  const V = SMPL_3DPW.vertices;
+  return f64Npy([17, V], flat([17, V], (i, v) => (v === SMPL_3DPW.h36mVertex(i) ? 1 : 0)));
 }
 
 export function amassNpz(): Buffer {
@@ -221,7 +229,10 @@ export function writeDatasetFixtures(dir: string): void {
   write(dir, 'h36m-spin/h36m_valid_protocol1.npz', spinNpz());
   write(dir, `posetrack/annotations/val/${POSETRACK.video}.json`, poseTrackJson());
   PENN.clips.forEach((clip, c) => write(dir, `pennaction/labels/${clip.id}.mat`, pennLabel(c)));
-  write(dir, 'smpl/basicModel_tiny_lbs_10_207_0_v1.0.0.pkl', tinySmplPickle());
+  write(dir, 'smpl/basicModel_tiny_lbs_10_207_0_v1.0.0.pkl', smplPickle(TINY_SMPL));
+  write(dir, 'smpl-3dpw/basicModel_m_lbs_10_207_0_v1.0.0.pkl', smplPickle(SMPL_3DPW.model('m')));
+  write(dir, 'smpl-3dpw/basicModel_f_lbs_10_207_0_v1.0.0.pkl', smplPickle(SMPL_3DPW.model('f')));
+  write(dir, 'smpl-3dpw/J_regressor_h36m.npy', h36mRegressorNpy());
   write(dir, 'amass/CMU/01/01_01_poses.npz', amassNpz());
 }
 

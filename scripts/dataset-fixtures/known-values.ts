@@ -95,8 +95,21 @@ export const PENN = {
   bbox: (c: number, f: number): number[] => [90 + c * 50 + f, 180 - f, 240 + c * 50 + f, 460],
 };
 
+/** An SMPL-layout model as formulas: what the fixture writer pickles like the official files. */
+export interface SmplFixtureModel {
+  vertices: number;
+  faces: number[][];
+  vTemplate: (v: number, a: number) => number;
+  shapedir: (v: number, a: number, k: number) => number;
+  posedir: (v: number, a: number, k: number) => number;
+  /** J_regressor (24, V). */
+  regressor: (j: number, v: number) => number;
+  weight: (v: number, j: number) => number;
+  parents: number[];
+}
+
 /** A tiny SMPL-layout model pickled like the official files (chumpy arrays, sparse J_regressor). */
-export const TINY_SMPL = {
+export const TINY_SMPL: SmplFixtureModel = {
   vertices: 6,
   faces: [
     [0, 1, 2],
@@ -119,4 +132,36 @@ export const AMASS = {
   pose: (f: number, k: number) => (k < 66 ? (((f * 5 + k) % 40) - 20) / 256 : 0.5),
   trans: (f: number, a: number) => f / 64 + a,
   betas: (k: number) => k / 32,
+};
+
+/**
+ * Gendered SMPL files for 3DPW's published protocol, built so a test can pose them by hand: no pose
+ * blend shapes, every joint sits on one vertex (J_regressor row j picks vertex j % 20), and each
+ * vertex follows one joint — the root, or the left hip (joint 1) for vertices v % 3 = 1. The female
+ * model is the male one moved 0.25 m along x, which moves every posed vertex by the same 0.25 m.
+ */
+export const SMPL_3DPW = {
+  vertices: 20,
+  /** Joint j's rest position is vertex JOINT_VERTEX(j). */
+  jointVertex: (j: number) => j % 20,
+  /** The one joint vertex v follows. */
+  vertexJoint: (v: number) => (v % 3 === 1 ? 1 : 0),
+  femaleOffset: 0.25,
+  model: (gender: 'm' | 'f'): SmplFixtureModel => ({
+    vertices: 20,
+    faces: [
+      [0, 1, 2],
+      [3, 4, 5],
+    ],
+    vTemplate: (v, a) => v / 16 + a / 4 + (a === 0 && gender === 'f' ? SMPL_3DPW.femaleOffset : 0),
+    shapedir: (v, a, k) => ((v + 2 * a + k) % 8) / 256,
+    posedir: () => 0,
+    regressor: (j, v) => (v === SMPL_3DPW.jointVertex(j) ? 1 : 0),
+    weight: (v, j) => (j === SMPL_3DPW.vertexJoint(v) ? 1 : 0),
+    parents: TINY_SMPL.parents,
+  }),
+  /** J_regressor_h36m (17, 20): Human3.6M joint i is vertex (3i + 1) % 20. */
+  h36mVertex: (i: number) => (3 * i + 1) % 20,
+  /** SPIN's H36M_TO_J14 (constants.py), written out here independently of hmmr's copy. */
+  lspFromH36m: [6, 5, 4, 1, 2, 3, 16, 15, 14, 11, 12, 13, 8, 10],
 };

@@ -12,6 +12,7 @@ import type { Db } from '../store/database.js';
 import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../store/ground-truth.js';
 import { replacePoseBankClip, type PoseBankClip } from '../store/pose-bank.js';
 import type { TubeSplit, TubeTier } from '../store/tubes.js';
+import type { ThreeDpwSmpl } from './threedpw-smpl.js';
 
 /** One sequence read from a dataset file, ready to store; its tubes' names start with `name` + '/'. */
 export interface ImportedSequence {
@@ -22,6 +23,8 @@ export interface ImportedSequence {
   poseBankClip?: PoseBankClip;
   /** Where the sequence's frames would be; registered as its tubes' video when the folder exists. */
   frameFolder?: FrameFolder;
+  /** Lines the import reports for this sequence (e.g. a neutral SMPL standing in for a gendered one). */
+  notes?: string[];
 }
 
 /** A dataset sequence's image folder, as the dataset lays it out. */
@@ -43,13 +46,15 @@ export interface DatasetImportOptions {
   root?: string;
   /** VideoPose3D 2D source name: data_2d_h36m_<detector>.npz. */
   detector?: string;
+  /** 3DPW: the user's SMPL models (and Human3.6M joint regressor) for the published ground truth. */
+  smpl?: ThreeDpwSmpl;
 }
 
 export interface DatasetFormat {
   name: string;
   tier: TubeTier | 'pose-bank';
-  /** Joint-set caveat every report of this format repeats (e.g. approximate 3DPW joints). */
-  caveat?: string;
+  /** Joint-set caveat every report of this format repeats (e.g. approximate 3DPW joints), given the import's options. */
+  caveat?: (options: DatasetImportOptions) => string | undefined;
   /** The files to read below `path` (a dataset folder or one file); a UsageError/BadInputFileError when none. */
   findFiles(path: string, options: DatasetImportOptions): string[];
   /** Reads one file into sequences; throws a BadInputFileError naming the file and key. */
@@ -61,6 +66,8 @@ export interface DatasetImportResult {
   /** `videoId`: the registered image folder the tubes point at (null: no folder, tubes without frames). */
   sequences: { name: string; split: TubeSplit; tubes: number; frames: number; videoId: number | null }[];
   failures: { file: string; error: string }[];
+  /** The imported sequences' notes (ImportedSequence.notes). */
+  notes: string[];
 }
 
 export interface DatasetImportHooks {
@@ -73,7 +80,7 @@ export interface DatasetImportHooks {
  * gets it registered as a video first (a folder that is no clean image sequence fails the sequence).
  */
 export async function importDataset(db: Db, format: DatasetFormat, path: string, options: DatasetImportOptions, hooks: DatasetImportHooks = {}): Promise<DatasetImportResult> {
-  const result: DatasetImportResult = { dataset: format.name, sequences: [], failures: [] };
+  const result: DatasetImportResult = { dataset: format.name, sequences: [], failures: [], notes: [] };
   options = { ...options, root: path };
   for (const file of format.findFiles(path, options)) {
     if (hooks.signal?.aborted) throw new InterruptedError();
@@ -99,6 +106,7 @@ export async function importDataset(db: Db, format: DatasetFormat, path: string,
       else replaceSyntheticTubes(db, `${sequence.name}/`, sequence.tubes, videoId);
       const frames = sequence.poseBankClip ? sequence.poseBankClip.poses.length / 72 : sequence.tubes.reduce((sum, tube) => sum + tube.frames.length, 0);
       result.sequences.push({ name: sequence.name, split: sequence.split, tubes: sequence.tubes.length, frames, videoId });
+      result.notes.push(...(sequence.notes ?? []));
     }
     hooks.onFile?.(file);
   }

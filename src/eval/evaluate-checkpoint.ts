@@ -3,6 +3,8 @@ import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { readCheckpointInfo } from '../train/checkpoint.js';
 import { modelKind } from '../train/config.js';
+import type { SmplFiles } from '../body/smpl-files.js';
+import { meshErrorRow, planMeshError } from './mesh-error.js';
 import { predictEvalSet } from './predict-eval-set.js';
 import { formatDynamicsReport } from './dynamics.js';
 import { evaluatePredictions } from './evaluate.js';
@@ -18,6 +20,8 @@ export interface CheckpointEvalOptions {
   /** Only tubes whose name starts with this, e.g. '3dpw/': one dataset of a split that mixes frame rates. */
   namePrefix?: string;
   signal?: AbortSignal;
+  /** The user's SMPL models: adds the PVE row where the ground truth has a mesh (see mesh-error.ts). */
+  smpl?: SmplFiles;
   /** A line per stage, for progress output. */
   onStage?: (message: string) => void;
 }
@@ -35,6 +39,8 @@ export interface CheckpointEvaluation {
   dynamics?: DynamicsOutcome;
   /** A protocol caveat of the ground truth, e.g. approximate 3DPW joints. */
   caveat?: string;
+  /** Which sequences follow 3DPW's published joint protocol (joints regressed from the gendered mesh). */
+  protocol?: string;
 }
 
 /**
@@ -46,12 +52,22 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   const info = readCheckpointInfo(checkpoint);
   const namePrefix = options.namePrefix ?? '';
   const gt = readGroundTruthEvalSet(db, dbPath, split, namePrefix);
+  // Checked before predicting: a refusal should not cost a prediction pass.
+  const meshPlan = options.smpl ? planMeshError(db, gt, options.smpl, { dir: info.dir, bodyModel: info.config.bodyModel }) : undefined;
   options.onStage?.(`predicting ${gt.sequences.length} ${split} sequences${namePrefix ? ` named ${namePrefix}*` : ''} with ${info.dir} (step ${info.step})`);
   const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix });
   if (options.signal?.aborted) throw new InterruptedError();
   const report = evaluatePredictions(pred, gt);
+  if (meshPlan) {
+    options.onStage?.('PVE: posing the ground-truth and predicted meshes');
+    const onSequence = (done: number, total: number) => options.onStage?.(`PVE: ${done}/${total} sequences`);
+    report.rows.push(meshErrorRow(db, dbPath, gt, pred.thetas, meshPlan, { signal: options.signal, onSequence }));
+  }
   const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, namePrefix, report };
   if (gt.approximateJointTubes.length > 0) evaluation.caveat = approximateJointsCaveat(gt.approximateJointTubes.length, gt.sequences.length);
+  if (gt.meshRegressedJointTubes.length > 0) {
+    evaluation.protocol = `standard protocol: ${gt.meshRegressedJointTubes.length} of ${gt.sequences.length} sequences have LSP-14 regressed with J_regressor_h36m from the gendered SMPL mesh; predictions are the checkpoint's own LSP-14`;
+  }
   if (modelKind(info.config) === 'vp3d') {
     // Joints from 2D keypoint sequences: no hallucinator, so no single-frame dynamics.
     if (options.dynamics ?? true) evaluation.dynamics = { skipped: `config '${info.config.name}' is a VideoPose3D lifter: it has no hallucinator, so single-frame past/future cannot be predicted` };
@@ -73,6 +89,7 @@ export function approximateJointsCaveat(approximate: number, total: number): str
 export function formatCheckpointEvaluation(evaluation: CheckpointEvaluation): string {
   const tubes = evaluation.namePrefix ? `, tubes named ${evaluation.namePrefix}*` : '';
   const lines = [`checkpoint ${evaluation.checkpoint} (step ${evaluation.step}, config '${evaluation.config}'), ${evaluation.split} split${tubes}`, formatEvalReport(evaluation.report)];
+  if (evaluation.protocol) lines.push(evaluation.protocol);
   if (evaluation.caveat) lines.push(evaluation.caveat);
   if (evaluation.dynamics?.report) lines.push('', formatDynamicsReport(evaluation.dynamics.report));
   else if (evaluation.dynamics?.skipped) lines.push('', `Dynamics table skipped: ${evaluation.dynamics.skipped}`);

@@ -10,6 +10,10 @@ import { projectToCrop } from '../body/weak-perspective.js';
 export interface GroundTruthEvalSet extends LoadedEvalSet {
   /** Tubes whose LSP-14 are approximate ('lsp14-approx'); every report says so. */
   approximateJointTubes: string[];
+  /** Tubes whose LSP-14 were regressed from the SMPL mesh with J_regressor_h36m ('lsp14-h36m', 3DPW's published protocol). */
+  meshRegressedJointTubes: string[];
+  /** The tube each sequence comes from, in sequence order. */
+  tubeIds: number[];
 }
 
 /**
@@ -28,6 +32,7 @@ export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit,
   }
   const fps = tubes[0]!.fps;
   const approximateJointTubes: string[] = [];
+  const meshRegressedJointTubes: string[] = [];
   const sequences = tubes.map((tube): EvalSequence => {
     const fail = (problem: string): never => {
       throw new BadInputFileError(dbPath, `tube ${tube.id} '${tube.name}': ${problem}`);
@@ -53,12 +58,13 @@ export function readGroundTruthEvalSet(db: Db, dbPath: string, split: TubeSplit,
       }
     });
     if (frames.some((frame) => frame.jointSet === 'lsp14-approx')) approximateJointTubes.push(tube.name);
+    if (frames.some((frame) => frame.jointSet === 'lsp14-h36m')) meshRegressedJointTubes.push(tube.name);
     const sequence: EvalSequence = { name: tube.name, frameCount: frames.length, joints3d };
     if (allCameras) sequence.joints2d = projectToCrop(joints3d, cameras, jointCount);
     if (allCameras || anyVisibility) sequence.visible = visible;
     return sequence;
   });
-  return { path: dbPath, fps, jointSet, sequences, approximateJointTubes };
+  return { path: dbPath, fps, jointSet, sequences, approximateJointTubes, meshRegressedJointTubes, tubeIds: tubes.map((tube) => tube.id) };
 }
 
 function jointsIn(jointSet: EvalJointSet, frame: StoredGroundTruthFrame): { joints3d: Float32Array; visible: Uint8Array | null } | undefined {

@@ -7,6 +7,11 @@ import { THETA_SIZE } from '../train/theta.js';
 import type { LoadedEvalSet } from './eval-file.js';
 import type { EvalSequence } from './eval-set.js';
 
+export interface PredictedEvalSet extends LoadedEvalSet {
+  /** Per sequence name, the predicted Θ of every frame (frames × THETA_SIZE), for mesh errors. */
+  thetas: Map<string, Float32Array>;
+}
+
 /**
  * The checkpoint's predictions for the mocap3d tubes of a split as an eval set (sequence name =
  * tube name, as src/eval/ground-truth-set.ts names the ground truth): 3D joints, and 2D joints in
@@ -19,7 +24,7 @@ export async function predictEvalSet(
   checkpoint: string,
   split: 'train' | 'val' | 'test',
   options: { backend?: string; signal?: AbortSignal; namePrefix?: string } = {},
-): Promise<LoadedEvalSet> {
+): Promise<PredictedEvalSet> {
   const filter = { tier: 'mocap3d' as const, split, withoutRejected: true, namePrefix: options.namePrefix };
   const run = await predictTubes({ db, dbPath, checkpoint, filter, backend: options.backend, signal: options.signal });
   if (run.tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes${options.namePrefix ? ` named ${options.namePrefix}*` : ''} in the ${split} split`);
@@ -33,5 +38,5 @@ export async function predictEvalSet(
       joints2d: projectToCrop(tube.joints3d, cameras, LSP_JOINT_COUNT),
     };
   });
-  return { path: run.checkpointDir, fps: run.tubes[0]!.fps, jointSet: 'lsp14', sequences };
+  return { path: run.checkpointDir, fps: run.tubes[0]!.fps, jointSet: 'lsp14', sequences, thetas: new Map(run.tubes.map((tube) => [tube.name, tube.theta])) };
 }

@@ -15,7 +15,8 @@ export type MetricKey =
   | 'accel_error_mm_per_frame2'
   | 'accel_error_mm_per_s2'
   | 'accel_mm_per_frame2'
-  | 'accel_mm_per_s2';
+  | 'accel_mm_per_s2'
+  | 'pve';
 
 export interface MetricRow {
   key: MetricKey;

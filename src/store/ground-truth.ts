@@ -6,10 +6,11 @@ import { blobToFloat32, float32ToBlob, type Db } from './database.js';
 import { insertTubes, type TubeToStore } from './tubes.js';
 
 /**
- * Joint sets of LSP-14 ground truth: exact, or picked from SMPL's 24 skeleton joints (3DPW imported
- * without a body model: close to, but not, the protocol's mesh-regressed joints).
+ * Joint sets of LSP-14 ground truth: exact ('lsp14'), picked from SMPL's 24 skeleton joints (3DPW
+ * imported without a joint regressor, 'lsp14-approx': close to, but not, the protocol's joints), or
+ * regressed from the SMPL mesh with J_regressor_h36m (3DPW's published protocol, 'lsp14-h36m').
  */
-export const LSP14_JOINT_SETS: ReadonlySet<string> = new Set(['lsp14', 'lsp14-approx']);
+export const LSP14_JOINT_SETS: ReadonlySet<string> = new Set(['lsp14', 'lsp14-approx', 'lsp14-h36m']);
 
 /** Human3.6M's 17 joints (imported from VideoPose3D's files), from which LSP-14 is picked. */
 export const H36M17_JOINT_SET = 'h36m17';
@@ -32,7 +33,14 @@ export interface GroundTruthTubeToStore extends TubeToStore {
   /** Joint set of joints3d, e.g. 'lsp14'. */
   jointSet: string;
   groundTruth: readonly GroundTruthFrame[];
+  /**
+   * Gender of the user's SMPL model the ground-truth pose/shape make the tube's mesh with (3DPW
+   * imported with --smpl); absent when the tube has no ground-truth mesh.
+   */
+  meshGender?: MeshGender;
 }
+
+export type MeshGender = 'male' | 'female' | 'neutral';
 
 export interface StoredGroundTruthFrame {
   frameIndex: number;
@@ -58,7 +66,9 @@ export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonl
       'INSERT INTO tube_ground_truth (tube_id, frame_index, joints3d, joint_set, pose, shape, camera, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const optionalBlob = (values: Float32Array | undefined): Buffer | null => (values ? float32ToBlob(values) : null);
+    const insertGender = db.prepare('INSERT INTO tube_mesh_gender (tube_id, gender) VALUES (?, ?)');
     tubes.forEach((tube, t) => {
+      if (tube.meshGender) insertGender.run(tubeIds[t]!, tube.meshGender);
       for (const frame of tube.groundTruth) {
         insert.run(tubeIds[t]!, frame.frameIndex, float32ToBlob(frame.joints3d), tube.jointSet, optionalBlob(frame.pose), optionalBlob(frame.shape), optionalBlob(frame.camera), frame.visible ? Buffer.from(frame.visible) : null);
       }
@@ -96,4 +106,10 @@ export function readTubeGroundTruth(db: Db, tubeId: number): StoredGroundTruthFr
     camera: optional(row.camera),
     visible: row.visible ? Uint8Array.from(row.visible) : null,
   }));
+}
+
+/** The gender of the SMPL model a tube's ground-truth mesh is made with, or null when it has none. */
+export function readTubeMeshGender(db: Db, tubeId: number): MeshGender | null {
+  const row = db.prepare('SELECT gender FROM tube_mesh_gender WHERE tube_id = ?').get(tubeId) as { gender: MeshGender } | undefined;
+  return row?.gender ?? null;
 }

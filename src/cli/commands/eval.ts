@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { findSmplFiles } from '../../body/smpl-files.js';
 import { UsageError } from '../../errors.js';
 import { evaluateCheckpoint, formatCheckpointEvaluation } from '../../eval/evaluate-checkpoint.js';
 import { evaluateFiles } from '../../eval/evaluate.js';
@@ -16,6 +17,7 @@ interface EvalArgs extends GlobalArgs {
   prefix: string;
   backend?: string;
   dynamics: boolean;
+  smpl?: string[];
 }
 
 export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
@@ -29,10 +31,12 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'test' as const, describe: 'with --checkpoint: which tubes to evaluate' })
       .option('prefix', { type: 'string', default: '', describe: "with --checkpoint: only tubes whose name starts with this, e.g. '3dpw/' (one dataset of a split that mixes frame rates; same filter as export --format eval-gt --prefix)" })
       .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'with --checkpoint: tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('smpl', { type: 'string', array: true, describe: "with --checkpoint: the SMPL model folder (or .pkl files) the ground truth was imported with (hmmr import 3dpw --smpl); adds PVE where the tubes have a ground-truth mesh, if the checkpoint predicts with an SMPL-topology body model" })
       .option('dynamics', { type: 'boolean', default: true, describe: 'with --checkpoint: also past/current/future PA-MPJPE from single frames vs the constant baseline (--no-dynamics skips it)' })
       .example('$0 eval --pred pred.json --gt synth/gt.json', 'print the metric table')
       .example('$0 eval --checkpoint runs/cpu1 --split test', 'predict and score every test tube with 3D ground truth, plus the dynamics table')
       .example('$0 eval --checkpoint runs/cpu1 --split test --prefix 3dpw/', "score only the imported 3DPW test tubes")
+      .example('$0 eval --checkpoint runs/smpl --split test --prefix 3dpw/ --smpl ~/smpl/models', 'with PVE on 3DPW imported with --smpl (the checkpoint must predict SMPL meshes)')
       .example('$0 eval --pred pred.json --gt synth/gt.json --json', 'the same table as JSON') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
@@ -42,11 +46,13 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
           backend: args.backend,
           dynamics: args.dynamics,
           namePrefix: args.prefix,
+          smpl: args.smpl === undefined ? undefined : findSmplFiles(args.smpl),
           signal: ctx.signal,
           onStage: (message) => ctx.log.info(message),
         });
         return { summary: formatCheckpointEvaluation(evaluation), data: evaluation };
       }
+      if (args.smpl !== undefined) throw new UsageError('--smpl (PVE) needs --checkpoint: eval files hold joints, not meshes');
       if (args.pred === undefined || args.gt === undefined) throw new UsageError('give both --pred and --gt (eval files), or neither (predict the database\'s tubes with --checkpoint, default the shipped one)');
       const report = evaluateFiles(args.pred, args.gt);
       return { summary: `pred ${args.pred}\ngt   ${args.gt}\n${formatEvalReport(report)}`, data: report };
