@@ -9,8 +9,9 @@
 #                    2D-only tubes (detector-like keypoints, no 3D supervision), N = 0, 5, 10, 20
 #                    (0 / 25 / 50 / 100 %; a seed's smaller sets are prefixes of its larger ones).
 # One model at the `embedded` preset trains the same number of steps on each: MODEL=temporal (default;
-# the temporal encoder without Δt heads and hallucinator, as in Table 2) or MODEL=hmmr (~6× slower per
-# step here). Its best validation checkpoint (validation = held-out 3D-tier train tubes, so the held-out
+# the temporal encoder without Δt heads and hallucinator, as in Table 2), MODEL=temporal-noprior (the
+# same with the adversarial prior's encoder term off: its real poses are the 3D tier's, i.e. the seen
+# families only) or MODEL=hmmr (~6× slower per step here). Its best validation checkpoint (validation = held-out 3D-tier train tubes, so the held-out
 # families' 3D is never seen) is scored on the held-out families' test sequences and on the 3D
 # families' test sequences.
 #   scripts/pseudo2d-benchmark.sh [work-dir] [steps]   (default: pseudo2d-bench, 800 steps); resumable;
@@ -31,6 +32,9 @@ cat > hmmr.json <<'JSON'
 JSON
 cat > temporal.json <<'JSON'
 { "extends": "embedded", "name": "temporal-no-dynamics", "model": { "deltaHeads": false, "hallucinator": false } }
+JSON
+cat > temporal-noprior.json <<'JSON'
+{ "extends": "embedded", "name": "temporal-no-dynamics-no-prior", "model": { "deltaHeads": false, "hallucinator": false }, "loss": { "advEncoder": 0 } }
 JSON
 
 for seed in ${SEEDS:-11 12 13}; do
