@@ -28,6 +28,12 @@ export interface PoseSessionOptions {
   device?: InferenceDevice;
   /** Threads for one operator; default: every core (os.availableParallelism()). */
   intraOpNumThreads?: number;
+  /**
+   * Whether onnxruntime's intra-op threads spin while waiting for work (its default) instead of
+   * sleeping. Default here: off (docs/pose2d.md, Throughput: measured per frame, spinning threads
+   * took CPU from the labeller's own stages on a machine with as many cores as threads).
+   */
+  spinWait?: boolean;
 }
 
 export interface PoseSession {
@@ -40,6 +46,12 @@ export interface PoseSession {
    * PoseMaps per image, views into the output tensors (no copy).
    */
   run(input: Float32Array, batch: number, height: number, width: number): Promise<PoseMaps[]>;
+  /**
+   * A tensor of `values` values to fill and hand to run(), which takes it over: the worker session
+   * (worker-session.ts) gives back the ones its finished runs return, instead of a new allocation per
+   * batch. Its contents are undefined: write every value.
+   */
+  inputTensor(values: number): Float32Array;
   close(): Promise<void>;
 }
 
@@ -75,6 +87,7 @@ async function createSession(
       intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      extra: { session: { intra_op: { allow_spinning: (options.spinWait ?? false) ? '1' : '0' } } },
       ...extra,
     });
   } catch (error) {
@@ -194,6 +207,11 @@ class OnnxPoseSession implements PoseSession {
       maps.push({ width: mapWidth, height: mapHeight, heatmaps: view(this.descriptor.heatmaps, image), pafs: view(this.descriptor.pafs, image) });
     }
     return maps;
+  }
+
+  /** In-process runs leave the input with the caller, who may still read it: nothing to recycle. */
+  inputTensor(values: number): Float32Array {
+    return new Float32Array(values);
   }
 
   close(): Promise<void> {
