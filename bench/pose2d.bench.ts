@@ -42,7 +42,7 @@ export default async function pose2dBench(): Promise<BenchTable> {
   const notes = [
     `network input height ${descriptor.input.defaultHeight}, batch ${BATCH}, default threads; each throughput is the best of 2 alternating rounds (shared, noisy machine)`,
     'ratio = label stage frames/s ÷ the faster bare session.run loop on the same frames (target ≥ 0.9)',
-    'CPU per frame = (CPU of the 20 s run − CPU of the 2 s run) ÷ (frame difference): start-up cancels out; "rest" = inference threads and V8 helper threads',
+    'CPU per frame = (CPU of the 20 s run − CPU of the 2 s run) ÷ (frame difference): start-up cancels out; "other threads" = inference (worker + onnxruntime pool) and V8 helpers',
   ];
   try {
     const wrestling = sharedVideo('Wrestling.mp4');
