@@ -59,11 +59,11 @@ export function writeFrameTensor(frame: PackedFrame, input: InputSpec, tables: F
   const plane2 = index * 3 * plane + (swap ? 0 : 2 * plane);
   // One pass over the pixels, reading each byte once (a pass per channel read the frame three times:
   // on a busy machine this loop is memory-bound).
+  // Mirrored: column c of each row is written to column width − 1 − c.
+  const step = mirrored ? -1 : 1;
   for (let row = 0; row < height; row++) {
     let byte = row * width * 3;
     const rowStart = row * width;
-    // Mirrored: column c of the row is written to column width − 1 − c.
-    const step = mirrored ? -1 : 1;
     for (let col = 0, at = mirrored ? rowStart + width - 1 : rowStart; col < width; col++, at += step, byte += 3) {
       out[plane0 + at] = table0[data[byte]!]!;
       out[plane1 + at] = table1[data[byte + 1]!]!;

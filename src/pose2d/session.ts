@@ -30,8 +30,9 @@ export interface PoseSessionOptions {
   intraOpNumThreads?: number;
   /**
    * Whether onnxruntime's intra-op threads spin while waiting for work (its default) instead of
-   * sleeping. Default here: off (docs/pose2d.md, Throughput: measured per frame, spinning threads
-   * took CPU from the labeller's own stages on a machine with as many cores as threads).
+   * sleeping. Pose sessions default to off (docs/pose2d.md, Throughput: measured per frame, spinning
+   * threads took CPU from the labeller's own stages on a machine with as many cores as threads);
+   * image backbone sessions keep onnxruntime's default unless it is set.
    */
   spinWait?: boolean;
 }
@@ -87,7 +88,7 @@ async function createSession(
       intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
-      extra: { session: { intra_op: { allow_spinning: (options.spinWait ?? false) ? '1' : '0' } } },
+      ...(options.spinWait === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: options.spinWait ? '1' : '0' } } } }),
       ...extra,
     });
   } catch (error) {
@@ -108,7 +109,8 @@ export async function openPoseSession(
     throw new ModelMismatchError(path, `sha256 ${modelSha256} differs from ${expectedSha} in ${descriptor.path}: the file is damaged or replaced`);
   }
   const device = options.device ?? 'cpu';
-  const session = await createSession(path, bytes, device, options, { interOpNumThreads: 1, executionMode: 'sequential' });
+  // Spin-waiting off unless asked for: the labeller's other stages need the cores (docs/pose2d.md, Throughput).
+  const session = await createSession(path, bytes, device, { spinWait: false, ...options }, { interOpNumThreads: 1, executionMode: 'sequential' });
 
   const adapter = new OnnxPoseSession(session, descriptor, path, modelSha256, device);
   try {

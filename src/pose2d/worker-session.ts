@@ -107,11 +107,12 @@ class WorkerPoseSession implements PoseSession {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
-    if (reply.kind === 'result') {
-      this.inputs.give(new Float32Array(reply.input));
-      waiter.resolve(reply.maps);
+    if (reply.kind === 'run-failed') {
+      waiter.reject(revive(reply.error));
+      return;
     }
-    else waiter.reject(revive(reply.error));
+    this.inputs.give(new Float32Array(reply.input));
+    waiter.resolve(reply.maps);
   }
 
   private failAll(error: Error): void {
