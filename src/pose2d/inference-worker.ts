@@ -34,10 +34,12 @@ try {
     }
     session.run(request.input, request.batch, request.height, request.width).then(
       (maps) => {
-        // Hand the output tensors' memory to the main thread instead of copying it.
-        const buffers = new Set<ArrayBuffer>();
+        // Hand the output tensors' memory to the main thread instead of copying it, and the input's
+        // back for the next batch (worker-session.ts keeps it in its tensor pool).
+        const input = request.input.buffer as ArrayBuffer;
+        const buffers = new Set<ArrayBuffer>([input]);
         for (const frame of maps) for (const view of [frame.heatmaps, frame.pafs]) buffers.add(view.buffer as ArrayBuffer);
-        reply({ kind: 'result', id: request.id, maps }, [...buffers]);
+        reply({ kind: 'result', id: request.id, maps, input }, [...buffers]);
       },
       (error: unknown) => reply({ kind: 'run-failed', id: request.id, error: serialize(error) }),
     );

@@ -79,7 +79,8 @@ interface InputBatchJob {
 
 interface MapsJob {
   frames: FrameInfo[];
-  maps: BatchMaps;
+  /** The network call, already issued: it resolves while earlier jobs are decoded. */
+  maps: Promise<BatchMaps>;
 }
 
 /** Frames the frame source will deliver in [startFrame, endFrame), given the subsampling. */
@@ -138,6 +139,8 @@ export async function labelFrames(
         fps: options.fps,
         startFrame,
         signal: stopReading.signal,
+        // add() below copies each frame into the batch tensor before the next one is read.
+        reuseBuffers: true,
         source: { width: video.width, height: video.height, fps: video.fps, frameCount: video.frameCount, frameCountExact: video.frameCountExact, variableFps: video.variableFps },
       });
       for await (const frame of frames) {
@@ -146,7 +149,7 @@ export async function labelFrames(
           interrupted = true;
           break;
         }
-        job ??= { frames: [], batch: finder.newBatch(frame, options.batchSize) };
+        job ??= { frames: [], batch: finder.newBatch(frame, options.batchSize, session) };
         finder.add(job.batch, frame);
         const { index, timeSec, sceneScore, contentWidth, contentHeight, scale } = frame;
         job.frames.push({ index, timeSec, sceneScore, contentWidth, contentHeight, scale });
@@ -164,9 +167,14 @@ export async function labelFrames(
     batches.close();
   };
 
+  // Network calls are issued as soon as a batch is ready, without waiting for the previous one's
+  // maps: the worker session queues them, so the network goes from one batch straight to the next
+  // instead of idling until the main thread (busy reading, grouping, storing) hands it more.
   const infer = async () => {
     for await (const job of batches) {
-      const maps = await finder.infer(session, job.batch);
+      const maps = finder.infer(session, job.batch);
+      // Awaited in order by decodeAll; this only keeps a failure queued behind it from counting as unhandled.
+      maps.catch(() => undefined);
       await results.push({ frames: job.frames, maps });
     }
     results.close();
@@ -175,8 +183,9 @@ export async function labelFrames(
   const decodeAll = async () => {
     const original = { width: video.width, height: video.height };
     for await (const job of results) {
+      const maps = await job.maps;
       const labelled = job.frames.map((frame, i): LabelledFrame => {
-        const people = finder.peopleIn(finder.mapsOf(job.maps, i), geometryOfFrame(frame, original));
+        const people = finder.peopleIn(finder.mapsOf(maps, i), geometryOfFrame(frame, original));
         return { frameIndex: frame.index, timeSec: frame.timeSec, sceneScore: frame.sceneScore, people };
       });
       await onFrames(labelled);

@@ -85,10 +85,16 @@ export class PeopleFinder {
     this.decoder = new PoseDecoder(descriptor, this.decode);
   }
 
-  /** Empty network inputs for up to `capacity` frames the size of `frame`. */
-  newBatch(frame: PaddedFrame, capacity: number): NetworkBatch {
+  /**
+   * Network inputs for up to `capacity` frames the size of `frame`, from `session`'s recycled tensors
+   * when it has them (their old contents are overwritten slot by slot by add()).
+   */
+  newBatch(frame: PaddedFrame, capacity: number, session?: Pick<PoseSession, 'inputTensor'>): NetworkBatch {
     const passes = this.passesFor(frame);
-    const inputs = passes.map(({ size }) => new Float32Array(capacity * this.copies * 3 * size.width * size.height));
+    const inputs = passes.map(({ size }) => {
+      const values = capacity * this.copies * 3 * size.width * size.height;
+      return session ? session.inputTensor(values) : new Float32Array(values);
+    });
     return { frames: 0, capacity, passes, inputs };
   }
 
@@ -143,7 +149,7 @@ export class PeopleFinder {
 
   /** One frame on its own: its averaged maps and its people. */
   async findInFrame(session: PoseSession, frame: PaddedFrame, geometry: FrameGeometry): Promise<{ people: Person2D[]; maps: PoseMaps }> {
-    const batch = this.newBatch(frame, 1);
+    const batch = this.newBatch(frame, 1, session);
     this.add(batch, frame);
     const maps = this.mapsOf(await this.infer(session, batch), 0);
     return { people: this.peopleIn(maps, geometry), maps };

@@ -49,20 +49,25 @@ export function writeFrameTensor(frame: PackedFrame, input: InputSpec, tables: F
   const plane = width * height;
   if (data.length < plane * 3) throw new RangeError(`frame buffer holds ${data.length} bytes, ${width}×${height}×3 needs ${plane * 3}`);
   const frameOrder = frame.pixelFormat === 'bgr24' ? 'BGR' : 'RGB';
-  // Network channel c reads byte (c) of each pixel when the orders agree, byte (2 − c) when they are swapped.
+  // Byte b of each pixel feeds network channel b when the orders agree, channel 2 − b when they are swapped.
   const swap = frameOrder !== input.channelOrder;
-  const base = index * 3 * plane;
-  for (let channel = 0; channel < 3; channel++) {
-    const table = tables[channel]!;
-    const source = swap ? 2 - channel : channel;
-    const offset = base + channel * plane;
-    if (!mirrored) {
-      for (let pixel = 0, byte = source; pixel < plane; pixel++, byte += 3) out[offset + pixel] = table[data[byte]!]!;
-      continue;
-    }
-    for (let row = 0; row < height; row++) {
-      const rowEnd = offset + row * width + width - 1;
-      for (let col = 0, byte = row * width * 3 + source; col < width; col++, byte += 3) out[rowEnd - col] = table[data[byte]!]!;
+  const table0 = tables[swap ? 2 : 0]!;
+  const table1 = tables[1]!;
+  const table2 = tables[swap ? 0 : 2]!;
+  const plane0 = index * 3 * plane + (swap ? 2 * plane : 0);
+  const plane1 = index * 3 * plane + plane;
+  const plane2 = index * 3 * plane + (swap ? 0 : 2 * plane);
+  // One pass over the pixels, reading each byte once (a pass per channel read the frame three times:
+  // on a busy machine this loop is memory-bound).
+  // Mirrored: column c of each row is written to column width − 1 − c.
+  const step = mirrored ? -1 : 1;
+  for (let row = 0; row < height; row++) {
+    let byte = row * width * 3;
+    const rowStart = row * width;
+    for (let col = 0, at = mirrored ? rowStart + width - 1 : rowStart; col < width; col++, at += step, byte += 3) {
+      out[plane0 + at] = table0[data[byte]!]!;
+      out[plane1 + at] = table1[data[byte + 1]!]!;
+      out[plane2 + at] = table2[data[byte + 2]!]!;
     }
   }
 }

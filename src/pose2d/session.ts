@@ -28,6 +28,13 @@ export interface PoseSessionOptions {
   device?: InferenceDevice;
   /** Threads for one operator; default: every core (os.availableParallelism()). */
   intraOpNumThreads?: number;
+  /**
+   * Whether onnxruntime's intra-op threads spin while waiting for work (its default) instead of
+   * sleeping. Pose sessions default to off (docs/pose2d.md, Throughput: measured per frame, spinning
+   * threads took CPU from the labeller's own stages on a machine with as many cores as threads);
+   * image backbone sessions keep onnxruntime's default unless it is set.
+   */
+  spinWait?: boolean;
 }
 
 export interface PoseSession {
@@ -40,6 +47,12 @@ export interface PoseSession {
    * PoseMaps per image, views into the output tensors (no copy).
    */
   run(input: Float32Array, batch: number, height: number, width: number): Promise<PoseMaps[]>;
+  /**
+   * A tensor of `values` values to fill and hand to run(), which takes it over: the worker session
+   * (worker-session.ts) gives back the ones its finished runs return, instead of a new allocation per
+   * batch. Its contents are undefined: write every value.
+   */
+  inputTensor(values: number): Float32Array;
   close(): Promise<void>;
 }
 
@@ -75,6 +88,7 @@ async function createSession(
       intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      ...(options.spinWait === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: options.spinWait ? '1' : '0' } } } }),
       ...extra,
     });
   } catch (error) {
@@ -95,7 +109,8 @@ export async function openPoseSession(
     throw new ModelMismatchError(path, `sha256 ${modelSha256} differs from ${expectedSha} in ${descriptor.path}: the file is damaged or replaced`);
   }
   const device = options.device ?? 'cpu';
-  const session = await createSession(path, bytes, device, options, { interOpNumThreads: 1, executionMode: 'sequential' });
+  // Spin-waiting off unless asked for: the labeller's other stages need the cores (docs/pose2d.md, Throughput).
+  const session = await createSession(path, bytes, device, { spinWait: false, ...options }, { interOpNumThreads: 1, executionMode: 'sequential' });
 
   const adapter = new OnnxPoseSession(session, descriptor, path, modelSha256, device);
   try {
@@ -194,6 +209,11 @@ class OnnxPoseSession implements PoseSession {
       maps.push({ width: mapWidth, height: mapHeight, heatmaps: view(this.descriptor.heatmaps, image), pafs: view(this.descriptor.pafs, image) });
     }
     return maps;
+  }
+
+  /** In-process runs leave the input with the caller, who may still read it: nothing to recycle. */
+  inputTensor(values: number): Float32Array {
+    return new Float32Array(values);
   }
 
   close(): Promise<void> {

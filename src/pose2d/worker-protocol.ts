@@ -16,6 +16,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { kind: 'ready'; modelSha256: string }
   | { kind: 'open-failed'; error: SerializedError }
-  | { kind: 'result'; id: number; maps: PoseMaps[] }
+  /** `input`: the request's input tensor memory, moved back for reuse. */
+  | { kind: 'result'; id: number; maps: PoseMaps[]; input: ArrayBuffer }
   | { kind: 'run-failed'; id: number; error: SerializedError }
   | { kind: 'closed' };

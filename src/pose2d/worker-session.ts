@@ -4,13 +4,15 @@
  * model checks as openPoseSession; errors arrive as the same HmmrError classes. Several run() calls
  * may be outstanding: the worker answers them in order.
  *
- * run() takes ownership of `input`: its memory moves to the worker (no copy) and is detached here.
+ * run() takes ownership of `input`: its memory moves to the worker (no copy) and is detached here;
+ * the worker moves it back with the maps, and inputTensor() hands it out again for a later batch.
  */
 import { Worker } from 'node:worker_threads';
 import { HmmrError, ModelMismatchError, UsageError } from '../errors.js';
 import type { PoseModelDescriptor } from './descriptor.js';
 import type { PoseMaps } from './maps.js';
 import type { InferenceDevice, PoseSession, PoseSessionOptions } from './session.js';
+import { TensorPool } from './tensor-pool.js';
 import type { SerializedError, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 function revive(error: SerializedError): Error {
@@ -62,6 +64,7 @@ class WorkerPoseSession implements PoseSession {
   private readonly pending = new Map<number, { resolve: (maps: PoseMaps[]) => void; reject: (error: unknown) => void }>();
   private crashed: Error | undefined;
   private closedSignal: (() => void) | undefined;
+  private readonly inputs = new TensorPool();
 
   constructor(
     private readonly worker: Worker,
@@ -88,6 +91,10 @@ class WorkerPoseSession implements PoseSession {
     });
   }
 
+  inputTensor(values: number): Float32Array {
+    return this.inputs.take(values);
+  }
+
   async close(): Promise<void> {
     if (this.crashed) return;
     const exited = new Promise<void>((resolve) => (this.closedSignal = resolve));
@@ -100,8 +107,12 @@ class WorkerPoseSession implements PoseSession {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
-    if (reply.kind === 'result') waiter.resolve(reply.maps);
-    else waiter.reject(revive(reply.error));
+    if (reply.kind === 'run-failed') {
+      waiter.reject(revive(reply.error));
+      return;
+    }
+    this.inputs.give(new Float32Array(reply.input));
+    waiter.resolve(reply.maps);
   }
 
   private failAll(error: Error): void {

@@ -8,6 +8,7 @@ import { resolveModelFiles } from '../../src/pose2d/model-files.js';
 import { loadDescriptor, parseDescriptor } from '../../src/pose2d/descriptor.js';
 import { buildInputBatch } from '../../src/pose2d/preprocess.js';
 import { openPoseSession } from '../../src/pose2d/session.js';
+import { openWorkerPoseSession } from '../../src/pose2d/worker-session.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { buildConvModel } from './onnx-builder.js';
@@ -65,6 +66,37 @@ test('a generated BODY_25 ONNX model opens with the descriptor and its batch out
       assert.equal(frame.pafs[0], 26_000 + 0.25 * n, 'PAFs start at channel 26 of net_output');
       assert.equal(frame.pafs[51 * 24 + 23], 77_000 + 0.25 * n);
     }
+  } finally {
+    await session.close();
+  }
+});
+
+test('a worker session runs batches queued back to back in order, and hands each input tensor back for a later batch', async () => {
+  const descriptor = loadDescriptor(BODY25_PATH);
+  const session = await openWorkerPoseSession(descriptor, writeModel('body25-worker.onnx', body25Model()), { intraOpNumThreads: 1 });
+  try {
+    const width = 16;
+    const height = 16;
+    const values = 3 * width * height;
+    // Network value v everywhere: heatmap channel 0 is v, channel c is 1000·c + v (body25Model).
+    const first = session.inputTensor(values).fill(0.25);
+    const second = session.inputTensor(values).fill(0.75);
+    // Both issued before either resolves, as label-video.ts does.
+    const [a, b] = await Promise.all([session.run(first, 1, height, width), session.run(second, 1, height, width)]);
+    assert.equal(a[0]!.heatmaps[0], 0.25);
+    assert.equal(b[0]!.heatmaps[0], 0.75);
+    assert.equal(b[0]!.pafs[0], 26_000.75);
+    assert.equal(first.length, 0, 'run() moved the input to the worker');
+
+    // The moved tensors came back: the next ones of that size hold what was written into them, not zeros.
+    const reused = [session.inputTensor(values), session.inputTensor(values)];
+    assert.deepEqual(reused.map((tensor) => tensor[0]).sort(), [0.25, 0.75]);
+    assert.equal(session.inputTensor(values)[0], 0, 'a third is new: only two were handed back');
+    assert.equal(session.inputTensor(values + 3).length, values + 3);
+    // Rewritten, a reused tensor gives the maps of its new contents.
+    const [again] = await session.run(reused[0]!.fill(0.5), 1, height, width);
+    assert.equal(again!.heatmaps[3], 0.5);
+    assert.equal(again!.heatmaps[4], 1000.5);
   } finally {
     await session.close();
   }

@@ -160,3 +160,21 @@ test('resuming a constant-rate video seeks by time (ffmpeg -ss before -i) to hal
   assert.deepEqual(planRead({ ...cfr, variableFps: undefined }, 37, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
   assert.deepEqual(planRead(cfr, 0, step), { firstIndex: 0, seekSec: 0, referenceOnly: false });
 });
+
+test('reuseBuffers: the same pixels and scene scores from two buffers taken in turn (each frame valid until the one after next is read)', async () => {
+  const path = makeVideo(join(dir, 'reuse.mp4'), { width: 64, height: 48, fps: 25, frames: 12 });
+  const options = { height: 24, padToMultiple: 8, pixelFormat: 'rgb24' as const };
+  const fresh = await collect(path, options);
+  const reused: { data: Buffer; copy: Buffer; sceneScore: number }[] = [];
+  for await (const frame of readFrames(path, { ...options, reuseBuffers: true })) {
+    if (reused.length > 0) assert.deepEqual(reused[reused.length - 1]!.data, reused[reused.length - 1]!.copy, 'the previous frame is intact while this one is read');
+    reused.push({ data: frame.data, copy: Buffer.from(frame.data), sceneScore: frame.sceneScore });
+  }
+  assert.equal(reused.length, fresh.length);
+  reused.forEach((frame, i) => {
+    assert.deepEqual(frame.copy, fresh[i]!.data, `frame ${i}`);
+    assert.equal(frame.sceneScore, fresh[i]!.sceneScore);
+    if (i >= 2) assert.equal(frame.data, reused[i - 2]!.data, 'two buffers in turn, no allocation per frame');
+  });
+  assert.ok(reused.some((frame) => frame.sceneScore > 0), 'the clip moves, so the scores are not all 0');
+});
