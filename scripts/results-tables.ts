@@ -12,23 +12,17 @@ import { DYNAMICS_COLUMNS, type DynamicsRow } from '../src/eval/dynamics.js';
 import { nearestNeighbourOracleRow } from '../src/eval/dynamics-oracle.js';
 import { loadEvalFile } from '../src/eval/eval-file.js';
 import type { MetricKey } from '../src/eval/report.js';
-import { meanStd, metricOf, readSeedEvaluations, wallSeconds } from './seed-tables.js';
+import { BENCHMARK_SEEDS, JOINT_METRIC_COLUMNS, meanStd, metricOf, readSeedEvaluations, wallSeconds } from './seed-tables.js';
 
 const [resultsDir = 'results-bench', pseudo2dDir] = process.argv.slice(2);
-const SEEDS = [11, 12, 13];
+const SEEDS = BENCHMARK_SEEDS;
 
 const models = [
   ['single-frame', 'single-frame (no temporal encoder)'],
   ['temporal-no-dynamics', 'temporal, no dynamics (no Δt heads, no hallucinator)'],
   ['hmmr', 'temporal + dynamics (HMMR)'],
 ] as const;
-const columns: [MetricKey, string][] = [
-  ['pck', 'PCK ↑ (%)'],
-  ['mpjpe', 'MPJPE ↓ (mm)'],
-  ['pa_mpjpe', 'PA-MPJPE ↓ (mm)'],
-  ['accel_error_mm_per_frame2', 'Accel err ↓ (mm/frame²)'],
-  ['accel_mm_per_frame2', 'Accel of pred (mm/frame²)'],
-];
+const columns: readonly [MetricKey, string][] = [...JOINT_METRIC_COLUMNS, ['accel_mm_per_frame2', 'Accel of pred (mm/frame²)']];
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 console.log('## Table 2 analogue\n');

@@ -7,6 +7,17 @@ import { join } from 'node:path';
 import type { CheckpointEvaluation } from '../src/eval/evaluate-checkpoint.js';
 import type { MetricKey } from '../src/eval/report.js';
 
+/** The benchmark scripts' data seeds. */
+export const BENCHMARK_SEEDS = [11, 12, 13] as const;
+
+/** The joint metrics every benchmark table shows, with their column titles. */
+export const JOINT_METRIC_COLUMNS: readonly [MetricKey, string][] = [
+  ['pck', 'PCK ↑ (%)'],
+  ['mpjpe', 'MPJPE ↓ (mm)'],
+  ['pa_mpjpe', 'PA-MPJPE ↓ (mm)'],
+  ['accel_error_mm_per_frame2', 'Accel err ↓ (mm/frame²)'],
+];
+
 /** `<dir>/eval-<variant>-s<seed>.json` for each seed that has one. */
 export function readSeedEvaluations(dir: string, variant: string, seeds: readonly number[]): { seed: number; evaluation: CheckpointEvaluation }[] {
   return seeds

@@ -5,21 +5,16 @@
  * <work-dir>/wall-times.txt; each cell is the mean ± sample standard deviation over the data seeds present.
  */
 import type { MetricKey } from '../src/eval/report.js';
-import { meanStd, metricOf, readSeedEvaluations, wallSeconds } from './seed-tables.js';
+import { BENCHMARK_SEEDS, JOINT_METRIC_COLUMNS, meanStd, metricOf, readSeedEvaluations, wallSeconds } from './seed-tables.js';
 
 const dir = process.argv[2] ?? 'vp3d-bench';
-const seeds = [11, 12, 13];
+const seeds = BENCHMARK_SEEDS;
 const variants = [
   ['full', 'vp3d-27, 3D for all 30 train tubes'],
   ['3d10', 'vp3d-27, 3D for 3 tubes (10 %) alone'],
   ['semi', 'vp3d-27, 3D for 3 tubes (10 %) + 27 2D-only tubes (back-projection)'],
 ] as const;
-const columns: [MetricKey, string][] = [
-  ['pck', 'PCK ↑ (%)'],
-  ['mpjpe', 'MPJPE ↓ (mm)'],
-  ['pa_mpjpe', 'PA-MPJPE ↓ (mm)'],
-  ['accel_error_mm_per_frame2', 'Accel err ↓ (mm/frame²)'],
-];
+const columns = JOINT_METRIC_COLUMNS;
 
 console.log(`| model | steps | seeds | ${columns.map(([, title]) => title).join(' | ')} | train wall (s, mean) |`);
 console.log(`|---|---|---|${columns.map(() => '---|').join('')}---|`);
