@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { projectPath } from '../../src/util/project-root.js';
@@ -49,4 +49,16 @@ test('predict --image --model uses that network: the accurate model named by fil
   assert.ok(named.length >= 1);
   assert.deepEqual(named.map((person) => person.keypoints), accurate.map((person) => person.keypoints));
   assert.notDeepEqual(named.map((person) => person.keypoints), fast.map((person) => person.keypoints), 'the other network gives other keypoints');
+
+  // A missing or corrupt network is one line naming the file; no prediction file is written.
+  const corrupt = join(dir, 'corrupt.onnx');
+  writeFileSync(corrupt, 'not a network');
+  for (const [model, message] of [[join(dir, 'missing.onnx'), /missing\.onnx: model file not found/], [corrupt, /corrupt\.onnx: not a loadable ONNX model/]] as const) {
+    const out = join(dir, 'bad.json');
+    const result = await runCli(['predict', '--db', join(dir, 'unused.db'), '--image', photo, '--out', out, '--backend', 'wasm', '--model', model, '--descriptor', projectPath('models', 'human_pose_estimation_0001.json')]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    assert.ok(!existsSync(out));
+  }
 });
