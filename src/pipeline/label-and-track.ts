@@ -3,7 +3,7 @@ import type { DecodeOptions } from '../pose2d/decode-options.js';
 import { labelVideo, type LabelVideoResult } from './label-video-run.js';
 import { resolveModelFiles, type PoseQuality } from '../pose2d/model-files.js';
 import type { InferenceDevice } from '../pose2d/session.js';
-import { openWorkerPoseSession } from '../pose2d/worker-session.js';
+import { inferenceLayout, openPoseWorkers, type InferenceLayout } from '../pose2d/session-pool.js';
 import type { Db } from '../store/database.js';
 import { newLabelLease, type LabelLease } from '../store/label-lease.js';
 import type { VideoRecord } from '../store/videos.js';
@@ -20,6 +20,8 @@ export interface LabelAndTrackOptions {
   /** Multi-scale averaging's input scales (1 among them); absent = one pass at the input height. */
   scales?: readonly number[];
   device: InferenceDevice;
+  /** Sessions and threads on the CPU; the descriptor's default (inferenceLayout) when absent. */
+  layout?: InferenceLayout;
   /** Network input height; the descriptor's default when absent. */
   inputHeight?: number;
   fps?: number;
@@ -45,7 +47,7 @@ export interface LabelledVideo extends Omit<LabelVideoResult, 'status'> {
 }
 
 /**
- * The `hmmr label` stage: one pose session (opened and checked against its descriptor before any
+ * The `hmmr label` stage: one pose network (one or more sessions, session-pool.ts; opened and checked against its descriptor before any
  * video is touched), then per video detection (resumable) followed by tracking into tubes.
  * Stops between videos when the signal aborts.
  */
@@ -55,7 +57,8 @@ export async function labelAndTrackVideos(
   options: LabelAndTrackOptions,
 ): Promise<{ modelPath: string; results: LabelledVideo[] }> {
   const { descriptor, modelPath } = resolveModelFiles(options);
-  const session = await openWorkerPoseSession(descriptor, modelPath, { device: options.device });
+  const layout = options.layout ?? inferenceLayout(descriptor, options.device);
+  const session = await openPoseWorkers(descriptor, modelPath, layout, { device: options.device });
   const results: LabelledVideo[] = [];
   // One owner for every video of this invocation: another `hmmr label` on the same database skips
   // the video this one is labelling instead of labelling it twice.

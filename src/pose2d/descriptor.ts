@@ -76,6 +76,11 @@ export interface PoseModelDescriptor {
   keypointsNotCountedForPerson: readonly number[];
   /** The model's own decoding defaults (its authors' grouping); options not named here are OpenPose's. */
   decode: Partial<DecodeOptions>;
+  /**
+   * `runtime.threadsPerSession`: onnxruntime threads per session on the CPU, the cores split into
+   * that many sessions (session-pool.ts); absent: every core in one session. A speed setting only.
+   */
+  threadsPerSession?: number;
 }
 
 export const DEFAULT_DESCRIPTOR_PATH = projectPath('models', 'tfpose_mobilenet_v2_small.json');
@@ -148,6 +153,9 @@ export function parseDescriptor(raw: unknown, path: string): PoseModelDescriptor
   }
 
   const decode = root.decode === undefined ? {} : parseDecodeOverrides(read.object(root.decode, 'decode'), (reason) => read.fail(reason));
+  const runtime = root.runtime === undefined ? {} : read.object(root.runtime, 'runtime');
+  const threadsPerSession = runtime.threadsPerSession === undefined ? undefined : read.integer(runtime, 'threadsPerSession');
+  if (threadsPerSession === 0) read.fail('runtime.threadsPerSession must be at least 1');
 
   const file = model.file === null ? null : read.string(model, 'file');
   const sha256 = model.sha256 === null ? null : read.string(model, 'sha256');
@@ -177,6 +185,7 @@ export function parseDescriptor(raw: unknown, path: string): PoseModelDescriptor
     limbs,
     keypointsNotCountedForPerson: notCounted,
     decode,
+    ...(threadsPerSession === undefined ? {} : { threadsPerSession }),
   };
 }
 

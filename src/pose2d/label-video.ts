@@ -41,7 +41,10 @@ export interface LabelFramesOptions extends LabelSettings {
   startFrame?: number;
   /** Stop before this frame index (a chunk's end); the end of the video when absent. */
   endFrame?: number;
-  /** Batches waiting between two stages (memory bound: about 2 × this × batch tensors). */
+  /**
+   * Batches waiting between two stages (memory bound: about 2 × this × batch tensors); default 2, or
+   * the session's parallelRuns when more, so that every session of a pool has a batch.
+   */
   queueDepth?: number;
   /** Stops reading; everything already read is finished and handed to onFrames. */
   signal?: AbortSignal;
@@ -117,7 +120,7 @@ export async function labelFrames(
   const startFrame = options.startFrame ?? 0;
   const endFrame = options.endFrame ?? Number.POSITIVE_INFINITY;
 
-  const depth = options.queueDepth ?? 2;
+  const depth = options.queueDepth ?? Math.max(2, session.parallelRuns ?? 1);
   const batches = new BoundedQueue<InputBatchJob>(depth);
   const results = new BoundedQueue<MapsJob>(depth);
   const stopReading = new AbortController();

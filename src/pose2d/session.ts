@@ -53,6 +53,8 @@ export interface PoseSession {
    * batch. Its contents are undefined: write every value.
    */
   inputTensor(values: number): Float32Array;
+  /** run() calls it works on at once (session-pool.ts); 1 when absent. Callers keep this many in flight. */
+  readonly parallelRuns?: number;
   close(): Promise<void>;
 }
 

@@ -39,7 +39,8 @@ function startWorker(workerData: object): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-export async function openWorkerPoseSession(descriptor: PoseModelDescriptor, modelPath: string, options: PoseSessionOptions = {}): Promise<PoseSession> {
+/** `inputs`: where returned input tensors are kept; a pool of sessions shares one (session-pool.ts). */
+export async function openWorkerPoseSession(descriptor: PoseModelDescriptor, modelPath: string, options: PoseSessionOptions = {}, inputs = new TensorPool()): Promise<PoseSession> {
   const worker = startWorker({ descriptor, modelPath, options });
   const modelSha256 = await new Promise<string>((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`pose inference worker exited with code ${code} before it was ready`));
@@ -56,7 +57,7 @@ export async function openWorkerPoseSession(descriptor: PoseModelDescriptor, mod
     await worker.terminate();
     throw error;
   });
-  return new WorkerPoseSession(worker, descriptor, modelPath, modelSha256, options.device ?? 'cpu');
+  return new WorkerPoseSession(worker, descriptor, modelPath, modelSha256, options.device ?? 'cpu', inputs);
 }
 
 class WorkerPoseSession implements PoseSession {
@@ -64,7 +65,6 @@ class WorkerPoseSession implements PoseSession {
   private readonly pending = new Map<number, { resolve: (maps: PoseMaps[]) => void; reject: (error: unknown) => void }>();
   private crashed: Error | undefined;
   private closedSignal: (() => void) | undefined;
-  private readonly inputs = new TensorPool();
 
   constructor(
     private readonly worker: Worker,
@@ -72,6 +72,7 @@ class WorkerPoseSession implements PoseSession {
     readonly modelPath: string,
     readonly modelSha256: string,
     readonly device: InferenceDevice,
+    private readonly inputs: TensorPool,
   ) {
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
     worker.on('error', (error) => this.failAll(error));

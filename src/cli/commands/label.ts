@@ -6,6 +6,7 @@ import { parseDecodeOverrides, type AssemblyOrder } from '../../pose2d/decode-op
 import { parseScales } from '../../pose2d/multi-scale.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, qualityOrDefault, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
+import { inferenceLayout } from '../../pose2d/session-pool.js';
 import { parseRedisUrl } from '../../queue/connection.js';
 import { DEFAULT_CHUNK_ATTEMPTS, runCoordinator } from '../../queue/coordinator.js';
 import { ExitCode } from '../exit-codes.js';
@@ -24,6 +25,7 @@ interface LabelArgs extends GlobalArgs {
   batch: number;
   chunkFrames: number;
   device?: string;
+  sessionThreads?: number;
   peakThreshold?: number;
   smoothingSigma?: number;
   heatmapUpsample?: number;
@@ -40,6 +42,9 @@ interface LabelArgs extends GlobalArgs {
   attempts: number;
   scales?: string;
 }
+
+export const SESSION_THREADS_DEFAULT = "the descriptor's runtime.threadsPerSession (fast: 1), else every core";
+export const SESSION_THREADS_HELP = 'onnxruntime threads per network session: the cores are split into cores ÷ N sessions that take batches in turn (labels do not change)';
 
 /** Decoding flags default to the model descriptor's "decode" block (its authors' settings). */
 const FROM_DESCRIPTOR = 'the model descriptor\'s';
@@ -58,6 +63,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       .option('batch', { type: 'number', default: 4, describe: 'frames per network call' })
       .option('chunk-frames', { type: 'number', default: 64, describe: 'frames committed per transaction (the resumption unit)' })
       .option('device', { type: 'string', choices: ['cpu', 'cuda'], defaultDescription: '$HMMR_DEVICE or cpu', describe: 'onnxruntime execution provider' })
+      .option('session-threads', { type: 'number', defaultDescription: SESSION_THREADS_DEFAULT, describe: SESSION_THREADS_HELP })
       .option('flip', { type: 'boolean', default: false, describe: 'flip averaging: also run each frame mirrored and average the maps (2× the network time)' })
       .option('scales', { type: 'string', defaultDescription: '1 (off)', describe: 'multi-scale averaging: also run each frame at these fractions of the input height and average the maps, e.g. 1,0.75,0.5 (OpenPose --scale_number 3 --scale_gap 0.25); network time ≈ Σ scale² × a plain pass' })
       .option('peak-threshold', { type: 'number', defaultDescription: FROM_DESCRIPTOR, describe: 'heatmap peak threshold (OpenPose nms_threshold)' })
@@ -92,6 +98,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       // Labels are the product: without a model named, label with the stronger network (README: choosing a model).
       const quality = qualityOrDefault(args);
       const { descriptor, modelPath } = resolveModelFiles({ model: args.model, descriptor: args.descriptor, quality });
+      const layout = inferenceLayout(descriptor, device, args.sessionThreads);
       const inputHeight = args.inputHeight ?? descriptor.input.defaultHeight;
       if (!Number.isInteger(inputHeight) || inputHeight < descriptor.stride) throw new UsageError(`--input-height must be an integer of at least ${descriptor.stride}`);
       const decode = parseDecodeOverrides(
@@ -143,6 +150,7 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
               descriptor: args.descriptor,
               quality,
               device,
+              layout,
               ...settings,
               batchSize: args.batch,
               chunkFrames: args.chunkFrames,

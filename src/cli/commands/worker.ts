@@ -3,12 +3,13 @@ import { envConfig } from '../../env.js';
 import { UsageError } from '../../errors.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
-import { openWorkerPoseSession } from '../../pose2d/worker-session.js';
+import { inferenceLayout, openPoseWorkers } from '../../pose2d/session-pool.js';
 import { parseRedisUrl } from '../../queue/connection.js';
 import { parsePathMapping } from '../../queue/path-map.js';
 import { DEFAULT_LOCK_DURATION_MS, runLabelWorker } from '../../queue/worker.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
+import { SESSION_THREADS_DEFAULT, SESSION_THREADS_HELP } from './label.js';
 
 interface WorkerArgs extends GlobalArgs {
   queue: string;
@@ -18,6 +19,7 @@ interface WorkerArgs extends GlobalArgs {
   descriptor?: string;
   quality?: PoseQuality;
   device?: string;
+  sessionThreads?: number;
   lockDuration: number;
 }
 
@@ -27,12 +29,13 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
   builder: (yargs) =>
     yargs
       .option('queue', { type: 'string', demandOption: true, describe: 'the coordinator\'s Redis: redis://host:port[/db]' })
-      .option('concurrency', { type: 'number', default: 1, describe: 'chunks labelled at once (they share one network session)' })
+      .option('concurrency', { type: 'number', default: 1, describe: 'chunks labelled at once (they share the network\'s sessions)' })
       .option('path-map', { type: 'string', array: true, describe: 'from=to: read the store\'s video paths under `from` at `to` on this machine (repeatable)' })
       .option('model', { type: 'string', describe: 'ONNX pose network: must be the coordinator\'s (jobs for another model fail with the reason)' })
       .option('descriptor', { type: 'string', describe: 'model descriptor JSON (default: <model>.json beside the model, else the shipped one)' })
       .option('quality', { type: 'string', choices: POSE_QUALITIES, defaultDescription: LABEL_DEFAULT_QUALITY, describe: 'a shipped model, as for hmmr label' })
       .option('device', { type: 'string', choices: ['cpu', 'cuda'], defaultDescription: '$HMMR_DEVICE or cpu', describe: 'onnxruntime execution provider' })
+      .option('session-threads', { type: 'number', defaultDescription: SESSION_THREADS_DEFAULT, describe: SESSION_THREADS_HELP })
       .option('lock-duration', { type: 'number', default: DEFAULT_LOCK_DURATION_MS, describe: 'ms a chunk stays this worker\'s without a lock renewal; a killed worker\'s chunk is retried elsewhere after it' })
       .example('$0 worker --queue redis://10.0.0.5:6379 --concurrency 2', 'label chunks for the coordinator on that Redis')
       .example('$0 worker --queue redis://10.0.0.5:6379 --path-map /data/videos=/mnt/videos', 'the videos are mounted elsewhere here') as never,
@@ -47,8 +50,9 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
       // The same default model as hmmr label, so a worker started without flags serves a coordinator started without flags.
       const quality = args.quality ?? (args.model === undefined && args.descriptor === undefined ? LABEL_DEFAULT_QUALITY : undefined);
       const { descriptor, modelPath } = resolveModelFiles({ model: args.model, descriptor: args.descriptor, quality });
-      const session = await openWorkerPoseSession(descriptor, modelPath, { device });
-      ctx.log.info(`hmmr worker: ${descriptor.name} (${modelPath}) on ${args.queue}, ${args.concurrency} at a time`);
+      const layout = inferenceLayout(descriptor, device, args.sessionThreads);
+      const session = await openPoseWorkers(descriptor, modelPath, layout, { device });
+      ctx.log.info(`hmmr worker: ${descriptor.name} (${modelPath}, ${layout.sessions} × ${layout.threadsPerSession}-thread sessions) on ${args.queue}, ${args.concurrency} at a time`);
       try {
         const totals = await runLabelWorker({
           address,
