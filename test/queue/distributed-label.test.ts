@@ -109,7 +109,11 @@ async function stopAll(workers: Running[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.exited));
 }
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/**
+ * Generous on purpose: after a Redis restart the workers' reconnection backoff and a chunk of real
+ * labelling on a loaded 2-core CI machine took over 60 s once (a timeout, not a wrong result).
+ */
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<void> {
   for (const started = Date.now(); !(await condition()); await sleep(100)) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
   }
