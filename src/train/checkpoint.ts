@@ -354,6 +354,7 @@ const KEYS_ADDED_LATER: readonly { path: readonly string[]; value: unknown }[] =
   { path: ['data', 'poseBank'], value: 'tubes' },
   { path: ['data', 'groundTruthFraction'], value: 1 },
   { path: ['flow'], value: { path: '' } },
+  { path: ['schedule', 'bestMetric'], value: 'mpjpe' },
 ];
 
 function fillKeysAddedLater(config: Record<string, unknown>): void {

@@ -138,7 +138,16 @@ export interface ScheduleConfig {
   validateEvery: number;
   /** Stop after this many validations in a row without a new best; 0: never stop early. */
   earlyStopPatience: number;
+  /**
+   * Which validation score picks the best checkpoint (and counts for early stopping); default mpjpe.
+   * pa_mpjpe ignores the global rotation, which a keypoint-only model learns far more slowly than
+   * the pose (docs/results.md, Tables 2 and 5 at 2000 steps).
+   */
+  bestMetric: BestMetric;
 }
+
+export const BEST_METRICS = ['mpjpe', 'pa_mpjpe'] as const;
+export type BestMetric = (typeof BEST_METRICS)[number];
 
 export interface TrainConfig {
   name: string;
@@ -209,7 +218,7 @@ const paper: TrainConfig = {
   // Two micro-batches of 4: on the wasm backend (4 GB heap, never shrinks) the paper width peaked
   // at 3.2 GB with all 8 sequences in one pass and 2.5 GB with 2 per pass (measured).
   data: { windowFrames: 20, batchSize: 8, microBatch: 4, flipProbability: 0.5, balanceTiers: true, visibilityThreshold: 0.1, padEnds: true, validationFraction: 0.1, poseBank: 'auto', groundTruthFraction: 1 },
-  schedule: { steps: 100_000, logEvery: 10, checkpointEvery: 500, keepCheckpoints: 3, validateEvery: 1000, earlyStopPatience: 0 },
+  schedule: { steps: 100_000, logEvery: 10, checkpointEvery: 500, keepCheckpoints: 3, validateEvery: 1000, earlyStopPatience: 0, bestMetric: 'mpjpe' },
   flow: { path: '' },
 };
 
@@ -269,7 +278,7 @@ const tiny: TrainConfig = {
   optim: { ...paper.optim, encoderLr: 1e-3, discriminatorLr: 1e-3 },
   // No validation: test runs train on a handful of tubes and keep all of them.
   data: { ...paper.data, batchSize: 4, microBatch: 4, validationFraction: 0 },
-  schedule: { steps: 200, logEvery: 10, checkpointEvery: 50, keepCheckpoints: 2, validateEvery: 0, earlyStopPatience: 0 },
+  schedule: { steps: 200, logEvery: 10, checkpointEvery: 50, keepCheckpoints: 2, validateEvery: 0, earlyStopPatience: 0, bestMetric: 'mpjpe' },
 };
 
 /**
@@ -392,6 +401,7 @@ export function validateTrainConfig(config: TrainConfig, fail: (reason: string) 
   for (const key of ['validateEvery', 'earlyStopPatience'] as const) {
     if (!Number.isInteger(schedule[key]) || schedule[key] < 0) fail(`'schedule.${key}' must be an integer ≥ 0, got ${schedule[key]}`);
   }
+  if (!(BEST_METRICS as readonly string[]).includes(schedule.bestMetric)) fail(`'schedule.bestMetric' must be one of ${BEST_METRICS.join(', ')}, got ${JSON.stringify(schedule.bestMetric)}`);
   nonNegative(optim.gradClipNorm, 'optim.gradClipNorm');
   if (!Number.isInteger(optim.warmupSteps) || optim.warmupSteps < 0) fail(`'optim.warmupSteps' must be an integer ≥ 0, got ${optim.warmupSteps}`);
   if (!(LEARNING_RATE_DECAYS as readonly string[]).includes(optim.decay)) fail(`'optim.decay' must be one of ${LEARNING_RATE_DECAYS.join(', ')}, got '${optim.decay}'`);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BodyModel } from '../body/types.js';
 import { TrainingDivergedError, UsageError } from '../errors.js';
-import { posePriorOf, type TrainConfig } from './config.js';
+import { posePriorOf, type BestMetric, type TrainConfig } from './config.js';
 import { latestCheckpointDir, readCheckpoint, writeCheckpoint, type CheckpointContent, type FeatureIdentity } from './checkpoint.js';
 import { assertSequenceShapes, type TrainingSequence } from './data/sequence.js';
 import { keepGroundTruthShare } from './data/ground-truth-share.js';
@@ -16,7 +16,7 @@ import { ParallelTrainer } from './parallel/parallel-trainer.js';
 import { Trainer, type StepTrainer } from './train-step.js';
 import { validateNetwork } from './validation.js';
 
-/** The run folder's subfolder holding the checkpoint with the best validation MPJPE (a run folder of its own). */
+/** The run folder's subfolder holding the checkpoint with the best validation score (schedule.bestMetric; a run folder of its own). */
 export const BEST_CHECKPOINT_DIR = 'best';
 
 export interface TrainRunOptions {
@@ -146,7 +146,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
     const save = () => {
       checkpointDir = writeCheckpoint(outDir, snapshot(), schedule.keepCheckpoints);
     };
-    const validation = new ValidationTracker(options.validation ?? [], schedule.validateEvery > 0, metrics.validationLines(), schedule.earlyStopPatience);
+    const validation = new ValidationTracker(options.validation ?? [], schedule.validateEvery > 0, metrics.validationLines(), schedule.earlyStopPatience, schedule.bestMetric);
     const bestDir = join(outDir, BEST_CHECKPOINT_DIR);
     let bestCheckpointDir = validation.best ? latestCheckpointDir(bestDir) : undefined;
     let validationNetwork: HmmrNetwork | undefined;
@@ -213,7 +213,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunSum
       // Judged at validations only, so a resumed run that had stopped early trains to its next one.
       if (validated && validation.exhausted) {
         stoppedEarly = step < totalSteps;
-        options.onNote?.(`early stop at step ${step}: no better validation MPJPE in ${schedule.earlyStopPatience} validations since step ${validation.best!.step}`);
+        options.onNote?.(`early stop at step ${step}: no better validation ${validation.metricName} in ${schedule.earlyStopPatience} validations since step ${validation.best!.step}`);
         break;
       }
       // Let the event loop deliver SIGINT between steps.
@@ -302,6 +302,7 @@ export class ValidationTracker {
     enabled: boolean,
     logged: readonly ValidationLine[],
     private readonly patience: number,
+    private readonly metric: BestMetric = 'mpjpe',
   ) {
     this.sequences = enabled ? sequences.filter((sequence) => sequence.groundTruth) : [];
     for (const line of logged) this.observe(line);
@@ -312,9 +313,15 @@ export class ValidationTracker {
     return this.sequences.length > 0 && every > 0 && (step % every === 0 || step === totalSteps);
   }
 
-  /** A new pass: the line to log, marked best when its MPJPE beats every earlier pass. */
+  /** 'MPJPE' or 'PA-MPJPE': the score that picks the best pass. */
+  get metricName(): string {
+    return this.metric === 'pa_mpjpe' ? 'PA-MPJPE' : 'MPJPE';
+  }
+
+  /** A new pass: the line to log, marked best when its score (schedule.bestMetric) beats every earlier pass. */
   record(step: number, score: { mpjpeMm: number; paMpjpeMm: number; frames: number }): ValidationLine {
-    const line: ValidationLine = { kind: 'validation', step, time: new Date().toISOString(), ...score, best: !this.best || score.mpjpeMm < this.best.mpjpeMm };
+    const scoreOf = (line: { mpjpeMm: number; paMpjpeMm: number }) => (this.metric === 'pa_mpjpe' ? line.paMpjpeMm : line.mpjpeMm);
+    const line: ValidationLine = { kind: 'validation', step, time: new Date().toISOString(), ...score, best: !this.best || scoreOf(score) < scoreOf(this.best) };
     this.observe(line);
     return line;
   }

@@ -71,6 +71,27 @@ test('validation keeps the lowest MPJPE as best and counts passes without one fo
   assert.deepEqual([49, 50, 99, 100, 101].map((step) => due.dueAt(step, 50, 101)), [false, true, false, true, true]);
 });
 
+test('schedule.bestMetric pa_mpjpe keeps the lowest PA-MPJPE as best, whatever the MPJPE does', () => {
+  // The shape seen at 2000 steps (docs/results.md): MPJPE flat and noisy while PA-MPJPE keeps falling.
+  const scores = [
+    [130, 83],
+    [135, 72],
+    [142, 66],
+    [154, 67],
+    [144, 63],
+  ];
+  const byPa = new ValidationTracker([with3d], true, [], 2, 'pa_mpjpe');
+  const lines = scores.map(([mpjpeMm, paMpjpeMm], i) => byPa.record((i + 1) * 100, { mpjpeMm: mpjpeMm!, paMpjpeMm: paMpjpeMm!, frames: 100 }));
+  assert.deepEqual(lines.map((line) => line.best), [true, true, true, false, true]);
+  assert.equal(byPa.best?.step, 500);
+  assert.equal(byPa.exhausted, false, 'the last pass was a new best');
+  assert.equal(byPa.metricName, 'PA-MPJPE');
+  const byMpjpe = new ValidationTracker([with3d], true, [], 2);
+  scores.forEach(([mpjpeMm, paMpjpeMm], i) => byMpjpe.record((i + 1) * 100, { mpjpeMm: mpjpeMm!, paMpjpeMm: paMpjpeMm!, frames: 100 }));
+  assert.equal(byMpjpe.best?.step, 100, 'the default picks the lowest MPJPE');
+  assert.equal(byMpjpe.exhausted, true);
+});
+
 test('with validation off there is nothing to validate on, whatever was logged', () => {
   const line: ValidationLine = { kind: 'validation', step: 10, time: '', mpjpeMm: 1, paMpjpeMm: 1, frames: 1, best: true };
   assert.equal(new ValidationTracker([with3d], false, [line], 0).sequences.length, 0, 'disabled: nothing to validate on');
@@ -85,6 +106,7 @@ test('the schedule, clipping and validation keys are range-checked, naming the k
     [{ data: { validationFraction: 1 } }, /'data.validationFraction'/],
     [{ schedule: { validateEvery: 1.5 } }, /'schedule.validateEvery'/],
     [{ schedule: { earlyStopPatience: -1 } }, /'schedule.earlyStopPatience'/],
+    [{ schedule: { bestMetric: 'pck' } }, /'schedule.bestMetric' must be one of mpjpe, pa_mpjpe/],
   ];
   for (const [json, message] of bad) assert.throws(() => parseTrainConfig(json, 'c.json'), message);
   const ok = parseTrainConfig({ optim: { warmupSteps: 0, decay: 'constant', gradClipNorm: 0 }, schedule: { validateEvery: 0, earlyStopPatience: 3 } }, 'c.json');

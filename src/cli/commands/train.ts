@@ -66,7 +66,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         onStep: (report) => {
           progress.setTotal(report.totalSteps - report.startStep);
           const v = report.validation;
-          if (v) progress.setDetail?.(`val MPJPE ${v.latest.mpjpeMm.toFixed(1)} mm at step ${v.latest.step} (best ${v.best.mpjpeMm.toFixed(1)} at ${v.best.step})`);
+          if (v) progress.setDetail?.(`val MPJPE ${v.latest.mpjpeMm.toFixed(1)} / PA ${v.latest.paMpjpeMm.toFixed(1)} mm at step ${v.latest.step} (best at ${v.best.step})`);
           progress.tick();
         },
       });
