@@ -2,8 +2,9 @@
 # Reproduces docs/results.md's Table 2 and Table 5 analogues: the synthetic benchmark (hmmr synth,
 # 40 sequences of 100 frames at 25 fps, 30 train / 10 test) for data seeds 11, 12 and 13, and on each
 # three models at the shipped checkpoint's size (the `embedded` preset, width 256) trained for the
-# same number of steps on the train split's 3D tier, each scored at its best validation checkpoint
-# (<run>/best) with hmmr eval --checkpoint:
+# same number of steps on the train split's 3D tier, each scored with hmmr eval --checkpoint at its best
+# validation checkpoint (<run>/best: eval-<model>-s<seed>.json) and at its last step (<run>:
+# eval-<model>-final-s<seed>.json):
 #   single-frame          — no temporal encoder, no Δt heads, no hallucinator;
 #   temporal-no-dynamics  — the temporal encoder, no Δt heads, no hallucinator;
 #   hmmr                  — the temporal encoder, Δt = ±5 heads and the hallucinator.
@@ -33,10 +34,15 @@ for seed in ${SEEDS:-11 12 13}; do
   [ -f "synth-s$seed/gt.json" ] || "${HMMR[@]}" synth --out "synth-s$seed" --sequences 40 --frames 100 --seed "$seed" --test-fraction 0.25
   for model in ${MODELS:-single-frame temporal-no-dynamics hmmr}; do
     run="run-$model-s$seed"
-    [ -f "eval-$model-s$seed.json" ] && continue
-    if [ -f "$run/latest.json" ]; then resume=(--resume); else rm -rf "$run"; resume=(); fi
-    /usr/bin/time -f "$model seed $seed: %e s wall" -a -o wall-times.txt "${HMMR[@]}" train --out "$run" --config "$model.json" --steps "$STEPS" --tier mocap3d --seed "$((seed - 10))" "${resume[@]}"
-    "${HMMR[@]}" eval --checkpoint "$run/best" --split test --json > "eval-$model-s$seed.json.tmp"
-    mv "eval-$model-s$seed.json.tmp" "eval-$model-s$seed.json"
+    if [ ! -f "eval-$model-s$seed.json" ]; then
+      if [ -f "$run/latest.json" ]; then resume=(--resume); else rm -rf "$run"; resume=(); fi
+      /usr/bin/time -f "$model seed $seed: %e s wall" -a -o wall-times.txt "${HMMR[@]}" train --out "$run" --config "$model.json" --steps "$STEPS" --tier mocap3d --seed "$((seed - 10))" "${resume[@]}"
+      "${HMMR[@]}" eval --checkpoint "$run/best" --split test --json > "eval-$model-s$seed.json.tmp"
+      mv "eval-$model-s$seed.json.tmp" "eval-$model-s$seed.json"
+    fi
+    if [ ! -f "eval-$model-final-s$seed.json" ]; then
+      "${HMMR[@]}" eval --checkpoint "$run" --split test --json > "eval-$model-final-s$seed.json.tmp"
+      mv "eval-$model-final-s$seed.json.tmp" "eval-$model-final-s$seed.json"
+    fi
   done
 done

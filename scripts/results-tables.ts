@@ -1,8 +1,9 @@
 /**
  * Prints docs/results.md's Table 2, 5 and 4 analogues from what the benchmark scripts wrote:
  *   npx tsx scripts/results-tables.ts <results-work-dir> [<pseudo2d-work-dir>]
- * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr}-s<seed>.json (scripts/
- * results-benchmark.sh) with synth-s<seed>/gt{,-train}.json for the nearest-neighbour oracle, and
+ * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr}{,-final}-s<seed>.json (scripts/
+ * results-benchmark.sh: the best validation checkpoint, and the last step when present) with
+ * synth-s<seed>/gt{,-train}.json for the nearest-neighbour oracle, and
  * <pseudo2d-work-dir>/eval-{,seen-}{temporal,temporal-noprior,temporal-unbalanced,hmmr}-2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
  * the mean ± sample standard deviation over the data seeds present of the per-sequence means.
  */
@@ -25,31 +26,49 @@ const models = [
 const columns: readonly [MetricKey, string][] = [...JOINT_METRIC_COLUMNS, ['accel_mm_per_frame2', 'Accel of pred (mm/frame²)']];
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-console.log('## Table 2 analogue\n');
-console.log(`| model | best step (per seed) | seeds | ${columns.map(([, title]) => title).join(' | ')} | MPJPE / PA | train wall (s, mean) |`);
-console.log(`|---|---|---|${columns.map(() => '---|').join('')}---|---|`);
-for (const [model, label] of models) {
-  const runs = readSeedEvaluations(resultsDir, model, SEEDS);
-  if (runs.length === 0) continue;
-  const cells = columns.map(([key]) => meanStd(runs.map(({ evaluation }) => metricOf(evaluation, key))));
-  const ratio = meanStd(runs.map(({ evaluation }) => metricOf(evaluation, 'mpjpe') / metricOf(evaluation, 'pa_mpjpe')), 2);
-  const wall = wallSeconds(resultsDir, model);
-  console.log(`| ${label} | ${runs.map(({ evaluation }) => evaluation.step).join(', ')} | ${runs.map(({ seed }) => seed).join(', ')} | ${cells.join(' | ')} | ${ratio} | ${wall.length ? mean(wall).toFixed(0) : 'n/a'} |`);
+/**
+ * The evaluations of one checkpoint per run: `best` = <run>/best (eval-<model>-s<seed>.json), `final`
+ * = the run's last step (eval-<model>-final-s<seed>.json; scripts/results-benchmark.sh writes both).
+ */
+type Scored = 'best' | 'final';
+const evaluationsOf = (model: string, scored: Scored) => readSeedEvaluations(resultsDir, scored === 'best' ? model : `${model}-final`, SEEDS);
+const scoredTitle = { best: 'best validation checkpoint', final: 'final checkpoint' } as const;
+
+/** The oracle row per seed: it depends on the data only, so it is computed once for both tables. */
+const oracleRows = new Map<number, DynamicsRow | undefined>();
+function oracleRowFor(seed: number, deltaFrames: number): DynamicsRow | undefined {
+  if (!oracleRows.has(seed)) {
+    const synth = join(resultsDir, `synth-s${seed}`);
+    const oracleSet = (file: string) => loadEvalFile(join(synth, file)).sequences.map((s) => ({ frameCount: s.frameCount, joints3d: s.joints3d, visible: s.visible }));
+    oracleRows.set(seed, existsSync(join(synth, 'gt-train.json')) ? nearestNeighbourOracleRow(oracleSet('gt-train.json'), oracleSet('gt.json'), deltaFrames, 14) : undefined);
+  }
+  return oracleRows.get(seed);
 }
 
-const hmmrRuns = readSeedEvaluations(resultsDir, 'hmmr', SEEDS).flatMap(({ seed, evaluation }) => (evaluation.dynamics?.report ? [{ seed, report: evaluation.dynamics.report }] : []));
-if (hmmrRuns.length > 0) {
+function printTable2(scored: Scored): void {
+  console.log(`## Table 2 analogue (${scoredTitle[scored]})\n`);
+  console.log(`| model | ${scored === 'best' ? 'best step (per seed)' : 'step'} | seeds | ${columns.map(([, title]) => title).join(' | ')} | MPJPE / PA | train wall (s, mean) |`);
+  console.log(`|---|---|---|${columns.map(() => '---|').join('')}---|---|`);
+  for (const [model, label] of models) {
+    const runs = evaluationsOf(model, scored);
+    if (runs.length === 0) continue;
+    const cells = columns.map(([key]) => meanStd(runs.map(({ evaluation }) => metricOf(evaluation, key))));
+    const ratio = meanStd(runs.map(({ evaluation }) => metricOf(evaluation, 'mpjpe') / metricOf(evaluation, 'pa_mpjpe')), 2);
+    const wall = wallSeconds(resultsDir, model);
+    console.log(`| ${label} | ${runs.map(({ evaluation }) => evaluation.step).join(', ')} | ${runs.map(({ seed }) => seed).join(', ')} | ${cells.join(' | ')} | ${ratio} | ${wall.length ? mean(wall).toFixed(0) : 'n/a'} |`);
+  }
+}
+
+function printTable5(scored: Scored): void {
+  const hmmrRuns = evaluationsOf('hmmr', scored).flatMap(({ seed, evaluation }) => (evaluation.dynamics?.report ? [{ seed, report: evaluation.dynamics.report }] : []));
+  if (hmmrRuns.length === 0) return;
   const rowsBySeed = hmmrRuns.map(({ seed, report }) => {
-    const synth = join(resultsDir, `synth-s${seed}`);
-    const rows: DynamicsRow[] = [...report.rows];
-    if (existsSync(join(synth, 'gt-train.json'))) {
-      const oracleSet = (file: string) => loadEvalFile(join(synth, file)).sequences.map((s) => ({ frameCount: s.frameCount, joints3d: s.joints3d, visible: s.visible }));
-      rows.push(nearestNeighbourOracleRow(oracleSet('gt-train.json'), oracleSet('gt.json'), report.deltaFrames, 14));
-    }
+    const oracle = oracleRowFor(seed, report.deltaFrames);
+    const rows: DynamicsRow[] = [...report.rows, ...(oracle ? [oracle] : [])];
     return { seed, deltaFrames: report.deltaFrames, frames: report.framesCounted, rows };
   });
   const d = rowsBySeed[0]!.deltaFrames;
-  console.log(`\n## Table 5 analogue (PA-MPJPE ↓ mm, per-sequence means; seeds ${rowsBySeed.map((r) => r.seed).join(', ')}; ${rowsBySeed.map((r) => r.frames).join('/')} frames t)\n`);
+  console.log(`\n## Table 5 analogue (${scoredTitle[scored]}; PA-MPJPE ↓ mm, per-sequence means; seeds ${rowsBySeed.map((r) => r.seed).join(', ')}; ${rowsBySeed.map((r) => r.frames).join('/')} frames t)\n`);
   console.log(`| | past (t−${d}) | current (t) | future (t+${d}) |`);
   console.log('|---|---|---|---|');
   for (const key of ['constant', 'hallucinated', 'oracle'] as const) {
@@ -63,6 +82,13 @@ if (hmmrRuns.length > 0) {
     const cell = (key: string, column: 'past' | 'future') => rows.find((row) => row.key === key)!.cells[column].perSequence!;
     console.log(`- seed ${seed}: past ${(cell('hallucinated', 'past') - cell('constant', 'past')).toFixed(1)}, future ${(cell('hallucinated', 'future') - cell('constant', 'future')).toFixed(1)}`);
   }
+}
+
+for (const scored of ['best', 'final'] as const) {
+  if (models.every(([model]) => evaluationsOf(model, scored).length === 0)) continue;
+  printTable2(scored);
+  printTable5(scored);
+  console.log('');
 }
 
 if (pseudo2dDir) {
