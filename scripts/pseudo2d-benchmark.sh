@@ -12,7 +12,9 @@
 # the temporal encoder without Δt heads and hallucinator, as in Table 2), MODEL=temporal-noprior (the
 # same with the adversarial prior's encoder term off: its real poses are the 3D tier's, i.e. the seen
 # families only), MODEL=temporal-unbalanced (the same as temporal without tier balancing: windows drawn
-# from all tubes alike instead of half from the 2D-only ones) or MODEL=hmmr (~6× slower per step here). Its best validation checkpoint (validation = held-out 3D-tier train tubes, so the held-out
+# from all tubes alike instead of half from the 2D-only ones), MODEL=temporal-pa (the same as temporal,
+# its best checkpoint picked by validation PA-MPJPE: schedule.bestMetric) or MODEL=hmmr (~6× slower per
+# step here). Its best validation checkpoint (validation = held-out 3D-tier train tubes, so the held-out
 # families' 3D is never seen) is scored on the held-out families' test sequences and on the 3D
 # families' test sequences.
 #   scripts/pseudo2d-benchmark.sh [work-dir] [steps]   (default: pseudo2d-bench, 800 steps); resumable;
@@ -36,6 +38,9 @@ cat > temporal.json <<'JSON'
 JSON
 cat > temporal-unbalanced.json <<'JSON'
 { "extends": "embedded", "name": "temporal-no-dynamics-unbalanced", "model": { "deltaHeads": false, "hallucinator": false }, "data": { "balanceTiers": false } }
+JSON
+cat > temporal-pa.json <<'JSON'
+{ "extends": "embedded", "name": "temporal-no-dynamics-best-pa", "model": { "deltaHeads": false, "hallucinator": false }, "schedule": { "bestMetric": "pa_mpjpe" } }
 JSON
 cat > temporal-noprior.json <<'JSON'
 { "extends": "embedded", "name": "temporal-no-dynamics-no-prior", "model": { "deltaHeads": false, "hallucinator": false }, "loss": { "advEncoder": 0 } }
