@@ -8,6 +8,9 @@
 #   single-frame          — no temporal encoder, no Δt heads, no hallucinator;
 #   temporal-no-dynamics  — the temporal encoder, no Δt heads, no hallucinator;
 #   hmmr                  — the temporal encoder, Δt = ±5 heads and the hallucinator.
+#   hmmr-init             — HMMR fine-tuned from the shipped checkpoint (models/hmmr-embedded: trained on
+#                           other synthetic data, seed 5) instead of random weights; only when named
+#                           in MODELS, and usually with fewer steps.
 # The training seed is the data seed minus 10 (1, 2, 3).
 #   scripts/results-benchmark.sh [work-dir] [steps]    (default: results-bench, 800 steps); resumable;
 #   SEEDS="12" / MODELS="hmmr" run only those
@@ -36,7 +39,10 @@ for seed in ${SEEDS:-11 12 13}; do
     run="run-$model-s$seed"
     if [ ! -f "eval-$model-s$seed.json" ]; then
       if [ -f "$run/latest.json" ]; then resume=(--resume); else rm -rf "$run"; resume=(); fi
-      /usr/bin/time -f "$model seed $seed: %e s wall" -a -o wall-times.txt "${HMMR[@]}" train --out "$run" --config "$model.json" --steps "$STEPS" --tier mocap3d --seed "$((seed - 10))" "${resume[@]}"
+      start=(--config "$model.json")
+      [ "$model" = hmmr-init ] && [ ${#resume[@]} -eq 0 ] && start=(--config hmmr.json --init "$ROOT/models/hmmr-embedded")
+      [ "$model" = hmmr-init ] && [ ${#resume[@]} -gt 0 ] && start=()
+      /usr/bin/time -f "$model seed $seed: %e s wall" -a -o wall-times.txt "${HMMR[@]}" train --out "$run" "${start[@]}" --steps "$STEPS" --tier mocap3d --seed "$((seed - 10))" "${resume[@]}"
       "${HMMR[@]}" eval --checkpoint "$run/best" --split test --json > "eval-$model-s$seed.json.tmp"
       mv "eval-$model-s$seed.json.tmp" "eval-$model-s$seed.json"
     fi

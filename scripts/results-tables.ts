@@ -22,6 +22,7 @@ const models = [
   ['single-frame', 'single-frame (no temporal encoder)'],
   ['temporal-no-dynamics', 'temporal, no dynamics (no Δt heads, no hallucinator)'],
   ['hmmr', 'temporal + dynamics (HMMR)'],
+  ['hmmr-init', 'HMMR fine-tuned from the shipped checkpoint (--init)'],
 ] as const;
 const columns: readonly [MetricKey, string][] = [...JOINT_METRIC_COLUMNS, ['accel_mm_per_frame2', 'Accel of pred (mm/frame²)']];
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -59,8 +60,8 @@ function printTable2(scored: Scored): void {
   }
 }
 
-function printTable5(scored: Scored): void {
-  const hmmrRuns = evaluationsOf('hmmr', scored).flatMap(({ seed, evaluation }) => (evaluation.dynamics?.report ? [{ seed, report: evaluation.dynamics.report }] : []));
+function printTable5(scored: Scored, model: string, label: string): void {
+  const hmmrRuns = evaluationsOf(model, scored).flatMap(({ seed, evaluation }) => (evaluation.dynamics?.report ? [{ seed, report: evaluation.dynamics.report }] : []));
   if (hmmrRuns.length === 0) return;
   const rowsBySeed = hmmrRuns.map(({ seed, report }) => {
     const oracle = oracleRowFor(seed, report.deltaFrames);
@@ -68,7 +69,7 @@ function printTable5(scored: Scored): void {
     return { seed, deltaFrames: report.deltaFrames, frames: report.framesCounted, rows };
   });
   const d = rowsBySeed[0]!.deltaFrames;
-  console.log(`\n## Table 5 analogue (${scoredTitle[scored]}; PA-MPJPE ↓ mm, per-sequence means; seeds ${rowsBySeed.map((r) => r.seed).join(', ')}; ${rowsBySeed.map((r) => r.frames).join('/')} frames t)\n`);
+  console.log(`\n## Table 5 analogue (${label}, ${scoredTitle[scored]}; PA-MPJPE ↓ mm, per-sequence means; seeds ${rowsBySeed.map((r) => r.seed).join(', ')}; ${rowsBySeed.map((r) => r.frames).join('/')} frames t)\n`);
   console.log(`| | past (t−${d}) | current (t) | future (t+${d}) |`);
   console.log('|---|---|---|---|');
   for (const key of ['constant', 'hallucinated', 'oracle'] as const) {
@@ -87,7 +88,7 @@ function printTable5(scored: Scored): void {
 for (const scored of ['best', 'final'] as const) {
   if (models.every(([model]) => evaluationsOf(model, scored).length === 0)) continue;
   printTable2(scored);
-  printTable5(scored);
+  for (const [model, label] of models) if (model.startsWith('hmmr')) printTable5(scored, model, label);
   console.log('');
 }
 
