@@ -45,6 +45,19 @@ const turnOf = (joints: ArrayLike<number>, offset: number) => {
   const across = (axis: number) => joints[offset + 3 * 3 + axis]! - joints[offset + 2 * 3 + axis]! + joints[offset + 9 * 3 + axis]! - joints[offset + 8 * 3 + axis]!;
   return Math.atan2(across(2), across(0));
 };
+/** Angle between two turns, radians in [0, π]. */
+const gap = (a: number, b: number) => Math.abs(Math.atan2(Math.sin(a - b), Math.cos(a - b)));
+/** How far a turn is from square to the camera (facing it or facing away), radians in [0, π/2]. */
+const fromSquare = (turn: number) => Math.min(Math.abs(turn), Math.PI - Math.abs(turn));
+/** Shifts one frame's J points (from 0) so their centroid is that of frame `offset` of `target`; returns them. */
+const moveCentroidOnto = (points: Float64Array, target: ArrayLike<number>, offset: number) => {
+  for (let axis = 0; axis < 3; axis++) {
+    let shift = 0;
+    for (let j = 0; j < J; j++) shift += target[offset + j * 3 + axis]! - points[j * 3 + axis]!;
+    for (let j = 0; j < J; j++) points[j * 3 + axis] += shift / J;
+  }
+  return points;
+};
 let turned = 0;
 let mirrored = 0;
 /** Σ (|truth's turn| − |predicted turn|) over the turned frames, radians: > 0 = turns predicted too small. */
@@ -95,28 +108,17 @@ for (const truth of gt.sequences) {
     axis.forEach((component, i) => rotationAbout[i]!.push(Math.abs((component * angle * 180) / Math.PI)));
     const rigid = { scale: 1, rotation: similarity.rotation, translation: new Float64Array(3) };
     const moved = applySimilarityTransform(rigid, p, J, offset);
-    for (let axis = 0; axis < 3; axis++) {
-      let shift = 0;
-      for (let j = 0; j < J; j++) shift += g[offset + j * 3 + axis]! - moved[j * 3 + axis]!;
-      for (let j = 0; j < J; j++) moved[j * 3 + axis] += shift / J;
-    }
+    moveCentroidOnto(moved, g, offset);
     afterRigid += frameError(moved, 0, g, offset);
     const truthTurn = turnOf(g, offset);
     if (Math.abs(truthTurn) > (10 * Math.PI) / 180 && Math.abs(Math.abs(truthTurn) - Math.PI) > (10 * Math.PI) / 180) {
       turned++;
       const guessTurn = turnOf(p, offset);
-      const gap = (a: number, b: number) => Math.abs(Math.atan2(Math.sin(a - b), Math.cos(a - b)));
       if (gap(guessTurn, -truthTurn) < gap(guessTurn, truthTurn)) mirrored++;
-      const fromSquare = (turn: number) => Math.min(Math.abs(turn), Math.PI - Math.abs(turn));
       underTurn += fromSquare(truthTurn) - fromSquare(guessTurn);
     }
     // The best translation alone: centroids aligned instead of pelvises.
-    const shifted = Float64Array.from(p.subarray(offset, offset + J * 3));
-    for (let axis = 0; axis < 3; axis++) {
-      let shift = 0;
-      for (let j = 0; j < J; j++) shift += g[offset + j * 3 + axis]! - shifted[j * 3 + axis]!;
-      for (let j = 0; j < J; j++) shifted[j * 3 + axis] += shift / J;
-    }
+    const shifted = moveCentroidOnto(Float64Array.from(p.subarray(offset, offset + J * 3)), g, offset);
     afterCentroid += frameError(shifted, 0, g, offset);
     // Best scale about the pelvis alone: s = Σ p·g / Σ p·p.
     let pg = 0;
