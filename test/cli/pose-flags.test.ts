@@ -25,6 +25,8 @@ test('bad pose flags are one-line usage errors (exit 1), before anything is open
     [['predict', '--db', db, '--checkpoint', 'nowhere', '--model', 'x.onnx'], /--model picks the pose model for --image/],
     [['predict', '--db', db, '--image', 'x.png', '--out', join(db, '..', 'x.json'), '--quality', 'fast', '--model', 'x.onnx'], /--quality picks a shipped model; use it without --model/],
     [['demo', '--out', join(db, '..', 'demo'), '--quality', 'medium'], /quality/],
+    [['label', '--db', db, '--session-threads', '0'], /--session-threads must be a positive integer, not 0/],
+    [['worker', '--db', db, '--queue', 'redis://127.0.0.1:1', '--session-threads', '1.5'], /--session-threads must be a positive integer, not 1.5/],
   ];
   for (const [args, message] of cases) {
     const result = await runCli(args);
