@@ -13,7 +13,8 @@
 #                           in MODELS, and usually with fewer steps.
 # The training seed is the data seed minus 10 (1, 2, 3).
 #   scripts/results-benchmark.sh [work-dir] [steps]    (default: results-bench, 800 steps); resumable;
-#   SEEDS="12" / MODELS="hmmr" run only those
+#   SEEDS="12" / MODELS="hmmr" run only those; TRAIN_VIEWS=4 sees every train motion from 4 viewpoints
+#   (hmmr synth --train-views; the test split is the same either way)
 # Then: npx tsx scripts/results-tables.ts <work-dir>   prints the tables (with the oracle row).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,7 +35,7 @@ JSON
 
 for seed in ${SEEDS:-11 12 13}; do
   HMMR=("$ROOT/node_modules/.bin/tsx" "$ROOT/src/cli/main.ts" --db "bench-s$seed.db")
-  [ -f "synth-s$seed/gt.json" ] || "${HMMR[@]}" synth --out "synth-s$seed" --sequences 40 --frames 100 --seed "$seed" --test-fraction 0.25
+  [ -f "synth-s$seed/gt.json" ] || "${HMMR[@]}" synth --out "synth-s$seed" --sequences 40 --frames 100 --seed "$seed" --test-fraction 0.25 --train-views "${TRAIN_VIEWS:-1}"
   for model in ${MODELS:-single-frame temporal-no-dynamics hmmr}; do
     run="run-$model-s$seed"
     if [ ! -f "eval-$model-s$seed.json" ]; then

@@ -49,10 +49,17 @@ export interface SynthOptions {
   motions?: readonly MotionName[];
   /** Default 'mocap3d'. */
   tier?: SynthTier;
+  /**
+   * Viewpoints per train-split motion (default 1): view v turns the drawn viewpoint by 2πv/K, like
+   * the several cameras of a MoCap studio. Test sequences keep one view, so scores compare across K.
+   */
+  trainViews?: number;
 }
 
 export interface PlannedSequence {
   index: number;
+  /** 0: the drawn viewpoint; v > 0: the train motion `index` seen from its v-th extra camera. */
+  view: number;
   spec: SequenceSpec;
   split: SynthSplit;
 }
@@ -83,7 +90,20 @@ export function planSyntheticSet(options: SynthOptions): PlannedSequence[] {
   const prefix = syntheticNamePrefix(options.seed);
   const specs = Array.from({ length: options.sequences }, (_, index) => sampleSequenceSpec(random, index, prefix, options.motions));
   const testIndices = new Set(chooseTestIndices(options.sequences, options.testFraction, random));
-  return specs.map((spec, index) => ({ index, spec, split: testIndices.has(index) ? 'test' : 'train' }));
+  const planned: PlannedSequence[] = specs.map((spec, index) => ({ index, view: 0, spec, split: testIndices.has(index) ? 'test' : 'train' }));
+  // Extra views come after every first view, so a set without them is a prefix of one with them.
+  const views = options.trainViews ?? 1;
+  for (let view = 1; view < views; view++) {
+    for (const first of planned.filter((p) => p.view === 0 && p.split === 'train')) {
+      const viewYaw = wrapAngle(first.spec.viewYaw + (2 * Math.PI * view) / views);
+      planned.push({ ...first, view, spec: { ...first.spec, name: `${first.spec.name}-view${view}`, viewYaw } });
+    }
+  }
+  return planned;
+}
+
+function wrapAngle(radians: number): number {
+  return radians - 2 * Math.PI * Math.round(radians / (2 * Math.PI));
 }
 
 export function generateSyntheticSequence(keypointsOf: PoseKeypoints, planned: PlannedSequence, options: SynthOptions): SyntheticSequence {
@@ -94,7 +114,7 @@ export function generateSyntheticSequence(keypointsOf: PoseKeypoints, planned: P
   const names = options.detectorFormat.keypoints;
   const detectorCount = names.length;
   // Its own stream per sequence, so sequence k is the same whatever --sequences says.
-  const random = sequenceRandom(options.seed, planned.index);
+  const random = sequenceRandom(options.seed, planned.index, planned.view);
 
   const origins: [number, number][] = [];
   const detections: Float32Array[] = [];
@@ -126,7 +146,7 @@ export function generateSyntheticSequence(keypointsOf: PoseKeypoints, planned: P
     frameCount,
     poses,
     joints3d: posed.lsp14,
-    tube: { trackId: planned.index, keypointFormat: options.detectorFormat.name, frames },
+    tube: { trackId: planned.index + planned.view * options.sequences, keypointFormat: options.detectorFormat.name, frames },
     cameras,
     joints2dCrop: projectToCrop(posed.lsp14, cameras, LSP_JOINT_COUNT),
   };
@@ -148,9 +168,12 @@ function chooseTestIndices(count: number, fraction: number, random: RandomSource
   return order.slice(0, Math.max(0, testCount));
 }
 
-/** A stream for sequence `index` of seed `seed`: the pair hashed (murmur3 finaliser) into one Rng seed. */
-function sequenceRandom(seed: number, index: number): RandomSource {
-  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+/**
+ * A stream for view `view` of sequence `index` of seed `seed`, hashed (murmur3 finaliser) into one Rng
+ * seed; view 0's stream does not depend on the view, so sets made before views existed are unchanged.
+ */
+function sequenceRandom(seed: number, index: number, view: number): RandomSource {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(view, 0x27d4eb2f)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return new Rng((h ^ (h >>> 16)) >>> 0);

@@ -3,7 +3,7 @@ import { COCO18_NAMES } from '../../body/joint-sets.js';
 import { LbsBodyModel } from '../../body/lbs.js';
 import { loadBodyModelFile, STANDIN_BODY_MODEL_PATH } from '../../body/load.js';
 import { UsageError } from '../../errors.js';
-import type { SynthTier } from '../../synth/generate.js';
+import { planSyntheticSet, type SynthTier } from '../../synth/generate.js';
 import { MOTION_NAMES, type MotionName } from '../../synth/motions.js';
 import { runSynth } from '../../synth/run-synth.js';
 import { initBackend } from '../../tf/backend.js';
@@ -21,6 +21,7 @@ interface SynthArgs extends GlobalArgs {
   backend: string | undefined;
   motions: MotionName[] | undefined;
   tier: SynthTier;
+  trainViews: number;
 }
 
 export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
@@ -35,11 +36,13 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .option('fps', { type: 'number', default: 25, describe: 'frame rate of the generated sequences' })
       .option('test-fraction', { type: 'number', default: 0.2, describe: 'fraction of sequences in the test split' })
       .option('motions', { type: 'string', array: true, choices: MOTION_NAMES, describe: 'only these motions (default: all); e.g. hold motion families out of the 3D tier' })
+      .option('train-views', { type: 'number', default: 1, describe: 'viewpoints per train-split motion, 360°/N apart (like a MoCap studio\'s cameras; test sequences keep one view)' })
       .option('tier', { type: 'string', choices: ['mocap3d', 'pseudo2d'], default: 'mocap3d', describe: 'store the tubes as 3D-supervised MoCap (mocap3d) or as 2D-only tubes like labelled video (pseudo2d; ground truth kept for scoring only)' })
       .option('body-model', { type: 'string', default: STANDIN_BODY_MODEL_PATH, defaultDescription: 'hmmr\'s stand-in body model', describe: 'SMPL-layout body model file (.npz or .json)' })
       .option('backend', { type: 'string', describe: 'tfjs backend (auto, tfjs-node-gpu, tfjs-node, wasm, cpu; default $HMMR_BACKEND or auto)' })
       .example('$0 synth --out synth --sequences 40 --seed 1', '40 sequences into the db and synth/gt.json')
       .example('$0 synth --out golf2d --seed 7 --motions golf-swing squat --tier pseudo2d --test-fraction 0', 'golf swings and squats as 2D-only tubes')
+      .example('$0 synth --out synth --sequences 40 --train-views 4', 'every train motion from 4 viewpoints 90° apart')
       .example('$0 synth --out synth --frames 200 --fps 30 --test-fraction 0.5', 'longer 30-fps sequences, half held out') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
@@ -53,13 +56,14 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
         detectorFormat: { name: 'coco18', keypoints: COCO18_NAMES },
         motions: args.motions,
         tier: args.tier,
+        trainViews: integerAtLeast(args.trainViews, '--train-views'),
       };
       if (!(options.fps > 0)) throw new UsageError('--fps must be a positive number');
       if (!(options.testFraction >= 0 && options.testFraction <= 1)) throw new UsageError('--test-fraction must be between 0 and 1');
       const backend = await initBackend(args.backend);
       ctx.log.verbose(`tfjs backend: ${backend.description}`);
       const body = new LbsBodyModel(loadBodyModelFile(args.bodyModel));
-      const progress = ctx.progress('synth', options.sequences, 'sequences');
+      const progress = ctx.progress('synth', planSyntheticSet(options).length, 'sequences');
       const summary = await runSynth(ctx.openDb(), body, args.out, options, { onSequence: () => progress.tick(), signal: ctx.signal });
       progress.done();
       const splits = (['train', 'test'] as const).map((split) => `${summary.sequences.filter((s) => s.split === split).length} ${split}`);
