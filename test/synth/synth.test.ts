@@ -52,6 +52,40 @@ test('planning: motions rotate through the library, the split follows the fracti
   assert.equal(planSyntheticSet(options({ sequences: 3, testFraction: 0 })).filter((p) => p.split === 'test').length, 0);
 });
 
+test('--train-views: each train motion is seen again turned about the vertical axis by 360°/N; test sequences and first views are unchanged', () => {
+  const one = options({ sequences: 4, frames: 12 });
+  const three = options({ sequences: 4, frames: 12, trainViews: 3 });
+  const plan = planSyntheticSet(three);
+  const firstViews = planSyntheticSet(one);
+  assert.deepEqual(plan.slice(0, firstViews.length), firstViews.map((p) => ({ ...p, view: 0 })));
+  const train = firstViews.filter((p) => p.split === 'train');
+  assert.equal(plan.length, firstViews.length + 2 * train.length);
+  assert.equal(plan.filter((p) => p.split === 'test').length, firstViews.filter((p) => p.split === 'test').length);
+  assert.equal(new Set(plan.map((p) => p.spec.name)).size, plan.length);
+
+  // The motion's own 3D, turned: for every pair of joints the height difference is the same and the
+  // horizontal difference is rotated. The body's root is Rx(π)·Ry(yaw) (y down in the camera
+  // frame), so a body turn of +Δ is Ry(−Δ) in camera coordinates: x' = x cos Δ − z sin Δ, z' = x sin Δ + z cos Δ.
+  const keypointsOf = bodyModelKeypoints(body, 'coco18');
+  const first = train[0]!;
+  const second = plan.find((p) => p.index === first.index && p.view === 1)!;
+  const a = generateSyntheticSequence(keypointsOf, first, three);
+  const b = generateSyntheticSequence(keypointsOf, second, three);
+  const delta = (2 * Math.PI) / 3;
+  for (let f = 0; f < 12; f += 5) {
+    for (const [p, q] of [['right_ankle', 'left_wrist'], ['head_top', 'right_hip'], ['left_shoulder', 'right_knee']] as const) {
+      const [ax, ay, az] = joint(a, f, p).map((v, i) => v - joint(a, f, q)[i]!);
+      const [bx, by, bz] = joint(b, f, p).map((v, i) => v - joint(b, f, q)[i]!);
+      assert.ok(Math.abs(by! - ay!) < 1e-5, `frame ${f} ${p}-${q}: height ${by} vs ${ay}`);
+      assert.ok(Math.abs(bx! - (ax! * Math.cos(delta) - az! * Math.sin(delta))) < 1e-5, `frame ${f} ${p}-${q}: x`);
+      assert.ok(Math.abs(bz! - (ax! * Math.sin(delta) + az! * Math.cos(delta))) < 1e-5, `frame ${f} ${p}-${q}: z`);
+    }
+  }
+  // Its own detector noise, and its own track id.
+  assert.notDeepEqual(b.tube.frames[0]!.keypoints, a.tube.frames[0]!.keypoints);
+  assert.notEqual(b.tube.trackId, a.tube.trackId);
+});
+
 test('the detector keypoints of a tube agree with the 3D ground truth projected by the crop camera', () => {
   // Same joints in both sets, by name; detector noise is ~2.5 cm, i.e. a few crop pixels.
   const shared = ['right_shoulder', 'right_elbow', 'right_wrist', 'left_shoulder', 'left_elbow', 'left_wrist', 'right_hip', 'right_knee', 'left_hip', 'left_knee'];
