@@ -17,6 +17,9 @@
 # step here). Its best validation checkpoint (validation = held-out 3D-tier train tubes, so the held-out
 # families' 3D is never seen) is scored on the held-out families' test sequences and on the 3D
 # families' test sequences.
+# POSE_BANK=1 adds what the paper's adversarial prior learns from: unpaired MoCap of every family,
+# held-out ones included (hmmr synth --seed s+300 --tier pose-bank: 80 sequences of all seven motions,
+# poses only), so the prior's real poses are that bank instead of the 3D tier's (variants *-bank-2dN).
 #   scripts/pseudo2d-benchmark.sh [work-dir] [steps]   (default: pseudo2d-bench, 800 steps); resumable;
 #   SEEDS="12" / AMOUNTS="0 20" / MODEL=hmmr run only those
 # Then: npx tsx scripts/results-tables.ts <results-work-dir> <work-dir>
@@ -48,12 +51,13 @@ JSON
 
 for seed in ${SEEDS:-11 12 13}; do
   for amount in ${AMOUNTS:-0 5 10 20}; do
-    variant="$MODEL-2d$amount"
+    bank="${POSE_BANK:+-bank}"
+    variant="$MODEL$bank-2d$amount"
     [ -f "eval-$variant-s$seed.json" ] && continue
-    db="bench-2d$amount-s$seed.db"
+    db="bench$bank-2d$amount-s$seed.db"
     HMMR=("$ROOT/node_modules/.bin/tsx" "$ROOT/src/cli/main.ts" --db "$db")
     run="run-$variant-s$seed"
-    data="data-2d$amount-s$seed"
+    data="data$bank-2d$amount-s$seed"
     # The data of one seed and amount is shared by the models (synth is deterministic).
     if [ ! -f "$data/done" ]; then
       rm -rf "$db" "$data"
@@ -61,6 +65,9 @@ for seed in ${SEEDS:-11 12 13}; do
       "${HMMR[@]}" synth --out "$data/held-out" --sequences 10 --frames 100 --seed "$((seed + 100))" --test-fraction 1 --motions "${HELD_OUT[@]}"
       if [ "$amount" -gt 0 ]; then
         "${HMMR[@]}" synth --out "$data/2d" --sequences "$amount" --frames 100 --seed "$((seed + 200))" --test-fraction 0 --motions "${HELD_OUT[@]}" --tier pseudo2d
+      fi
+      if [ -n "$bank" ]; then
+        "${HMMR[@]}" synth --out "$data/bank" --sequences 80 --frames 100 --seed "$((seed + 300))" --tier pose-bank
       fi
       touch "$data/done"
     fi

@@ -17,6 +17,18 @@ export function replacePoseBankClip(db: Db, clip: PoseBankClip): void {
   ).run(clip.source, clip.fps, clip.poses.length / 72, float32ToBlob(clip.poses), new Date().toISOString());
 }
 
+/**
+ * Replaces every clip whose source starts with `prefix` by `clips`, in one transaction: re-running a
+ * synthetic seed replaces that seed's clips and leaves the rest of the bank alone.
+ */
+export function replacePoseBankClipsWithPrefix(db: Db, prefix: string, clips: readonly PoseBankClip[]): void {
+  const write = db.transaction(() => {
+    db.prepare('DELETE FROM pose_bank WHERE substr(source, 1, length(?)) = ?').run(prefix, prefix);
+    for (const clip of clips) replacePoseBankClip(db, clip);
+  });
+  write.immediate();
+}
+
 /** Every stored clip, by source name. */
 export function readPoseBank(db: Db): PoseBankClip[] {
   const rows = db.prepare('SELECT source, fps, poses FROM pose_bank ORDER BY source').all() as { source: string; fps: number; poses: Buffer }[];

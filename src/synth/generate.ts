@@ -29,11 +29,12 @@ export type PoseKeypoints = (poses: Float32Array, shape: Float32Array, frameCoun
 export type SynthSplit = 'train' | 'test';
 
 /**
- * The tier synthetic tubes are stored as: `mocap3d` (3D supervision), or `pseudo2d` (the same
+ * What a synthetic set is stored as: `mocap3d` tubes (3D supervision), `pseudo2d` tubes (the same
  * detector-like 2D tubes without 3D supervision, as if labelled from video: the ground truth is
- * still stored, for scoring, but training reads 3D only from mocap3d tubes).
+ * still stored, for scoring, but training reads 3D only from mocap3d tubes), or `pose-bank` clips
+ * (poses only, no images or keypoints: the unpaired MoCap the paper's adversarial prior learns from).
  */
-export type SynthTier = 'mocap3d' | 'pseudo2d';
+export type SynthTier = 'mocap3d' | 'pseudo2d' | 'pose-bank';
 
 export interface SynthOptions {
   sequences: number;

@@ -6,7 +6,8 @@ import { generateSyntheticSequence, planSyntheticSet, type SyntheticSequence, ty
 import { writeSyntheticSet } from './write-synthetic-set.js';
 
 export interface SynthSummary {
-  sequences: { name: string; motion: string; split: SynthSplit; frames: number; tubeId: number }[];
+  /** tubeId: absent for the pose-bank tier, which stores clips, not tubes. */
+  sequences: { name: string; motion: string; split: SynthSplit; frames: number; tubeId?: number }[];
   gtFiles: Partial<Record<SynthSplit, string>>;
   bodyModel: string;
 }
@@ -39,7 +40,7 @@ export async function runSynth(
       motion: sequence.spec.motion,
       split: sequence.split,
       frames: sequence.frameCount,
-      tubeId: written.tubeIds[i]!,
+      tubeId: written.tubeIds[i],
     })),
     gtFiles: written.gtFiles,
     bodyModel: body.name,

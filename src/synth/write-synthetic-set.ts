@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import type { Db } from '../store/database.js';
 import { replaceSyntheticTubes, type GroundTruthTubeToStore } from '../store/ground-truth.js';
+import { replacePoseBankClipsWithPrefix } from '../store/pose-bank.js';
 import { writeEvalFile } from '../eval/eval-file.js';
 import type { EvalSequence } from '../eval/eval-set.js';
 import { syntheticNamePrefix, type SyntheticSequence, type SynthOptions, type SynthSplit, type SynthTier } from './generate.js';
@@ -10,7 +11,9 @@ import { syntheticNamePrefix, type SyntheticSequence, type SynthOptions, type Sy
 /**
  * Where a generated set goes: every sequence into the database as a tube of the set's tier
  * (MoCap by default) with its ground truth, and the ground truth of each split into an eval file for `hmmr eval --gt`:
- * `<out>/gt.json` for the held-out test split, `<out>/gt-train.json` for the rest.
+ * `<out>/gt.json` for the held-out test split, `<out>/gt-train.json` for the rest. The `pose-bank`
+ * tier stores only every sequence's poses, as clips of the pose bank (unpaired MoCap for the
+ * adversarial prior, like `hmmr import amass`): no tubes, no splits, no eval files.
  */
 export const GT_FILE_BY_SPLIT: Readonly<Record<SynthSplit, string>> = { test: 'gt.json', train: 'gt-train.json' };
 
@@ -21,7 +24,13 @@ export interface WrittenSyntheticSet {
 }
 
 export function writeSyntheticSet(db: Db, outDir: string, options: SynthOptions, sequences: readonly SyntheticSequence[]): WrittenSyntheticSet {
-  const tubeIds = replaceSyntheticTubes(db, syntheticNamePrefix(options.seed), sequences.map((sequence) => toGroundTruthTube(sequence, options.tier ?? 'mocap3d')));
+  const tier = options.tier ?? 'mocap3d';
+  if (tier === 'pose-bank') {
+    const clips = sequences.map((sequence) => ({ source: sequence.spec.name, fps: sequence.fps, poses: sequence.poses }));
+    replacePoseBankClipsWithPrefix(db, syntheticNamePrefix(options.seed), clips);
+    return { tubeIds: [], gtFiles: {} };
+  }
+  const tubeIds = replaceSyntheticTubes(db, syntheticNamePrefix(options.seed), sequences.map((sequence) => toGroundTruthTube(sequence, tier)));
   mkdirSync(outDir, { recursive: true });
   const gtFiles: Partial<Record<SynthSplit, string>> = {};
   for (const split of ['test', 'train'] as const) {
@@ -34,7 +43,7 @@ export function writeSyntheticSet(db: Db, outDir: string, options: SynthOptions,
   return { tubeIds, gtFiles };
 }
 
-function toGroundTruthTube(sequence: SyntheticSequence, tier: SynthTier): GroundTruthTubeToStore {
+function toGroundTruthTube(sequence: SyntheticSequence, tier: Exclude<SynthTier, 'pose-bank'>): GroundTruthTubeToStore {
   return {
     name: sequence.spec.name,
     trackId: sequence.tube.trackId,

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../../src/store/database.js';
+import { readTubeGroundTruth } from '../../src/store/ground-truth.js';
+import { readPoseBank } from '../../src/store/pose-bank.js';
 import { listTubes } from '../../src/store/tubes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -53,7 +55,7 @@ test('hmmr synth rejects impossible settings before doing anything', async () =>
   assert.ok(!existsSync(join(dir, 'bad')));
 });
 
-test('hmmr synth --motions --tier pseudo2d: only those motions, stored as 2D-only tubes; a smaller set of a seed is a prefix of a larger one', async () => {
+test('hmmr synth --motions --tier pseudo2d: only those motions, stored as 2D-only tubes; a smaller set of a seed is a prefix of a larger one; --tier pose-bank stores the same poses as clips', async () => {
   const db = join(dir, 'pseudo2d.db');
   const run = async (sequences: number) => {
     const args = ['synth', '--out', join(dir, `p2d-${sequences}`), '--db', db, '--sequences', String(sequences), '--frames', '10', '--seed', '9', '--test-fraction', '0'];
@@ -73,6 +75,26 @@ test('hmmr synth --motions --tier pseudo2d: only those motions, stored as 2D-onl
   } finally {
     store.close();
   }
+
+  // --tier pose-bank: the same sequences' poses as pose-bank clips, the tubes left as they were.
+  const bank = await runCli(['synth', '--out', join(dir, 'bank'), '--db', db, '--sequences', '2', '--frames', '10', '--seed', '9', '--motions', 'squat', 'golf-swing', '--tier', 'pose-bank', '--backend', 'cpu']);
+  assert.equal(bank.code, 0, bank.stderr);
+  assert.match(bank.stdout, /2 sequences × 10 frames stored as pose-bank clips/);
+  const after = openDatabase(db, { readonly: true });
+  try {
+    const clips = readPoseBank(after);
+    assert.deepEqual(clips.map((clip) => clip.source), small.sequences.map((s) => s.name));
+    const tubes = listTubes(after, { tier: 'pseudo2d' });
+    assert.equal(tubes.length, 5, 'the seed\'s tubes are untouched');
+    for (const clip of clips) {
+      const truth = readTubeGroundTruth(after, tubes.find((tube) => tube.name === clip.source)!.id);
+      assert.deepEqual(Array.from(clip.poses), truth.flatMap((frame) => Array.from(frame.pose!)), clip.source);
+    }
+  } finally {
+    after.close();
+  }
+  assert.ok(!existsSync(join(dir, 'bank')), 'a pose bank has no eval files');
+
   const unknown = await runCli(['synth', '--out', join(dir, 'p2d-bad'), '--db', db, '--motions', 'cartwheel', '--backend', 'cpu']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /cartwheel/);

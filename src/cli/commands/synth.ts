@@ -37,7 +37,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .option('test-fraction', { type: 'number', default: 0.2, describe: 'fraction of sequences in the test split' })
       .option('motions', { type: 'string', array: true, choices: MOTION_NAMES, describe: 'only these motions (default: all); e.g. hold motion families out of the 3D tier' })
       .option('train-views', { type: 'number', default: 1, describe: 'viewpoints per train-split motion, 360°/N apart (like a MoCap studio\'s cameras; test sequences keep one view)' })
-      .option('tier', { type: 'string', choices: ['mocap3d', 'pseudo2d'], default: 'mocap3d', describe: 'store the tubes as 3D-supervised MoCap (mocap3d) or as 2D-only tubes like labelled video (pseudo2d; ground truth kept for scoring only)' })
+      .option('tier', { type: 'string', choices: ['mocap3d', 'pseudo2d', 'pose-bank'], default: 'mocap3d', describe: 'store the tubes as 3D-supervised MoCap (mocap3d), as 2D-only tubes like labelled video (pseudo2d; ground truth kept for scoring only), or only their poses in the pose bank (pose-bank: unpaired MoCap for the adversarial prior; every split)' })
       .option('body-model', { type: 'string', default: STANDIN_BODY_MODEL_PATH, defaultDescription: 'hmmr\'s stand-in body model', describe: 'SMPL-layout body model file (.npz or .json)' })
       .option('backend', { type: 'string', describe: 'tfjs backend (auto, tfjs-node-gpu, tfjs-node, wasm, cpu; default $HMMR_BACKEND or auto)' })
       .example('$0 synth --out synth --sequences 40 --seed 1', '40 sequences into the db and synth/gt.json')
@@ -66,10 +66,12 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       const progress = ctx.progress('synth', planSyntheticSet(options).length, 'sequences');
       const summary = await runSynth(ctx.openDb(), body, args.out, options, { onSequence: () => progress.tick(), signal: ctx.signal });
       progress.done();
+      const counted = `${summary.sequences.length} sequences × ${options.frames} frames`;
+      if (options.tier === 'pose-bank') return { summary: `${counted} stored as pose-bank clips in ${ctx.dbPath}`, data: summary };
       const splits = (['train', 'test'] as const).map((split) => `${summary.sequences.filter((s) => s.split === split).length} ${split}`);
       const files = Object.values(summary.gtFiles).join(', ');
       return {
-        summary: `${summary.sequences.length} sequences × ${options.frames} frames (${splits.join(', ')}) stored as ${options.tier} tubes in ${ctx.dbPath}; ground truth: ${files}`,
+        summary: `${counted} (${splits.join(', ')}) stored as ${options.tier} tubes in ${ctx.dbPath}; ground truth: ${files}`,
         data: summary,
       };
     }),
