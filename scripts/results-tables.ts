@@ -4,7 +4,7 @@
  * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr}{,-final}-s<seed>.json (scripts/
  * results-benchmark.sh: the best validation checkpoint, and the last step when present) with
  * synth-s<seed>/gt{,-train}.json for the nearest-neighbour oracle, and
- * <pseudo2d-work-dir>/eval-{,seen-}{temporal,temporal-noprior,temporal-unbalanced,temporal-pa,hmmr}-2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
+ * <pseudo2d-work-dir>/eval-{,seen-}{temporal,temporal-noprior,temporal-unbalanced,temporal-pa,temporal-pa-bank,hmmr}-2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
  * the mean ± sample standard deviation over the data seeds present of the per-sequence means.
  */
 import { existsSync } from 'node:fs';
@@ -94,7 +94,7 @@ for (const scored of ['best', 'final'] as const) {
 
 if (pseudo2dDir) {
   const amounts = [0, 5, 10, 20];
-  for (const [model, label] of [['temporal', 'temporal, no dynamics'], ['temporal-noprior', 'temporal, no dynamics, adversarial prior off'], ['temporal-unbalanced', 'temporal, no dynamics, tiers not balanced'], ['temporal-pa', 'temporal, no dynamics, best checkpoint by validation PA-MPJPE'], ['hmmr', 'HMMR']] as const) {
+  for (const [model, label] of [['temporal', 'temporal, no dynamics'], ['temporal-noprior', 'temporal, no dynamics, adversarial prior off'], ['temporal-unbalanced', 'temporal, no dynamics, tiers not balanced'], ['temporal-pa', 'temporal, no dynamics, best checkpoint by validation PA-MPJPE'], ['temporal-pa-bank', 'temporal, no dynamics, best by validation PA-MPJPE, prior on a pose bank of every family'], ['hmmr', 'HMMR']] as const) {
     const variant = (amount: number) => `${model}-2d${amount}`;
     if (amounts.every((amount) => readSeedEvaluations(pseudo2dDir, variant(amount), SEEDS).length === 0)) continue;
     console.log(`\n## Table 4 analogue, ${label} (test error on the held-out motion families unless said)\n`);
