@@ -53,7 +53,7 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('steps', { type: 'number', default: 2000, describe: 'total Adam steps (a resumed run continues up to this)' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the weights, batches and noise (and of the generated motion)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the prior in --out' })
-      .option('source', { type: 'string', choices: POSE_SOURCES, default: 'auto', describe: "poses to fit: the database's pose bank (hmmr import amass), the motion generator, or auto (the pose bank when --db has one)" })
+      .option('source', { type: 'string', choices: POSE_SOURCES, default: 'auto', describe: "poses to fit: the database's pose bank (hmmr import amass or hmmr synth --tier pose-bank), the motion generator, or auto (the pose bank when --db has one)" })
       .option('clips', { type: 'number', default: 280, describe: 'generated clips (100 frames each) when the source is the generator' })
       .option('batch-size', { type: 'number', default: 256, describe: 'poses per step' })
       .option('learning-rate', { type: 'number', default: 1e-3, describe: 'Adam learning rate' })

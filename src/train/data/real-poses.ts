@@ -28,7 +28,7 @@ export function choosePoseBank(setting: PoseBankSetting, db: Db, dbPath: string,
   }
   if (stored.frames > 0) {
     const bank = new PoseBank(readPoseBankFrames(db));
-    return { bank, source: 'store', description: `real poses for the adversarial prior: the store's pose bank (${stored.clips} clips, ${bank.size} frames; hmmr import amass)` };
+    return { bank, source: 'store', description: `real poses for the adversarial prior: the store's pose bank (${stored.clips} clips, ${bank.size} frames: hmmr import amass, hmmr synth --tier pose-bank)` };
   }
   const bank = new PoseBank(sequences);
   const why = setting === 'auto' ? ', the store has no pose bank' : '';
