@@ -46,6 +46,7 @@ test('hmmr synth rejects impossible settings before doing anything', async () =>
     [['--frames', '2'], /--frames must be an integer ≥ 3/],
     [['--sequences', '0'], /--sequences must be an integer ≥ 1/],
     [['--test-fraction', '1.5'], /--test-fraction must be between 0 and 1/],
+    [['--train-views', '0'], /--train-views must be an integer ≥ 1/],
     [['--body-model', join(dir, 'missing.npz')], /missing\.npz/],
   ] as const) {
     const result = await runCli(['synth', '--out', join(dir, 'bad'), '--db', db, '--backend', 'cpu', ...flags]);
