@@ -73,6 +73,12 @@ const VIEWER_STATE = `(() => {
   };
 })()`;
 
-export function viewerState(page: Page): Promise<ViewerState> {
-  return page.evaluate(VIEWER_STATE) as Promise<ViewerState>;
+/**
+ * Waits until `condition` (a page-side expression over `state`, a ViewerState) holds and returns the
+ * state it held for. Reading the state in the same evaluation matters: the viewer loops over the tube,
+ * so on a loaded machine a second, later read can already be back at the tube's first frame.
+ */
+export async function waitForViewerState(page: Page, condition: string, timeout: number): Promise<ViewerState> {
+  const handle = await page.waitForFunction(`(() => { const state = ${VIEWER_STATE}; return ${condition} ? state : null; })()`, { timeout });
+  return (await handle.jsonValue()) as ViewerState;
 }
