@@ -57,6 +57,8 @@ export function readSpinNpz(file: string): ImportedSequence[] {
     const name = `h36m-spin/${source}/${key}`;
     const tube: GroundTruthTubeToStore = {
       name: `${name}/person0`,
+      // SPIN's image names carry the camera after a dot (S9_Directions_1.54138268): the take is the rest.
+      take: `h36m-spin/${source}/${key.replace(/\.\d+$/, '')}`,
       trackId: 0,
       keypointFormat: 'lsp14',
       tier: 'mocap3d',

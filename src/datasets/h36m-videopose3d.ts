@@ -65,6 +65,7 @@ export function readVideoPose3d(file: string, options: DatasetImportOptions): Im
         });
         return {
           name: `${name}/${camera.id}`,
+          take: name,
           trackId: k,
           keypointFormat: 'lsp14',
           tier: 'mocap3d',

@@ -38,6 +38,11 @@ export interface GroundTruthTubeToStore extends TubeToStore {
    * imported with --smpl); absent when the tube has no ground-truth mesh.
    */
   meshGender?: MeshGender;
+  /**
+   * The take (one recording of one performance) this tube is one camera view of: Human3.6M's 4
+   * cameras of an action, the viewpoints of `hmmr synth --train-views`. Absent: a take of its own.
+   */
+  take?: string;
 }
 
 export type MeshGender = 'male' | 'female' | 'neutral';
@@ -67,8 +72,10 @@ export function replaceSyntheticTubes(db: Db, namePrefix: string, tubes: readonl
     );
     const optionalBlob = (values: Float32Array | undefined): Buffer | null => (values ? float32ToBlob(values) : null);
     const insertGender = db.prepare('INSERT INTO tube_mesh_gender (tube_id, gender) VALUES (?, ?)');
+    const insertTake = db.prepare('INSERT INTO tube_takes (tube_id, take) VALUES (?, ?)');
     tubes.forEach((tube, t) => {
       if (tube.meshGender) insertGender.run(tubeIds[t]!, tube.meshGender);
+      if (tube.take !== undefined) insertTake.run(tubeIds[t]!, tube.take);
       for (const frame of tube.groundTruth) {
         insert.run(tubeIds[t]!, frame.frameIndex, float32ToBlob(frame.joints3d), tube.jointSet, optionalBlob(frame.pose), optionalBlob(frame.shape), optionalBlob(frame.camera), frame.visible ? Buffer.from(frame.visible) : null);
       }
@@ -112,4 +119,10 @@ export function readTubeGroundTruth(db: Db, tubeId: number): StoredGroundTruthFr
 export function readTubeMeshGender(db: Db, tubeId: number): MeshGender | null {
   const row = db.prepare('SELECT gender FROM tube_mesh_gender WHERE tube_id = ?').get(tubeId) as { gender: MeshGender } | undefined;
   return row?.gender ?? null;
+}
+
+/** The take a tube is one camera view of (see GroundTruthTubeToStore.take), or null when it has none. */
+export function readTubeTake(db: Db, tubeId: number): string | null {
+  const row = db.prepare('SELECT take FROM tube_takes WHERE tube_id = ?').get(tubeId) as { take: string } | undefined;
+  return row?.take ?? null;
 }

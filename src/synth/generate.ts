@@ -61,6 +61,8 @@ export interface PlannedSequence {
   index: number;
   /** 0: the drawn viewpoint; v > 0: the train motion `index` seen from its v-th extra camera. */
   view: number;
+  /** The motion's own name (its view 0's): every view of one motion is one take. */
+  take: string;
   spec: SequenceSpec;
   split: SynthSplit;
 }
@@ -91,7 +93,7 @@ export function planSyntheticSet(options: SynthOptions): PlannedSequence[] {
   const prefix = syntheticNamePrefix(options.seed);
   const specs = Array.from({ length: options.sequences }, (_, index) => sampleSequenceSpec(random, index, prefix, options.motions));
   const testIndices = new Set(chooseTestIndices(options.sequences, options.testFraction, random));
-  const planned: PlannedSequence[] = specs.map((spec, index) => ({ index, view: 0, spec, split: testIndices.has(index) ? 'test' : 'train' }));
+  const planned: PlannedSequence[] = specs.map((spec, index) => ({ index, view: 0, take: spec.name, spec, split: testIndices.has(index) ? 'test' : 'train' }));
   // Extra views come after every first view, so a set without them is a prefix of one with them.
   const views = options.trainViews ?? 1;
   for (let view = 1; view < views; view++) {

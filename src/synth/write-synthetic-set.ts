@@ -46,6 +46,7 @@ export function writeSyntheticSet(db: Db, outDir: string, options: SynthOptions,
 function toGroundTruthTube(sequence: SyntheticSequence, tier: Exclude<SynthTier, 'pose-bank'>): GroundTruthTubeToStore {
   return {
     name: sequence.spec.name,
+    take: sequence.take,
     trackId: sequence.tube.trackId,
     keypointFormat: sequence.tube.keypointFormat,
     tier,

@@ -42,16 +42,26 @@ export function validateNetwork(network: HmmrNetwork, body: BodyModel, sequences
 }
 
 /**
- * The training sequences with 3D ground truth to hold out for validation: round(fraction × count)
- * of them (none when that is 0, and never all), chosen by a hash of the tube id so every seed and
- * every model of a comparison holds out the same tubes.
+ * The training sequences with 3D ground truth to hold out for validation: round(fraction × takes) of
+ * their takes (none when that is 0, and never all), every view of a chosen take together — another
+ * camera's view of a trained take is nearly a training tube, and would flatter the best-checkpoint
+ * choice. A sequence without a take is a take of its own. Takes are chosen by a hash of their
+ * members' tube ids, so every seed and every model of a comparison holds out the same tubes.
  */
 export function chooseValidationSequences(sequences: readonly TrainingSequence[], fraction: number): Set<TrainingSequence> {
-  const with3d = sequences.filter((sequence) => sequence.groundTruth);
-  const count = Math.min(Math.round(with3d.length * fraction), with3d.length - 1);
+  const takes = new Map<string, TrainingSequence[]>();
+  for (const sequence of sequences) {
+    if (!sequence.groundTruth) continue;
+    const key = sequence.take === undefined ? `tube ${sequence.id}` : `take ${sequence.take}`;
+    takes.set(key, [...(takes.get(key) ?? []), sequence]);
+  }
+  const count = Math.min(Math.round(takes.size * fraction), takes.size - 1);
   if (count <= 0) return new Set();
-  const ranked = [...with3d].sort((a, b) => idHash(a.id) - idHash(b.id) || a.id.localeCompare(b.id));
-  return new Set(ranked.slice(0, count));
+  // A take ranks by its first member in (hash, id) order: a take of one tube ranks by that tube alone.
+  const rank = (a: TrainingSequence, b: TrainingSequence) => idHash(a.id) - idHash(b.id) || a.id.localeCompare(b.id);
+  const leaders = [...takes.values()].map((members) => ({ members, leader: [...members].sort(rank)[0]! }));
+  leaders.sort((a, b) => rank(a.leader, b.leader));
+  return new Set(leaders.slice(0, count).flatMap((take) => take.members));
 }
 
 /** FNV-1a over the id's UTF-16 code units: a stable order unrelated to insertion order. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { H36M, H36M17_FROM_32, LSP_FROM_H36M17, SPIN } from '../../scripts/dataset-fixtures/known-values.js';
 import { openDatabase } from '../../src/store/database.js';
+import { readTubeTake } from '../../src/store/ground-truth.js';
 import { listTubes, readTubeFrames } from '../../src/store/tubes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -48,6 +49,10 @@ test('VideoPose3D npz → camera-frame LSP-14 per camera, S9 in test, values exa
     const frames = readTubeFrames(store, tube.id);
     // LSP slot 6 (right wrist) is H36M-17 joint 16.
     assert.deepEqual(Array.from(frames[3]!.keypoints.subarray(18, 21)), [H36M.keypoint2d(0, 2, 3, 16, 0), H36M.keypoint2d(0, 2, 3, 16, 1), 1]);
+    // The 4 cameras of one action are one take (validation holds them out together); other actions are others.
+    const takes = new Map(listTubes(store).map((t) => [t.name, readTubeTake(store, t.id)]));
+    assert.deepEqual(H36M.cameraIds.map((id) => takes.get(`h36m/S1/Directions/${id}`)), H36M.cameraIds.map(() => 'h36m/S1/Directions'));
+    assert.equal(takes.get(`h36m/S9/Walking 1/${H36M.cameraIds[0]}`), 'h36m/S9/Walking 1');
   } finally {
     store.close();
   }
@@ -81,6 +86,7 @@ test('SPIN-style npz → exact LSP-14 from S, sequences grouped by image name, 2
     const [tube] = listTubes(store);
     const frames = readTubeFrames(store, tube!.id);
     assert.deepEqual(frames.map((frame) => frame.frameIndex), [0, 5, 10]);
+    assert.deepEqual(listTubes(store).map((t) => readTubeTake(store, t.id)), ['h36m-spin/h36m_valid_protocol1/S9_Directions_1', 'h36m-spin/h36m_valid_protocol1/S11_Walking'], 'the take drops the camera');
     assert.deepEqual(Array.from(frames[1]!.keypoints.subarray(13 * 3, 14 * 3)), [SPIN.part(1, 13, 0), SPIN.part(1, 13, 1), 0]);
   } finally {
     store.close();

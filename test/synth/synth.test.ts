@@ -9,7 +9,8 @@ import { bodyModelKeypoints } from '../../src/synth/body-keypoints.js';
 import { generateSyntheticSequence, planSyntheticSet, type SyntheticSequence, type SynthOptions } from '../../src/synth/generate.js';
 import { runSynth } from '../../src/synth/run-synth.js';
 import { openDatabase } from '../../src/store/database.js';
-import { loadTubes } from '../../src/store/tubes.js';
+import { readTubeTake } from '../../src/store/ground-truth.js';
+import { listTubes, loadTubes } from '../../src/store/tubes.js';
 import { boxDiagonal } from '../../src/tracker/keypoint-box.js';
 import { initBackend } from '../../src/tf/backend.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -141,6 +142,25 @@ test('motions mean what they say on the posed body: walking legs alternate, jack
   const top = Math.min(...heights.filter(([c]) => c > 0.9).map(([, h]) => h));
   const bottom = Math.max(...heights.filter(([c]) => c < -0.9).map(([, h]) => h));
   assert.ok(bottom < 0.8 * top, `squat: hip above ankle ${bottom.toFixed(2)} m at the bottom vs ${top.toFixed(2)} m standing`);
+});
+
+test('--train-views: the views of one motion are one take in the store, and re-running the seed replaces the takes with the tubes', async () => {
+  const db = openDatabase(join(dir, 'takes.db'));
+  try {
+    for (let run = 0; run < 2; run++) await runSynth(db, body, join(dir, 'takes'), options({ sequences: 3, frames: 6, seed: 4, testFraction: 0.34, trainViews: 2 }));
+    const tubes = listTubes(db);
+    const takes = new Map(tubes.map((tube) => [tube.name, readTubeTake(db, tube.id)]));
+    assert.equal(tubes.length, 5, '2 train motions × 2 views + 1 test motion');
+    for (const tube of tubes.filter((t) => t.name.endsWith('-view1'))) {
+      const first = tube.name.slice(0, -'-view1'.length);
+      assert.equal(takes.get(tube.name), first, `${tube.name} is a view of ${first}`);
+      assert.equal(takes.get(first), first);
+    }
+    assert.equal(new Set(takes.values()).size, 3, 'one take per motion');
+    assert.equal((db.prepare('SELECT count(*) AS n FROM tube_takes').get() as { n: number }).n, 5, 'the first run\'s takes went with its tubes');
+  } finally {
+    db.close();
+  }
 });
 
 test('hmmr synth output is deterministic under a seed: same seed, same bytes; another seed, other data', async () => {

@@ -100,6 +100,23 @@ test('validation tubes: a stable share of the 3D tubes, chosen by id, never all 
   assert.ok(!chooseValidationSequences([...sequences, twoD], 0.99).has(twoD), 'only tubes with 3D ground truth');
 });
 
+test('validation tubes: the views of one take are held out together, and a take of one tube is chosen as before', () => {
+  const tube = (id: number, take?: string) => ({ id: String(id), groundTruth: {}, ...(take === undefined ? {} : { take }) }) as TrainingSequence;
+  // 10 takes seen by 3 cameras each, stored camera by camera (ids 1–10 first views, 11–20 second, 21–30 third).
+  const views = Array.from({ length: 30 }, (_, i) => tube(i + 1, `take${i % 10}`));
+  const chosen = chooseValidationSequences(views, 0.2);
+  const chosenTakes = new Set([...chosen].map((s) => s.take));
+  assert.equal(chosenTakes.size, 2, 'a fifth of the 10 takes');
+  assert.deepEqual([...chosen].map((s) => s.id).sort(), views.filter((s) => chosenTakes.has(s.take)).map((s) => s.id).sort(), 'every view of a chosen take, no other tube');
+  const reversed = chooseValidationSequences([...views].reverse(), 0.2);
+  assert.deepEqual([...reversed].map((s) => s.id).sort(), [...chosen].map((s) => s.id).sort(), 'input order does not matter');
+  assert.equal(new Set([...chooseValidationSequences(views.slice(0, 20), 0.99)].map((s) => s.take)).size, 9, 'never every take');
+  // One tube per take, named or not, is the tube-by-tube choice.
+  const plain = Array.from({ length: 30 }, (_, i) => tube(i + 1));
+  const named = plain.map((s) => tube(Number(s.id), `solo${s.id}`));
+  assert.deepEqual([...chooseValidationSequences(named, 0.1)].map((s) => s.id), [...chooseValidationSequences(plain, 0.1)].map((s) => s.id));
+});
+
 test('training windows reach the blank padding prediction puts at tube ends, with the same features', () => {
   const config = presetConfig('tiny')!;
   const margin = temporalMargin(config.model);

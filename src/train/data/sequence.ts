@@ -36,6 +36,11 @@ export interface TrainingSequence {
   /** Stable identity (the tube id), used to key the feature cache. */
   id: string;
   name: string;
+  /**
+   * The take (one recording of one performance) this tube is one camera view of, when the store
+   * knows it: views of one take are held out for validation together. Absent: a take of its own.
+   */
+  take?: string;
   tier: TrainingTier;
   frameCount: number;
   /**

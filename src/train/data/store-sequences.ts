@@ -1,7 +1,7 @@
 import { LSP_JOINT_COUNT } from '../../body/joint-sets.js';
 import { BadInputFileError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
-import { readTubeGroundTruth } from '../../store/ground-truth.js';
+import { readTubeGroundTruth, readTubeTake } from '../../store/ground-truth.js';
 import { lsp14OfFrame } from './lsp14-ground-truth.js';
 import { loadTubes, type StoredTube, type TubeFilter, type TubeTier } from '../../store/tubes.js';
 import { getVideo } from '../../store/videos.js';
@@ -46,6 +46,8 @@ export async function tubeToSequence(db: Db, dbPath: string, tube: StoredTube, o
   const features = await extractFeatures(options.extractor, { tubeId: String(tube.id), videoPath, frames: tube.frames, keypoints }, options.cache, options.signal);
   const sequence: TrainingSequence = { id: String(tube.id), name: tube.name, tier: tube.tier, frameCount: tube.frames.length, keypoints, features, blankFeatures: options.extractor.blank() };
   if (tube.tier === 'mocap3d') sequence.groundTruth = readGroundTruth(db, dbPath, tube);
+  const take = readTubeTake(db, tube.id);
+  if (take !== null) sequence.take = take;
   return sequence;
 }
 
