@@ -53,15 +53,17 @@ export function chooseValidationSequences(sequences: readonly TrainingSequence[]
   for (const sequence of sequences) {
     if (!sequence.groundTruth) continue;
     const key = sequence.take === undefined ? `tube ${sequence.id}` : `take ${sequence.take}`;
-    takes.set(key, [...(takes.get(key) ?? []), sequence]);
+    const members = takes.get(key);
+    if (members) members.push(sequence);
+    else takes.set(key, [sequence]);
   }
   const count = Math.min(Math.round(takes.size * fraction), takes.size - 1);
   if (count <= 0) return new Set();
   // A take ranks by its first member in (hash, id) order: a take of one tube ranks by that tube alone.
   const rank = (a: TrainingSequence, b: TrainingSequence) => idHash(a.id) - idHash(b.id) || a.id.localeCompare(b.id);
-  const leaders = [...takes.values()].map((members) => ({ members, leader: [...members].sort(rank)[0]! }));
-  leaders.sort((a, b) => rank(a.leader, b.leader));
-  return new Set(leaders.slice(0, count).flatMap((take) => take.members));
+  const ranked = [...takes.values()].map((members) => ({ members, leader: members.reduce((best, s) => (rank(s, best) < 0 ? s : best)) }));
+  ranked.sort((a, b) => rank(a.leader, b.leader));
+  return new Set(ranked.slice(0, count).flatMap((take) => take.members));
 }
 
 /** FNV-1a over the id's UTF-16 code units: a stable order unrelated to insertion order. */
