@@ -15,6 +15,7 @@
  */
 import type { Person2D } from '../src/domain.js';
 import type { PoseModelDescriptor } from '../src/pose2d/descriptor.js';
+import { mirrorKeypoint } from '../src/pose2d/flip.js';
 import { geometryOfFrame, type FrameGeometry, type PoseMaps } from '../src/pose2d/maps.js';
 import { PeopleFinder, type Augmentation } from '../src/pose2d/people-finder.js';
 import type { PoseSession } from '../src/pose2d/session.js';
@@ -95,6 +96,34 @@ export interface QualityScore {
   /** Fraction of frames with exactly `expectedPeople` people (NaN when not given). */
   expectedCountFraction: number;
   decodeMsPerFrame: number;
+  /** Why the confident peaks beyond 2 cells were missed (see explainMiss). */
+  misses: MissCounts;
+}
+
+/**
+ * A missed confident peak is one of:
+ * - otherSide: a decoded keypoint of the mirrored type (left ↔ right) lies within 2 cells: the heatmap
+ *   names one side, the limbs the fields join name the other (an upside-down or back-turned body);
+ * - droppedFragment: without the person filter (minParts, minMeanScore) a decoded group holds it: the
+ *   fields join it to too little (an arm with no torso in view) to count as a person;
+ * - unassembled: no limb the fields support reaches it (or the filter-free decoding was not given).
+ */
+export interface MissCounts {
+  otherSide: number;
+  droppedFragment: number;
+  unassembled: number;
+}
+
+/** Distance in cells from `peak` to the nearest decoded keypoint of type `part` (∞ when none). */
+function nearestKeypointCells(people: readonly Person2D[], part: number, peak: ConfidentPeak, geometry: FrameGeometry, stride: number): number {
+  let nearest = Infinity;
+  for (const person of people) {
+    if (person.keypoints[part * 3 + 2]! <= 0) continue;
+    const col = originalToCell(person.keypoints[part * 3]!, geometry.originalWidth, geometry.contentWidth, stride);
+    const row = originalToCell(person.keypoints[part * 3 + 1]!, geometry.originalHeight, geometry.contentHeight, stride);
+    nearest = Math.min(nearest, Math.hypot(col - peak.col, row - peak.row));
+  }
+  return nearest;
 }
 
 export function scoreDecoding(
@@ -102,8 +131,11 @@ export function scoreDecoding(
   descriptor: PoseModelDescriptor,
   decode: (frame: NetworkFrame) => Person2D[],
   expectedPeople?: number,
+  decodeWithoutPersonFilter?: (frame: NetworkFrame) => Person2D[],
 ): QualityScore {
+  const names = descriptor.keypointFormat.keypoints;
   const distances: number[] = [];
+  const misses: MissCounts = { otherSide: 0, droppedFragment: 0, unassembled: 0 };
   const counts: number[] = [];
   let decodeMs = 0;
   for (const frame of frames) {
@@ -111,16 +143,20 @@ export function scoreDecoding(
     const people = decode(frame);
     decodeMs += performance.now() - started;
     counts.push(people.length);
-    const { geometry } = frame;
+    const nearestOfType = (candidates: readonly Person2D[], part: number, peak: ConfidentPeak) => nearestKeypointCells(candidates, part, peak, frame.geometry, descriptor.stride);
+    let unfiltered: Person2D[] | undefined;
     for (const peak of confidentPeaks(frame, descriptor)) {
-      let nearest = Infinity;
-      for (const person of people) {
-        if (person.keypoints[peak.part * 3 + 2]! <= 0) continue;
-        const col = originalToCell(person.keypoints[peak.part * 3]!, geometry.originalWidth, geometry.contentWidth, descriptor.stride);
-        const row = originalToCell(person.keypoints[peak.part * 3 + 1]!, geometry.originalHeight, geometry.contentHeight, descriptor.stride);
-        nearest = Math.min(nearest, Math.hypot(col - peak.col, row - peak.row));
-      }
+      const nearest = nearestOfType(people, peak.part, peak);
       distances.push(nearest);
+      if (nearest <= RECALL_RADIUS_CELLS) continue;
+      const mirror = mirrorKeypoint(names, peak.part);
+      if (mirror !== peak.part && nearestOfType(people, mirror, peak) <= RECALL_RADIUS_CELLS) {
+        misses.otherSide++;
+        continue;
+      }
+      unfiltered ??= decodeWithoutPersonFilter?.(frame) ?? [];
+      if (nearestOfType(unfiltered, peak.part, peak) <= RECALL_RADIUS_CELLS) misses.droppedFragment++;
+      else misses.unassembled++;
     }
   }
   distances.sort((a, b) => a - b);
@@ -136,5 +172,6 @@ export function scoreDecoding(
     countChange: counts.length > 1 ? change / (counts.length - 1) : 0,
     expectedCountFraction: expectedPeople === undefined ? NaN : counts.filter((n) => n === expectedPeople).length / Math.max(1, counts.length),
     decodeMsPerFrame: decodeMs / Math.max(1, frames.length),
+    misses,
   };
 }

@@ -21,7 +21,7 @@ export interface FlipTables {
 }
 
 /** left_x ↔ right_x by name; keypoints without a side mirror onto themselves. */
-function mirrorKeypoint(names: readonly string[], index: number): number {
+export function mirrorKeypoint(names: readonly string[], index: number): number {
   const name = names[index]!;
   const swapped = name.startsWith('left_') ? 'right_' + name.slice(5) : name.startsWith('right_') ? 'left_' + name.slice(6) : name;
   const mirrored = names.indexOf(swapped);
