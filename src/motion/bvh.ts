@@ -7,7 +7,7 @@
  * of skeleton-animation.ts: y up, as Blender's and most BVH importers expect.
  */
 import { SMPL_JOINT_NAMES, SMPL_PARENTS } from '../body/joint-sets.js';
-import { eulerZXYOfQuaternion } from './rotation.js';
+import { eulerZXYOfQuaternion } from '../util/rotation.js';
 import type { SkeletonAnimation } from './skeleton-animation.js';
 
 const DEGREES = 180 / Math.PI;

@@ -8,7 +8,7 @@
  * for the rest of the body, as the network assumes.
  */
 import type { CropParams } from '../domain.js';
-import type { Vector3 } from './rotation.js';
+import type { Vector3 } from '../util/rotation.js';
 
 const HALF_CROP_PX = 112;
 

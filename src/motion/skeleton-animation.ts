@@ -7,7 +7,7 @@
  */
 import { SMPL_JOINT_COUNT, SMPL_PARENTS } from '../body/joint-sets.js';
 import type { RestBody } from './rest-body.js';
-import { multiply, rotate, type Quaternion, type Vector3 } from './rotation.js';
+import { multiply, rotate, type Quaternion, type Vector3 } from '../util/rotation.js';
 import type { TubeMotion } from './tube-motion.js';
 
 /** Half a turn about x: camera frame → export frame. */

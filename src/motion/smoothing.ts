@@ -6,7 +6,7 @@
  * no wrap-around, no q/−q sign flips, and a rotation at constant angular velocity about a fixed axis
  * is a straight line in the tangent space, which both filters leave unchanged.
  */
-import { applyRotationVector, rotationBetween, type Quaternion } from './rotation.js';
+import { applyRotationVector, rotationBetween, type Quaternion } from '../util/rotation.js';
 
 export interface Manifold<T> {
   /** a ⊖ b: the tangent vector at b pointing to a. */

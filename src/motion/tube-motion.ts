@@ -9,7 +9,7 @@ import { SMPL_JOINT_COUNT, SMPL_POSE_SIZE, SMPL_SHAPE_SIZE } from '../body/joint
 import type { CropParams } from '../domain.js';
 import type { StoredTubePrediction } from '../store/predictions.js';
 import { cameraTranslation, type FrameSize } from './camera.js';
-import { dot, quaternionFromRotationVector, rotationVectorOfQuaternion, type Quaternion, type Vector3 } from './rotation.js';
+import { dot, quaternionFromRotationVector, rotationVectorOfQuaternion, type Quaternion, type Vector3 } from '../util/rotation.js';
 import { ROTATIONS, smoothSequence, VECTORS, type SmoothingOptions } from './smoothing.js';
 
 export const THETA_SIZE = 85;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyRotationVector, normalize, rotationBetween, type Quaternion } from '../../src/motion/rotation.js';
+import { applyRotationVector, normalize, rotationBetween, type Quaternion } from '../../src/util/rotation.js';
 import { polynomialValueWeights, ROTATIONS, secondDifferenceEnergy, smoothSequence, VECTORS, type SmoothingOptions } from '../../src/motion/smoothing.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 

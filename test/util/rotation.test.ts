@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Euler, Quaternion as ThreeQuaternion } from 'three';
-import { applyRotationVector, eulerZXYOfQuaternion, normalize, quaternionFromRotationVector, rotationVectorOfQuaternion, type Quaternion } from '../../src/motion/rotation.js';
+import { applyRotationVector, eulerZXYOfQuaternion, normalize, quaternionFromRotationVector, rotationVectorOfQuaternion, type Quaternion } from '../../src/util/rotation.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 /** three.js's quaternion of Euler angles in order 'ZXY' (R = Rz·Rx·Ry), the independent reference. */
