@@ -8,7 +8,9 @@ import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { tubeToSequence } from '../train/data/store-sequences.js';
 import { FeatureCache } from '../train/features/cache.js';
 import { createFeatureExtractor } from '../train/features/create.js';
+import { KEYPOINT_COUNT } from '../train/data/sequence.js';
 import type { SequencePrediction } from '../train/predict.js';
+import { refineOrientation, type OrientationRefinementOptions } from './orientation-refinement.js';
 import { loadSequencePredictor, type SequencePredictor } from './sequence-predictor.js';
 
 export interface PredictTubesOptions {
@@ -26,6 +28,8 @@ export interface PredictTubesOptions {
    * tube; a run with the same checkpoint and settings is continued, skipping the tubes it holds.
    */
   store?: boolean;
+  /** Turn each frame's body to fit the tube's 2D keypoints (orientation-refinement.ts); absent: the network's output as is. */
+  refineOrientation?: OrientationRefinementOptions;
   signal?: AbortSignal;
   onBackend?: (info: BackendInfo) => void;
   onTube?: (done: number, total: number) => void;
@@ -62,6 +66,11 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
   options.onBackend?.(backend);
   const model = loadSequencePredictor(options.checkpoint);
   const { config } = model;
+  const { refineOrientation: refinement } = options;
+  if (refinement && !model.jointsOfTheta) {
+    model.dispose();
+    throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: it predicts joints, not a body rotation to refine (--refine-orientation needs an HMMR checkpoint)`);
+  }
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
     if (extractor.sha !== model.features.sha || extractor.dims !== model.features.dims) {
@@ -74,7 +83,7 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       videoId = video.id;
     }
     const tubes = listTubes(options.db, { ...options.filter, videoId });
-    const stored = options.store ? openStoredRun(options.db, model, backend, { videoId: videoId ?? null, split: options.filter?.split ?? null, tier: options.filter?.tier ?? null }) : undefined;
+    const stored = options.store ? openStoredRun(options.db, model, backend, { videoId: videoId ?? null, split: options.filter?.split ?? null, tier: options.filter?.tier ?? null, refineOrientation: refinement }) : undefined;
     const cache = new FeatureCache(options.featureCacheDir ?? `${options.dbPath}.features`);
     const predictions: TubePrediction[] = [];
     let skippedTubes = 0;
@@ -88,7 +97,8 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       const tube = { ...info, frames: readTubeFrames(options.db, info.id) };
       const sequence = await tubeToSequence(options.db, options.dbPath, tube, { extractor, cache, signal: options.signal });
       if (options.signal?.aborted) break;
-      const prediction = model.predict(sequence.features.original, extractor.blank());
+      const raw = model.predict(sequence.features.original, extractor.blank());
+      const prediction = refinement ? refineOrientation(raw, sequence.keypoints, KEYPOINT_COUNT, model.jointsOfTheta!, refinement) : raw;
       const tubePrediction: TubePrediction = {
         ...prediction,
         tubeId: tube.id,

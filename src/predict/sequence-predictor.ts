@@ -1,7 +1,7 @@
 import { loadTrainingBodyModel } from '../train/body-model.js';
 import { readCheckpoint, readCheckpointInfo, type FeatureIdentity } from '../train/checkpoint.js';
 import { modelKind, type TrainConfig } from '../train/config.js';
-import { loadPredictionModel, predictSequence, type SequencePrediction } from '../train/predict.js';
+import { jointsOfTheta, loadPredictionModel, predictSequence, type SequencePrediction } from '../train/predict.js';
 import { THETA_SIZE } from '../train/theta.js';
 import { liftSequence, loadVp3dLifter, type LiftedSequence } from '../train/vp3d/predict-vp3d.js';
 
@@ -13,6 +13,8 @@ export interface SequencePredictor {
   features: FeatureIdentity;
   /** A tube's features [F, D] → per-frame predictions; `blank` pads HMMR's windows at the ends. */
   predict(features: Float32Array, blank: Float32Array): SequencePrediction;
+  /** Θ rows → LSP-14 joints with the checkpoint's body model; absent for the lifter, which predicts no Θ. */
+  jointsOfTheta?: (theta: Float32Array) => Float32Array;
   dispose(): void;
 }
 
@@ -29,6 +31,7 @@ export function loadSequencePredictor(path: string): SequencePredictor {
   return {
     ...base,
     predict: (features, blank) => predictSequence(model.network, body, features, blank, model.config.data.windowFrames),
+    jointsOfTheta: (theta) => jointsOfTheta(body, theta),
     dispose: () => {
       body.dispose();
       model.dispose();

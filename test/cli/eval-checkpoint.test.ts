@@ -87,4 +87,16 @@ test('hmmr eval without --pred/--gt/--checkpoint scores the shipped checkpoint, 
   const baseline = JSON.parse((await runCli(['eval', '--db', db, '--checkpoint', run, '--backend', 'wasm', '--no-dynamics', '--json'])).stdout) as CheckpointEvaluation;
   const pa = (e: CheckpointEvaluation) => e.report.rows.find((row) => row.key === 'pa_mpjpe')!.perSequence!;
   assert.ok(pa(evaluation) < 0.75 * pa(baseline), `shipped PA-MPJPE ${pa(evaluation).toFixed(1)} mm vs ${pa(baseline).toFixed(1)} mm after 2 tiny steps`);
+
+  // Turning each body to fit its tube's keypoints moves MPJPE and leaves the pose (PA-MPJPE) as it was.
+  const refinedRun = await runCli(['eval', '--db', db, '--backend', 'wasm', '--no-dynamics', '--refine-orientation', '--json']);
+  assert.equal(refinedRun.code, 0, refinedRun.stderr);
+  const refined = JSON.parse(refinedRun.stdout) as CheckpointEvaluation;
+  const mpjpe = (e: CheckpointEvaluation) => e.report.rows.find((row) => row.key === 'mpjpe')!.perSequence!;
+  assert.deepEqual(refined.refineOrientation, { halfWindow: 10, minKeypoints: 6 });
+  assert.ok(Math.abs(pa(refined) - pa(evaluation)) < 0.05, `PA-MPJPE ${pa(refined)} vs ${pa(evaluation)} mm`);
+  assert.ok(mpjpe(refined) < mpjpe(evaluation) - 1, `MPJPE ${mpjpe(refined).toFixed(1)} refined vs ${mpjpe(evaluation).toFixed(1)} mm`);
+  const badWindow = await runCli(['eval', '--db', db, '--refine-orientation', '--refine-window', '-1']);
+  assert.equal(badWindow.code, 1);
+  assert.match(badWindow.stderr, /--refine-window must be a whole number of frames ≥ 0, not -1/);
 });

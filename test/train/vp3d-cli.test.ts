@@ -49,6 +49,9 @@ test('hmmr train --config vp3d-…: the checkpoint records the lifter; resume, p
   const mpjpe = report.report.rows.find((row) => row.key === 'mpjpe')!.perSequence!;
   assert.ok(mpjpe > 0 && mpjpe < 5000, `MPJPE ${mpjpe}`);
   assert.match(report.dynamics.skipped ?? '', /VideoPose3D lifter: it has no hallucinator/);
+  const refined = await runCli(['eval', '--db', db, '--checkpoint', out, '--split', 'test', '--backend', 'wasm', '--refine-orientation']);
+  assert.equal(refined.code, 1);
+  assert.match(refined.stderr, /is a VideoPose3D lifter: it predicts joints, not a body rotation to refine/);
 
   const image = await runCli(['predict', '--db', db, '--checkpoint', out, '--image', join(dir, 'none.jpg'), '--out', join(dir, 'x.json'), '--backend', 'wasm']);
   assert.notEqual(image.code, 0);
