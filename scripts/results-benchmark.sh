@@ -11,6 +11,8 @@
 #   hmmr-init             — HMMR fine-tuned from the shipped checkpoint (models/hmmr-embedded: trained on
 #                           other synthetic data, seed 5) instead of random weights; only when named
 #                           in MODELS, and usually with fewer steps.
+# Each checkpoint is scored a second time after the test-time orientation fit (hmmr eval
+# --refine-orientation: eval-<model>-refined{,-final}-s<seed>.json, no dynamics table, which it leaves as it is).
 # The training seed is the data seed minus 10 (1, 2, 3).
 #   scripts/results-benchmark.sh [work-dir] [steps]    (default: results-bench, 800 steps); resumable;
 #   SEEDS="12" / MODELS="hmmr" run only those; TRAIN_VIEWS=4 sees every train motion from 4 viewpoints
@@ -51,5 +53,12 @@ for seed in ${SEEDS:-11 12 13}; do
       "${HMMR[@]}" eval --checkpoint "$run" --split test --json > "eval-$model-final-s$seed.json.tmp"
       mv "eval-$model-final-s$seed.json.tmp" "eval-$model-final-s$seed.json"
     fi
+    # Both checkpoints again after the test-time orientation fit (eval-<model>-refined{,-final}-s<seed>.json).
+    for scored in best final; do
+      out="eval-$model-refined$([ $scored = final ] && echo -final)-s$seed.json"
+      [ -f "$out" ] && continue
+      "${HMMR[@]}" eval --checkpoint "$run$([ $scored = best ] && echo /best)" --split test --no-dynamics --refine-orientation --json > "$out.tmp"
+      mv "$out.tmp" "$out"
+    done
   done
 done
