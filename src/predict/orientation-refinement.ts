@@ -22,11 +22,8 @@
  * and the 2D fit move. The ±Δt poses of the dynamics heads get the same root correction.
  */
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
-import { multiply, quaternionFromRotationVector, rotationVectorOfQuaternion, matrixOfQuaternion } from '../util/rotation.js';
-
-/** Θ layout (src/train/theta.ts), repeated here as numbers would hide it: camera 0..2, root rotation 3..5. */
-const CAMERA_OFFSET = 0;
-const ROOT_OFFSET = 3;
+import { POSE_OFFSET, POSE_SIZE } from '../train/theta.js';
+import { matrixOfQuaternion, multiply, quaternionFromRotationVector, rotationVectorOfQuaternion } from '../util/rotation.js';
 
 export interface OrientationRefinementOptions {
   /** Frames on each side whose rotations are averaged (default 10: 21 frames, 0.84 s at 25 fps). */
@@ -61,31 +58,28 @@ export function refineOrientation<P extends RefinablePrediction>(
 ): P {
   const { frameCount, theta, joints3d } = prediction;
   const thetaSize = theta.length / frameCount;
-  const estimates: (number[] | undefined)[] = [];
-  for (let f = 0; f < frameCount; f++) {
-    const observed = observedJoints(keypoints, keypointsPerFrame, f);
-    const joints = joints3d.subarray(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3);
-    estimates.push(observed.count >= options.minKeypoints ? bestRotation(joints, observed) : undefined);
-  }
+  const observed = Array.from({ length: frameCount }, (_, f) => observedJoints(keypoints, keypointsPerFrame, f));
+  const estimates = observed.map((targets, f) =>
+    targets.count >= options.minKeypoints ? bestRotation(joints3d.subarray(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3), targets) : undefined,
+  );
   const corrections = averageOverWindow(estimates, options.halfWindow);
 
-  const refinedTheta = theta.slice();
-  const rotateRoot = (poses: Float32Array | undefined, stride: number, offset: number) => {
-    if (!poses) return undefined;
-    const out = poses.slice();
-    for (let f = 0; f < frameCount; f++) composeRotation(corrections[f]!, out, f * stride + offset);
+  // Θ's root rotation is the first 3 pose values; the camera [s, tx, ty] comes first in Θ.
+  const rotateRoots = (rows: Float32Array, rowSize: number, offset: number) => {
+    const out = rows.slice();
+    for (let f = 0; f < frameCount; f++) composeRotation(corrections[f]!, out, f * rowSize + offset);
     return out;
   };
-  for (let f = 0; f < frameCount; f++) composeRotation(corrections[f]!, refinedTheta, f * thetaSize + ROOT_OFFSET);
+  const refinedTheta = rotateRoots(theta, thetaSize, POSE_OFFSET);
   const refinedJoints = jointsOf(refinedTheta);
   for (let f = 0; f < frameCount; f++) {
-    const observed = observedJoints(keypoints, keypointsPerFrame, f);
-    const target = observed.count >= options.minKeypoints ? observed : projectedJoints(joints3d, theta, thetaSize, f);
-    fitCamera(refinedJoints.subarray(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3), target, refinedTheta, f * thetaSize + CAMERA_OFFSET);
+    const target = observed[f]!.count >= options.minKeypoints ? observed[f]! : projectedJoints(joints3d, theta, thetaSize, f);
+    fitCamera(refinedJoints.subarray(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3), target, refinedTheta, f * thetaSize);
   }
-  const pastPose = rotateRoot(prediction.pastPose, 72, 0);
-  const futurePose = rotateRoot(prediction.futurePose, 72, 0);
-  return { ...prediction, theta: refinedTheta, joints3d: refinedJoints, ...(pastPose && { pastPose }), ...(futurePose && { futurePose }) };
+  const refined: P = { ...prediction, theta: refinedTheta, joints3d: refinedJoints };
+  if (prediction.pastPose) refined.pastPose = rotateRoots(prediction.pastPose, POSE_SIZE, 0);
+  if (prediction.futurePose) refined.futurePose = rotateRoots(prediction.futurePose, POSE_SIZE, 0);
+  return refined;
 }
 
 /** 2D targets of the 14 joints with weights (0 = not observed). */
