@@ -55,9 +55,9 @@ for seed in ${SEEDS:-11 12 13}; do
     fi
     # Both checkpoints again after the test-time orientation fit (eval-<model>-refined{,-final}-s<seed>.json).
     for scored in best final; do
-      out="eval-$model-refined$([ $scored = final ] && echo -final)-s$seed.json"
+      if [ "$scored" = best ]; then out="eval-$model-refined-s$seed.json"; checkpoint="$run/best"; else out="eval-$model-refined-final-s$seed.json"; checkpoint="$run"; fi
       [ -f "$out" ] && continue
-      "${HMMR[@]}" eval --checkpoint "$run$([ $scored = best ] && echo /best)" --split test --no-dynamics --refine-orientation --json > "$out.tmp"
+      "${HMMR[@]}" eval --checkpoint "$checkpoint" --split test --no-dynamics --refine-orientation --json > "$out.tmp"
       mv "$out.tmp" "$out"
     done
   done
