@@ -67,12 +67,11 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
   const model = loadSequencePredictor(options.checkpoint);
   const { config } = model;
   const { refineOrientation: refinement } = options;
-  if (refinement && !model.jointsOfTheta) {
-    model.dispose();
-    throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: it predicts joints, not a body rotation to refine (--refine-orientation needs an HMMR checkpoint)`);
-  }
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
+    if (refinement && !model.jointsOfTheta) {
+      throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: it predicts joints, not a body rotation to refine (--refine-orientation needs an HMMR checkpoint)`);
+    }
     if (extractor.sha !== model.features.sha || extractor.dims !== model.features.dims) {
       throw new UsageError(`${model.checkpointDir} was trained on features '${model.features.extractor}' (${model.features.sha}); this machine's extractor gives ${extractor.sha}`);
     }
