@@ -1,5 +1,6 @@
 import { InterruptedError } from '../errors.js';
 import type { OrientationRefinementOptions } from '../predict/orientation-refinement.js';
+import type { TestTimeOptions } from '../predict/run-predict.js';
 import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { readCheckpointInfo } from '../train/checkpoint.js';
@@ -14,7 +15,7 @@ import { readGroundTruthEvalSet } from './ground-truth-set.js';
 import { evaluateCheckpointDynamics, type DynamicsOutcome } from './predict-dynamics.js';
 import type { EvalReport } from './report.js';
 
-export interface CheckpointEvalOptions {
+export interface CheckpointEvalOptions extends TestTimeOptions {
   backend?: string;
   /** Also the single-frame dynamics table (default true). */
   dynamics?: boolean;
@@ -23,8 +24,6 @@ export interface CheckpointEvalOptions {
   signal?: AbortSignal;
   /** The user's SMPL models: adds the PVE row where the ground truth has a mesh (see mesh-error.ts). */
   smpl?: SmplFiles;
-  /** Turn each predicted body to fit the tube's 2D keypoints before scoring (src/predict/orientation-refinement.ts). */
-  refineOrientation?: OrientationRefinementOptions;
   /** A line per stage, for progress output. */
   onStage?: (message: string) => void;
 }
@@ -44,6 +43,8 @@ export interface CheckpointEvaluation {
   caveat?: string;
   /** Which sequences follow 3DPW's published joint protocol (joints regressed from the gendered mesh). */
   protocol?: string;
+  /** Whether the predictions were averaged with those of the mirrored tubes before scoring; absent: not. */
+  flipAverage?: true;
   /** The orientation refinement the predictions went through before scoring; absent: none. */
   refineOrientation?: OrientationRefinementOptions;
 }
@@ -60,7 +61,7 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   // Checked before predicting: a refusal should not cost a prediction pass.
   const meshPlan = options.smpl ? planMeshError(db, gt, options.smpl, { dir: info.dir, bodyModel: info.config.bodyModel }) : undefined;
   options.onStage?.(`predicting ${gt.sequences.length} ${split} sequences${namePrefix ? ` named ${namePrefix}*` : ''} with ${info.dir} (step ${info.step})`);
-  const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix, refineOrientation: options.refineOrientation });
+  const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix, flipAverage: options.flipAverage, refineOrientation: options.refineOrientation });
   if (options.signal?.aborted) throw new InterruptedError();
   const report = evaluatePredictions(pred, gt);
   if (meshPlan) {
@@ -69,6 +70,7 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
     report.rows.push(meshErrorRow(db, dbPath, gt, pred.thetas, meshPlan, { signal: options.signal, onSequence }));
   }
   const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, namePrefix, report };
+  if (options.flipAverage) evaluation.flipAverage = true;
   if (options.refineOrientation) evaluation.refineOrientation = options.refineOrientation;
   if (gt.approximateJointTubes.length > 0) evaluation.caveat = approximateJointsCaveat(gt.approximateJointTubes.length, gt.sequences.length);
   if (gt.meshRegressedJointTubes.length > 0) {
@@ -96,6 +98,7 @@ export function formatCheckpointEvaluation(evaluation: CheckpointEvaluation): st
   const tubes = evaluation.namePrefix ? `, tubes named ${evaluation.namePrefix}*` : '';
   const lines = [`checkpoint ${evaluation.checkpoint} (step ${evaluation.step}, config '${evaluation.config}'), ${evaluation.split} split${tubes}`, formatEvalReport(evaluation.report)];
   if (evaluation.protocol) lines.push(evaluation.protocol);
+  if (evaluation.flipAverage) lines.push('predictions averaged with those of the mirrored tubes (--flip-average); the dynamics table is not');
   if (evaluation.refineOrientation) lines.push(`predictions turned to fit each tube's 2D keypoints (--refine-orientation, ±${evaluation.refineOrientation.halfWindow} frames): MPJPE and PCK include the refinement, PA-MPJPE cannot change`);
   if (evaluation.caveat) lines.push(evaluation.caveat);
   if (evaluation.dynamics?.report) lines.push('', formatDynamicsReport(evaluation.dynamics.report));

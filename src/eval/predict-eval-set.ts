@@ -1,8 +1,7 @@
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { projectToCrop } from '../body/weak-perspective.js';
 import { BadInputFileError } from '../errors.js';
-import type { OrientationRefinementOptions } from '../predict/orientation-refinement.js';
-import { predictTubes } from '../predict/run-predict.js';
+import { predictTubes, type TestTimeOptions } from '../predict/run-predict.js';
 import type { Db } from '../store/database.js';
 import { THETA_SIZE } from '../train/theta.js';
 import type { LoadedEvalSet } from './eval-file.js';
@@ -24,10 +23,10 @@ export async function predictEvalSet(
   dbPath: string,
   checkpoint: string,
   split: 'train' | 'val' | 'test',
-  options: { backend?: string; signal?: AbortSignal; namePrefix?: string; refineOrientation?: OrientationRefinementOptions } = {},
+  options: TestTimeOptions & { backend?: string; signal?: AbortSignal; namePrefix?: string } = {},
 ): Promise<PredictedEvalSet> {
   const filter = { tier: 'mocap3d' as const, split, withoutRejected: true, namePrefix: options.namePrefix };
-  const run = await predictTubes({ db, dbPath, checkpoint, filter, backend: options.backend, signal: options.signal, refineOrientation: options.refineOrientation });
+  const run = await predictTubes({ db, dbPath, checkpoint, filter, backend: options.backend, signal: options.signal, flipAverage: options.flipAverage, refineOrientation: options.refineOrientation });
   if (run.tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes${options.namePrefix ? ` named ${options.namePrefix}*` : ''} in the ${split} split`);
   const sequences = run.tubes.map((tube): EvalSequence => {
     const cameras = new Float32Array(tube.frameCount * 3);

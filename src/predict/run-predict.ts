@@ -10,10 +10,19 @@ import { FeatureCache } from '../train/features/cache.js';
 import { createFeatureExtractor } from '../train/features/create.js';
 import { KEYPOINT_COUNT } from '../train/data/sequence.js';
 import type { SequencePrediction } from '../train/predict.js';
+import { averageWithMirrored } from './flip-averaging.js';
 import { refineOrientation, type OrientationRefinementOptions } from './orientation-refinement.js';
 import { loadSequencePredictor, type SequencePredictor } from './sequence-predictor.js';
 
-export interface PredictTubesOptions {
+/** What happens to the network's output at test time, beyond one forward pass; absent = off. */
+export interface TestTimeOptions {
+  /** Also predict the mirrored tube and average the two (flip-averaging.ts); before any refinement. */
+  flipAverage?: boolean;
+  /** Turn each frame's body to fit the tube's 2D keypoints (orientation-refinement.ts). */
+  refineOrientation?: OrientationRefinementOptions;
+}
+
+export interface PredictTubesOptions extends TestTimeOptions {
   db: Db;
   dbPath: string;
   /** Checkpoint folder or run folder (its latest checkpoint). */
@@ -28,8 +37,6 @@ export interface PredictTubesOptions {
    * tube; a run with the same checkpoint and settings is continued, skipping the tubes it holds.
    */
   store?: boolean;
-  /** Turn each frame's body to fit the tube's 2D keypoints (orientation-refinement.ts); absent: the network's output as is. */
-  refineOrientation?: OrientationRefinementOptions;
   signal?: AbortSignal;
   onBackend?: (info: BackendInfo) => void;
   onTube?: (done: number, total: number) => void;
@@ -66,11 +73,14 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
   options.onBackend?.(backend);
   const model = loadSequencePredictor(options.checkpoint);
   const { config } = model;
-  const { refineOrientation: refinement } = options;
+  const { refineOrientation: refinement, flipAverage } = options;
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
     if (refinement && !model.jointsOfTheta) {
       throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: it predicts joints, not a body rotation to refine (--refine-orientation needs an HMMR checkpoint)`);
+    }
+    if (flipAverage && !model.jointsOfTheta) {
+      throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: --flip-average averages HMMR's body rotations and needs an HMMR checkpoint`);
     }
     if (extractor.sha !== model.features.sha || extractor.dims !== model.features.dims) {
       throw new UsageError(`${model.checkpointDir} was trained on features '${model.features.extractor}' (${model.features.sha}); this machine's extractor gives ${extractor.sha}`);
@@ -82,7 +92,7 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       videoId = video.id;
     }
     const tubes = listTubes(options.db, { ...options.filter, videoId });
-    const stored = options.store ? openStoredRun(options.db, model, backend, { videoId: videoId ?? null, split: options.filter?.split ?? null, tier: options.filter?.tier ?? null, refineOrientation: refinement }) : undefined;
+    const stored = options.store ? openStoredRun(options.db, model, backend, { videoId: videoId ?? null, split: options.filter?.split ?? null, tier: options.filter?.tier ?? null, flipAverage: flipAverage || undefined, refineOrientation: refinement }) : undefined;
     const cache = new FeatureCache(options.featureCacheDir ?? `${options.dbPath}.features`);
     const predictions: TubePrediction[] = [];
     let skippedTubes = 0;
@@ -96,7 +106,9 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       const tube = { ...info, frames: readTubeFrames(options.db, info.id) };
       const sequence = await tubeToSequence(options.db, options.dbPath, tube, { extractor, cache, signal: options.signal });
       if (options.signal?.aborted) break;
-      const raw = model.predict(sequence.features.original, extractor.blank());
+      const plain = model.predict(sequence.features.original, extractor.blank());
+      // A black crop is its own mirror: the same blank pads the mirrored tube.
+      const raw = flipAverage ? averageWithMirrored(plain, model.predict(sequence.features.mirrored, extractor.blank()), model.jointsOfTheta!) : plain;
       const prediction = refinement ? refineOrientation(raw, sequence.keypoints, KEYPOINT_COUNT, model.jointsOfTheta!, refinement) : raw;
       const tubePrediction: TubePrediction = {
         ...prediction,

@@ -52,6 +52,9 @@ test('hmmr train --config vp3d-…: the checkpoint records the lifter; resume, p
   const refined = await runCli(['eval', '--db', db, '--checkpoint', out, '--split', 'test', '--backend', 'wasm', '--refine-orientation']);
   assert.equal(refined.code, 1);
   assert.match(refined.stderr, /is a VideoPose3D lifter: it predicts joints, not a body rotation to refine/);
+  const flipped = await runCli(['eval', '--db', db, '--checkpoint', out, '--split', 'test', '--backend', 'wasm', '--flip-average']);
+  assert.equal(flipped.code, 1);
+  assert.match(flipped.stderr, /is a VideoPose3D lifter: --flip-average averages HMMR's body rotations/);
 
   const image = await runCli(['predict', '--db', db, '--checkpoint', out, '--image', join(dir, 'none.jpg'), '--out', join(dir, 'x.json'), '--backend', 'wasm']);
   assert.notEqual(image.code, 0);

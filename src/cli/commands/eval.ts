@@ -7,10 +7,10 @@ import { formatEvalReport } from '../../eval/format-report.js';
 import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { SHIPPED_CHECKPOINT, SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import type { GlobalArgs } from '../global-options.js';
-import { orientationRefinement, withRefinementOptions, type RefinementArgs } from '../refinement-options.js';
+import { testTimeOptions, withTestTimeOptions, type TestTimeArgs } from '../test-time-options.js';
 import { runCommand } from '../run-command.js';
 
-interface EvalArgs extends GlobalArgs, RefinementArgs {
+interface EvalArgs extends GlobalArgs, TestTimeArgs {
   pred?: string;
   gt?: string;
   checkpoint?: string;
@@ -25,7 +25,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
   command: 'eval',
   describe: 'compare 3D predictions with ground truth: PCK, MPJPE, PA-MPJPE, acceleration; with --checkpoint also the single-frame dynamics table',
   builder: (yargs) =>
-    withRefinementOptions(yargs)
+    withTestTimeOptions(yargs)
       .option('pred', { type: 'string', describe: 'predictions: eval file (.json or .npz), see docs/eval-format.md' })
       .option('gt', { type: 'string', describe: 'ground truth: eval file (.json or .npz), e.g. <out>/gt.json from hmmr synth' })
       .option('checkpoint', { type: 'string', conflicts: ['pred', 'gt'], defaultDescription: `${SHIPPED_CHECKPOINT_NAME} when no --pred/--gt`, describe: 'instead of files: predict the database\'s mocap3d tubes of --split with this checkpoint (or run folder) and score them against their stored ground truth' })
@@ -47,7 +47,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
           backend: args.backend,
           dynamics: args.dynamics,
           namePrefix: args.prefix,
-          refineOrientation: orientationRefinement(args),
+          ...testTimeOptions(args),
           smpl: args.smpl === undefined ? undefined : findSmplFiles(args.smpl),
           signal: ctx.signal,
           onStage: (message) => ctx.log.info(message),

@@ -8,10 +8,10 @@ import { UsageError } from '../../errors.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, type PoseQuality } from '../../pose2d/model-files.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
-import { orientationRefinement, withRefinementOptions, type RefinementArgs } from '../refinement-options.js';
+import { testTimeOptions, withTestTimeOptions, type TestTimeArgs } from '../test-time-options.js';
 import { runCommand } from '../run-command.js';
 
-interface PredictArgs extends GlobalArgs, RefinementArgs {
+interface PredictArgs extends GlobalArgs, TestTimeArgs {
   checkpoint: string;
   video?: string;
   split?: 'train' | 'val' | 'test';
@@ -28,7 +28,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
   command: 'predict',
   describe: 'run a trained HMMR checkpoint on the database tubes: Θ, 3D joints and ±Δt poses per frame, stored in the database (resumable) and optionally written to .json or .npz',
   builder: (yargs) =>
-    withRefinementOptions(yargs)
+    withTestTimeOptions(yargs)
       .option('checkpoint', { type: 'string', default: SHIPPED_CHECKPOINT, defaultDescription: `${SHIPPED_CHECKPOINT_NAME} (shipped, trained on synthetic data)`, describe: 'checkpoint folder, or a run folder (its latest checkpoint)' })
       .option('video', { type: 'string', describe: 'only the tubes of this video (id or path); default every tube' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, describe: 'only tubes of this split' })
@@ -70,7 +70,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
         backend: args.backend,
         featureCacheDir: args.featureCache,
         store: true,
-        refineOrientation: orientationRefinement(args),
+        ...testTimeOptions(args),
         signal: ctx.signal,
         onBackend: (info) => ctx.log.info(`backend: ${info.description}`),
         onTube: (_done, total) => {
