@@ -11,8 +11,9 @@
 #   hmmr-init             — HMMR fine-tuned from the shipped checkpoint (models/hmmr-embedded: trained on
 #                           other synthetic data, seed 5) instead of random weights; only when named
 #                           in MODELS, and usually with fewer steps.
-# Each checkpoint is scored a second time after the test-time orientation fit (hmmr eval
-# --refine-orientation: eval-<model>-refined{,-final}-s<seed>.json, no dynamics table, which it leaves as it is).
+# Each checkpoint is scored again with the test-time options (no dynamics table, which they leave as it is):
+# the orientation fit (hmmr eval --refine-orientation: eval-<model>-refined{,-final}-s<seed>.json), flip
+# averaging (--flip-average: eval-<model>-flip{,-final}-…) and both (eval-<model>-flip-refined{,-final}-…).
 # The training seed is the data seed minus 10 (1, 2, 3).
 #   scripts/results-benchmark.sh [work-dir] [steps]    (default: results-bench, 800 steps); resumable;
 #   SEEDS="12" / MODELS="hmmr" run only those; TRAIN_VIEWS=4 sees every train motion from 4 viewpoints
@@ -53,12 +54,20 @@ for seed in ${SEEDS:-11 12 13}; do
       "${HMMR[@]}" eval --checkpoint "$run" --split test --json > "eval-$model-final-s$seed.json.tmp"
       mv "eval-$model-final-s$seed.json.tmp" "eval-$model-final-s$seed.json"
     fi
-    # Both checkpoints again after the test-time orientation fit (eval-<model>-refined{,-final}-s<seed>.json).
-    for scored in best final; do
-      if [ "$scored" = best ]; then out="eval-$model-refined-s$seed.json"; checkpoint="$run/best"; else out="eval-$model-refined-final-s$seed.json"; checkpoint="$run"; fi
-      [ -f "$out" ] && continue
-      "${HMMR[@]}" eval --checkpoint "$checkpoint" --split test --no-dynamics --refine-orientation --json > "$out.tmp"
-      mv "$out.tmp" "$out"
+    # Both checkpoints again with each test-time option (no dynamics table, which they leave as it is):
+    # eval-<model>-<variant>{,-final}-s<seed>.json.
+    for variant in refined flip flip-refined; do
+      case "$variant" in
+        refined) flags=(--refine-orientation) ;;
+        flip) flags=(--flip-average) ;;
+        flip-refined) flags=(--flip-average --refine-orientation) ;;
+      esac
+      for scored in best final; do
+        if [ "$scored" = best ]; then out="eval-$model-$variant-s$seed.json"; checkpoint="$run/best"; else out="eval-$model-$variant-final-s$seed.json"; checkpoint="$run"; fi
+        [ -f "$out" ] && continue
+        "${HMMR[@]}" eval --checkpoint "$checkpoint" --split test --no-dynamics "${flags[@]}" --json > "$out.tmp"
+        mv "$out.tmp" "$out"
+      done
     done
   done
 done

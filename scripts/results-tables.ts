@@ -1,7 +1,7 @@
 /**
  * Prints docs/results.md's Table 2, 5 and 4 analogues from what the benchmark scripts wrote:
  *   npx tsx scripts/results-tables.ts <results-work-dir> [<pseudo2d-work-dir>]
- * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr,hmmr-init}{,-refined}{,-final}-s<seed>.json (scripts/
+ * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr,hmmr-init}{,-refined,-flip,-flip-refined}{,-final}-s<seed>.json (scripts/
  * results-benchmark.sh: the best validation checkpoint, and the last step when present) with
  * synth-s<seed>/gt{,-train}.json for the nearest-neighbour oracle, and
  * <pseudo2d-work-dir>/eval-{,seen-}{temporal,temporal-noprior,temporal-unbalanced,temporal-pa,temporal-pa-bank,hmmr}-2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
@@ -18,17 +18,23 @@ import { BENCHMARK_SEEDS, JOINT_METRIC_COLUMNS, meanStd, metricOf, readSeedEvalu
 const [resultsDir = 'results-bench', pseudo2dDir] = process.argv.slice(2);
 const SEEDS = BENCHMARK_SEEDS;
 
-const models = [
-  ['single-frame', 'single-frame (no temporal encoder)'],
-  ['temporal-no-dynamics', 'temporal, no dynamics (no Δt heads, no hallucinator)'],
-  ['hmmr', 'temporal + dynamics (HMMR)'],
-  ['hmmr-init', 'HMMR fine-tuned from the shipped checkpoint (--init)'],
-  // The same checkpoints scored after hmmr eval --refine-orientation (scripts/results-benchmark.sh).
-  ['single-frame-refined', 'single-frame, + orientation refinement'],
-  ['temporal-no-dynamics-refined', 'temporal, no dynamics, + orientation refinement'],
-  ['hmmr-refined', 'HMMR, + orientation refinement'],
-  ['hmmr-init-refined', 'HMMR from the shipped checkpoint, + orientation refinement'],
+/** Each trained model: its file name, its row label, and the short name its test-time rows use. */
+const baseModels = [
+  ['single-frame', 'single-frame (no temporal encoder)', 'single-frame'],
+  ['temporal-no-dynamics', 'temporal, no dynamics (no Δt heads, no hallucinator)', 'temporal, no dynamics'],
+  ['hmmr', 'temporal + dynamics (HMMR)', 'HMMR'],
+  ['hmmr-init', 'HMMR fine-tuned from the shipped checkpoint (--init)', 'HMMR from the shipped checkpoint'],
 ] as const;
+/** The same checkpoints scored with hmmr eval's test-time options (scripts/results-benchmark.sh). */
+const testTimeVariants = [
+  ['refined', '+ orientation refinement'],
+  ['flip', '+ flip averaging'],
+  ['flip-refined', '+ flip averaging + orientation refinement'],
+] as const;
+const models: [string, string][] = [
+  ...baseModels.map(([model, label]): [string, string] => [model, label]),
+  ...testTimeVariants.flatMap(([suffix, what]) => baseModels.map(([model, , short]): [string, string] => [`${model}-${suffix}`, `${short}, ${what}`])),
+];
 const columns: readonly [MetricKey, string][] = [...JOINT_METRIC_COLUMNS, ['accel_mm_per_frame2', 'Accel of pred (mm/frame²)']];
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
