@@ -82,7 +82,7 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   } else if (options.dynamics ?? true) {
     const { hallucinator, deltaHeads, deltaFrames } = info.config.model;
     if (hallucinator && deltaHeads) options.onStage?.(`dynamics: hallucinating ±${deltaFrames}-frame poses from single frames`);
-    evaluation.dynamics = await evaluateCheckpointDynamics(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix });
+    evaluation.dynamics = await evaluateCheckpointDynamics(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix, flipAverage: options.flipAverage });
     if (options.signal?.aborted) throw new InterruptedError();
   }
   return evaluation;
@@ -98,7 +98,7 @@ export function formatCheckpointEvaluation(evaluation: CheckpointEvaluation): st
   const tubes = evaluation.namePrefix ? `, tubes named ${evaluation.namePrefix}*` : '';
   const lines = [`checkpoint ${evaluation.checkpoint} (step ${evaluation.step}, config '${evaluation.config}'), ${evaluation.split} split${tubes}`, formatEvalReport(evaluation.report)];
   if (evaluation.protocol) lines.push(evaluation.protocol);
-  if (evaluation.flipAverage) lines.push('predictions averaged with those of the mirrored tubes (--flip-average); the dynamics table is not');
+  if (evaluation.flipAverage) lines.push('predictions averaged with those of the mirrored tubes (--flip-average; the dynamics table\'s single frames too)');
   if (evaluation.refineOrientation) lines.push(`predictions turned to fit each tube's 2D keypoints (--refine-orientation, ±${evaluation.refineOrientation.halfWindow} frames): MPJPE and PCK include the refinement, PA-MPJPE cannot change`);
   if (evaluation.caveat) lines.push(evaluation.caveat);
   if (evaluation.dynamics?.report) lines.push('', formatDynamicsReport(evaluation.dynamics.report));

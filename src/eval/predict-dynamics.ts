@@ -1,5 +1,6 @@
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { UsageError } from '../errors.js';
+import { averageWithMirrored } from '../predict/flip-averaging.js';
 import type { Db } from '../store/database.js';
 import { loadTubes, type TubeSplit } from '../store/tubes.js';
 import { initBackend } from '../tf/backend.js';
@@ -18,6 +19,8 @@ export interface DynamicsEvalOptions {
   featureCacheDir?: string;
   /** Only tubes whose name starts with this (one dataset of a split). */
   namePrefix?: string;
+  /** Average each frame's predictions with those of the mirrored frame (src/predict/flip-averaging.ts). */
+  flipAverage?: boolean;
   signal?: AbortSignal;
   onTube?: (done: number, total: number) => void;
 }
@@ -54,7 +57,8 @@ export async function evaluateCheckpointDynamics(db: Db, dbPath: string, checkpo
         const gt = gtByName.get(tube.name);
         if (!gt) continue;
         const input = await tubeToSequence(db, dbPath, tube, { extractor, cache, signal: options.signal });
-        const present = predictFrames(model.network, body, input.features.original);
+        const plain = predictFrames(model.network, body, input.features.original);
+        const present = options.flipAverage ? averageWithMirrored(plain, predictFrames(model.network, body, input.features.mirrored), (theta) => jointsOfTheta(body, theta)) : plain;
         sequences.push({
           name: tube.name,
           frameCount: present.frameCount,

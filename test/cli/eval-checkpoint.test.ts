@@ -46,6 +46,14 @@ test('hmmr eval --checkpoint scores the test tubes (both aggregations, both acce
   assert.notEqual(constant!.cells.past.perSequence, hallucinated!.cells.past.perSequence);
   for (const row of [constant!, hallucinated!]) for (const cell of Object.values(row.cells)) assert.ok(cell.perSequence! > 0 && Number.isFinite(cell.allFrames));
 
+  // --flip-average reaches the dynamics table too: its present pose is the flip-averaged one.
+  const flippedJson = await runCli(['eval', '--db', db, '--checkpoint', run, '--backend', 'wasm', '--flip-average', '--json']);
+  assert.equal(flippedJson.code, 0, flippedJson.stderr);
+  const flipped = JSON.parse(flippedJson.stdout) as CheckpointEvaluation;
+  assert.equal(flipped.flipAverage, true);
+  const [, flippedHallucinated] = flipped.dynamics!.report!.rows;
+  assert.notEqual(flippedHallucinated!.cells.current.perSequence, hallucinated!.cells.current.perSequence);
+
   const train2 = await runCli(['eval', '--db', db, '--checkpoint', run, '--split', 'train', '--no-dynamics', '--backend', 'wasm', '--json']);
   assert.equal(train2.code, 0, train2.stderr);
   const trainEvaluation = JSON.parse(train2.stdout) as CheckpointEvaluation;
