@@ -49,7 +49,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       }
       if (args.image !== undefined) {
         if (args.flipAverage || args.refineOrientation) {
-          throw new UsageError(`--${args.flipAverage ? 'flip-average' : 'refine-orientation'} works on database tubes, not on --image (a photo has no tube to average or fit over)`);
+          throw new UsageError(`--${args.flipAverage ? 'flip-average' : 'refine-orientation'} works on database tubes; --image does not take it`);
         }
         if (args.out === undefined) throw new UsageError('--image needs --out (a photo has no tubes to store)');
         const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality, model: args.model, descriptor: args.descriptor });
