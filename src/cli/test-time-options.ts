@@ -7,7 +7,7 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { DEFAULT_ORIENTATION_REFINEMENT } from '../predict/orientation-refinement.js';
-import type { TestTimeOptions } from '../predict/run-predict.js';
+import type { TestTimeOptions } from '../predict/test-time.js';
 
 export interface TestTimeArgs {
   flipAverage: boolean;

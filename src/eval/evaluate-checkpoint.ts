@@ -1,6 +1,6 @@
 import { InterruptedError } from '../errors.js';
 import type { OrientationRefinementOptions } from '../predict/orientation-refinement.js';
-import type { TestTimeOptions } from '../predict/run-predict.js';
+import type { TestTimeOptions } from '../predict/test-time.js';
 import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
 import { readCheckpointInfo } from '../train/checkpoint.js';

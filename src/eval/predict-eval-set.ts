@@ -1,7 +1,8 @@
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { projectToCrop } from '../body/weak-perspective.js';
 import { BadInputFileError } from '../errors.js';
-import { predictTubes, type TestTimeOptions } from '../predict/run-predict.js';
+import { predictTubes } from '../predict/run-predict.js';
+import type { TestTimeOptions } from '../predict/test-time.js';
 import type { Db } from '../store/database.js';
 import { THETA_SIZE } from '../train/theta.js';
 import type { LoadedEvalSet } from './eval-file.js';

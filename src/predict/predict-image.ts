@@ -4,18 +4,19 @@ import { boxCenter, boxDiagonal, boxFromVisibleKeypoints } from '../tracker/keyp
 import { DEFAULT_TUBE_BOX_OPTIONS } from '../tracker/tube.js';
 import { initBackend, type BackendInfo } from '../tf/backend.js';
 import { loadTrainingBodyModel } from '../train/body-model.js';
-import { normaliseTubeKeypoints } from '../train/data/sequence.js';
+import { KEYPOINT_COUNT, normaliseTubeKeypoints } from '../train/data/sequence.js';
 import { createFeatureExtractor } from '../train/features/create.js';
-import { loadPredictionModel, predictFrames, type SequencePrediction } from '../train/predict.js';
+import { jointsOfTheta, loadPredictionModel, predictFrames, type SequencePrediction } from '../train/predict.js';
 import { peopleInImage } from '../pose2d/image-people.js';
 import { qualityOrDefault, type PoseQuality } from '../pose2d/model-files.js';
+import { applyTestTime, type TestTimeOptions } from './test-time.js';
 
 export interface ImagePerson {
   score: number;
   /** Detector keypoints (x, y, confidence triples) in image pixels, in `keypointFormat`. */
   keypoints: Float32Array;
   crop: CropParams;
-  /** One-frame prediction: Θ, joints and the hallucinated poses at −Δt and +Δt. */
+  /** One-frame prediction: Θ, joints and the hallucinated poses at −Δt and +Δt, after the test-time options. */
   prediction: SequencePrediction;
 }
 
@@ -32,9 +33,11 @@ export interface ImagePrediction {
 /**
  * `hmmr predict --image`: people detected by pose2d (the accurate shipped model unless one is named), each cropped as a tube frame would be (box
  * diagonal → 150 px of the 224 crop, spec B4), then the present and ±Δt poses from a single frame
- * through the hallucinator (the paper's "dynamics from a single image").
+ * through the hallucinator (the paper's "dynamics from a single image"). The test-time options work
+ * as on a tube of one frame: flip averaging mirrors the person's features, and the orientation fit
+ * has no neighbours to smooth over (its window is ignored).
  */
-export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string; quality?: PoseQuality }): Promise<ImagePrediction> {
+export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string; quality?: PoseQuality; testTime?: TestTimeOptions }): Promise<ImagePrediction> {
   const backend = await initBackend(options.backend);
   const model = loadPredictionModel(options.checkpoint);
   if (!model.network.hasHallucinator) {
@@ -52,7 +55,17 @@ export async function predictImage(options: { image: string; checkpoint: string;
       const frame = { frameIndex: 0, keypoints: person.keypoints, box: { x: 0, y: 0, width: 0, height: 0 }, crop };
       const keypoints = normaliseTubeKeypoints([frame], format.name);
       const features = await extractor.extract({ tubeId: `image:${options.image}`, videoPath: options.image, frames: [frame], keypoints });
-      results.push({ score: person.score, keypoints: person.keypoints, crop, prediction: predictFrames(model.network, body, features.original) });
+      const prediction = applyTestTime(
+        {
+          plain: predictFrames(model.network, body, features.original),
+          predictMirrored: () => predictFrames(model.network, body, features.mirrored),
+          keypoints,
+          keypointsPerFrame: KEYPOINT_COUNT,
+          jointsOf: (theta) => jointsOfTheta(body, theta),
+        },
+        options.testTime ?? {},
+      );
+      results.push({ score: person.score, keypoints: person.keypoints, crop, prediction });
     }
     return { image: options.image, checkpointDir: model.checkpointDir, step: model.step, deltaFrames: model.config.model.deltaFrames, keypointFormat: format.name, backend, people: results };
   } finally {

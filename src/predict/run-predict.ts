@@ -10,17 +10,8 @@ import { FeatureCache } from '../train/features/cache.js';
 import { createFeatureExtractor } from '../train/features/create.js';
 import { KEYPOINT_COUNT } from '../train/data/sequence.js';
 import type { SequencePrediction } from '../train/predict.js';
-import { averageWithMirrored } from './flip-averaging.js';
-import { refineOrientation, type OrientationRefinementOptions } from './orientation-refinement.js';
+import { applyTestTime, type TestTimeOptions } from './test-time.js';
 import { loadSequencePredictor, type SequencePredictor } from './sequence-predictor.js';
-
-/** What happens to the network's output at test time, beyond one forward pass; absent = off. */
-export interface TestTimeOptions {
-  /** Also predict the mirrored tube and average the two (flip-averaging.ts); before any refinement. */
-  flipAverage?: boolean;
-  /** Turn each frame's body to fit the tube's 2D keypoints (orientation-refinement.ts). */
-  refineOrientation?: OrientationRefinementOptions;
-}
 
 export interface PredictTubesOptions extends TestTimeOptions {
   db: Db;
@@ -106,10 +97,17 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       const tube = { ...info, frames: readTubeFrames(options.db, info.id) };
       const sequence = await tubeToSequence(options.db, options.dbPath, tube, { extractor, cache, signal: options.signal });
       if (options.signal?.aborted) break;
-      const plain = model.predict(sequence.features.original, extractor.blank());
-      // A black crop is its own mirror: the same blank pads the mirrored tube.
-      const raw = flipAverage ? averageWithMirrored(plain, model.predict(sequence.features.mirrored, extractor.blank()), model.jointsOfTheta!) : plain;
-      const prediction = refinement ? refineOrientation(raw, sequence.keypoints, KEYPOINT_COUNT, model.jointsOfTheta!, refinement) : raw;
+      const prediction = applyTestTime(
+        {
+          plain: model.predict(sequence.features.original, extractor.blank()),
+          // A black crop is its own mirror: the same blank pads the mirrored tube.
+          predictMirrored: () => model.predict(sequence.features.mirrored, extractor.blank()),
+          keypoints: sequence.keypoints,
+          keypointsPerFrame: KEYPOINT_COUNT,
+          jointsOf: model.jointsOfTheta!,
+        },
+        { flipAverage, refineOrientation: refinement },
+      );
       const tubePrediction: TubePrediction = {
         ...prediction,
         tubeId: tube.id,

@@ -48,11 +48,8 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
         if (args[flag] !== undefined && args.image === undefined) throw new UsageError(`--${flag} picks the pose model for --image (database tubes are labelled already, by hmmr label)`);
       }
       if (args.image !== undefined) {
-        if (args.flipAverage || args.refineOrientation) {
-          throw new UsageError(`--${args.flipAverage ? 'flip-average' : 'refine-orientation'} works on database tubes; --image does not take it`);
-        }
         if (args.out === undefined) throw new UsageError('--image needs --out (a photo has no tubes to store)');
-        const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality, model: args.model, descriptor: args.descriptor });
+        const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality, model: args.model, descriptor: args.descriptor, testTime: testTimeOptions(args) });
         ctx.log.info(`backend: ${result.backend.description}`);
         writeImagePredictionFile(args.out, result);
         return {

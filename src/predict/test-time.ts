@@ -1,0 +1,33 @@
+/**
+ * What happens to the network's output at test time beyond one forward pass, in the one order every
+ * caller uses: flip averaging first (it needs the network), then the orientation fit (it needs only
+ * the 2D keypoints). `hmmr predict` on tubes and on a photo, and `hmmr eval`, all go through here.
+ */
+import type { SequencePrediction } from '../train/predict.js';
+import { averageWithMirrored } from './flip-averaging.js';
+import { refineOrientation, type OrientationRefinementOptions } from './orientation-refinement.js';
+
+/** The test-time options; absent = off. */
+export interface TestTimeOptions {
+  /** Also predict the mirrored input and average the two (flip-averaging.ts); before any refinement. */
+  flipAverage?: boolean;
+  /** Turn each frame's body to fit its 2D keypoints (orientation-refinement.ts). */
+  refineOrientation?: OrientationRefinementOptions;
+}
+
+/** How to reach the network and the body for one input (a tube, or a photo's person). */
+export interface TestTimeInput {
+  plain: SequencePrediction;
+  /** The network on the mirrored features; called only with `flipAverage`. */
+  predictMirrored: () => SequencePrediction;
+  /** [F, K, 3] canonical keypoints in the normalised crop (normaliseTubeKeypoints), K per frame. */
+  keypoints: Float32Array;
+  keypointsPerFrame: number;
+  /** Θ rows → LSP-14 joints with the checkpoint's body model. */
+  jointsOf: (theta: Float32Array) => Float32Array;
+}
+
+export function applyTestTime(input: TestTimeInput, options: TestTimeOptions): SequencePrediction {
+  const averaged = options.flipAverage ? averageWithMirrored(input.plain, input.predictMirrored(), input.jointsOf) : input.plain;
+  return options.refineOrientation ? refineOrientation(averaged, input.keypoints, input.keypointsPerFrame, input.jointsOf, options.refineOrientation) : averaged;
+}
