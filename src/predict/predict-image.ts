@@ -27,6 +27,8 @@ export interface ImagePrediction {
   deltaFrames: number;
   keypointFormat: string;
   backend: BackendInfo;
+  /** The test-time options the predictions went through (written into the prediction file). */
+  testTime: TestTimeOptions;
   people: ImagePerson[];
 }
 
@@ -67,7 +69,7 @@ export async function predictImage(options: { image: string; checkpoint: string;
       );
       results.push({ score: person.score, keypoints: person.keypoints, crop, prediction });
     }
-    return { image: options.image, checkpointDir: model.checkpointDir, step: model.step, deltaFrames: model.config.model.deltaFrames, keypointFormat: format.name, backend, people: results };
+    return { image: options.image, checkpointDir: model.checkpointDir, step: model.step, deltaFrames: model.config.model.deltaFrames, keypointFormat: format.name, backend, testTime: options.testTime ?? {}, people: results };
   } finally {
     await extractor.close();
     body.dispose();

@@ -5,11 +5,13 @@ import { UsageError } from '../errors.js';
 import { makeNpyArray, writeNpz, type NpyArray } from '../util/npz.js';
 import type { ImagePrediction } from './predict-image.js';
 import type { PredictionRun } from './run-predict.js';
+import type { TestTimeOptions } from './test-time.js';
 import { POSE_SIZE, THETA_SIZE } from '../train/theta.js';
 
 /*
  * `hmmr predict` output, documented here and in the README:
  * JSON: { format: "hmmr-predictions", version: 1, checkpoint, step, config, deltaFrames,
+ *         flipAverage?: true, refineOrientation?: { halfWindow, minKeypoints } (only when used),
  *         jointSet: "lsp14", tubes: [{ tubeId, name, videoId, fps, frames: [{ frameIndex,
  *         theta[85], joints3d[14][3], pastPose[72]?, futurePose[72]? }] }] }
  *   theta = [camera s, tx, ty | 72 axis-angle pose, root first | 10 shape]; joints in metres;
@@ -25,7 +27,7 @@ export function writePredictionFile(path: string, run: PredictionRun): void {
 /*
  * `hmmr predict --image` output:
  * JSON: { format: "hmmr-image-predictions", version: 1, image, checkpoint, step, deltaFrames,
- *         keypointFormat, jointSet: "lsp14", people: [{ score, keypoints[K][3] (image px),
+ *         flipAverage?, refineOrientation? (as above), keypointFormat, jointSet: "lsp14", people: [{ score, keypoints[K][3] (image px),
  *         crop: {centerX, centerY, scale}, theta[85], joints3d[14][3], pastPose[72], futurePose[72] }] }
  * NPZ: `person_<i>/theta` [85], `person_<i>/joints3d` [14, 3], `person_<i>/past_pose`,
  *   `person_<i>/future_pose` [72], `person_<i>/keypoints` [K, 3].
@@ -40,6 +42,7 @@ export function writeImagePredictionFile(path: string, result: ImagePrediction):
       checkpoint: result.checkpointDir,
       step: result.step,
       deltaFrames: result.deltaFrames,
+      ...testTimeFields(result.testTime),
       keypointFormat: result.keypointFormat,
       jointSet: 'lsp14',
       people: result.people.map((person) => {
@@ -91,6 +94,7 @@ export function predictionJson(run: PredictionRun): object {
     step: run.step,
     config: run.configName,
     deltaFrames: run.deltaFrames,
+    ...testTimeFields(run.testTime),
     jointSet: 'lsp14',
     tubes: run.tubes.map((tube) => ({
       tubeId: tube.tubeId,
@@ -123,4 +127,9 @@ export function predictionArrays(run: PredictionRun): Map<string, NpyArray> {
     if (tube.futurePose) arrays.set(`${key}/future_pose`, makeNpyArray('float32', [f, POSE_SIZE], tube.futurePose));
   }
   return arrays;
+}
+
+/** The options that were on, under the keys `hmmr eval --json` uses; nothing when none was. */
+function testTimeFields(options: TestTimeOptions): { flipAverage?: true; refineOrientation?: TestTimeOptions['refineOrientation'] } {
+  return { ...(options.flipAverage ? { flipAverage: true as const } : {}), ...(options.refineOrientation ? { refineOrientation: options.refineOrientation } : {}) };
 }

@@ -48,6 +48,8 @@ export interface PredictionRun {
   configName: string;
   deltaFrames: number;
   backend: BackendInfo;
+  /** The test-time options the predictions went through (written into prediction files). */
+  testTime: TestTimeOptions;
   /** Tubes predicted by this call (with `store`, not those the continued run already held). */
   tubes: TubePrediction[];
   /** With `store`: the prediction run, whether it was continued, and whether it is complete. */
@@ -128,6 +130,7 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       configName: config.name,
       deltaFrames: config.model.deltaFrames,
       backend,
+      testTime: { flipAverage, refineOrientation: refinement },
       tubes: predictions,
       stored: stored && { runId: stored.runId, resumed: stored.resumed, skippedTubes, complete },
     };

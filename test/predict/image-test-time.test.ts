@@ -12,10 +12,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { predictImage, type ImagePrediction } from '../../src/predict/predict-image.js';
 import { DEFAULT_ORIENTATION_REFINEMENT } from '../../src/predict/orientation-refinement.js';
+import { writeImagePredictionFile } from '../../src/predict/prediction-file.js';
 import { SHIPPED_CHECKPOINT } from '../../src/train/checkpoint.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
@@ -65,8 +67,15 @@ test('predict --image --refine-orientation turns the body to its 2D keypoints an
   execFileSync(ffmpegPath(), ['-loglevel', 'error', '-y', '-ss', '8', '-i', projectPath('media', 'S02_tabletennis.mp4'), '-frames:v', '1', photo]);
   const predict = (testTime: { refineOrientation?: typeof DEFAULT_ORIENTATION_REFINEMENT }) => predictImage({ image: photo, checkpoint: SHIPPED_CHECKPOINT, backend: 'wasm', quality: 'fast', testTime });
   const plain = (await predict({})).people[0]!.prediction;
-  const refined = (await predict({ refineOrientation: DEFAULT_ORIENTATION_REFINEMENT })).people[0]!.prediction;
+  const refinedResult = await predict({ refineOrientation: DEFAULT_ORIENTATION_REFINEMENT });
+  const refined = refinedResult.people[0]!.prediction;
   // Θ = camera (3), pose (72: root rotation first), shape (10). Only the camera and the root may change.
   assert.deepEqual(Array.from(refined.theta.subarray(6)), Array.from(plain.theta.subarray(6)), 'body pose and shape kept');
   assert.notDeepEqual(Array.from(refined.theta.subarray(3, 6)), Array.from(plain.theta.subarray(3, 6)), 'the root rotation was fitted');
+
+  // The file says which options made it, under the keys hmmr eval --json uses.
+  const out = join(dir, 'player.json');
+  writeImagePredictionFile(out, refinedResult);
+  const json = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+  assert.deepEqual([json.refineOrientation, 'flipAverage' in json], [{ halfWindow: 10, minKeypoints: 6 }, false]);
 });

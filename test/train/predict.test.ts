@@ -104,6 +104,10 @@ test('train from the database, predict its tubes to .json and .npz, and score th
     writePredictionFile(join(dir, 'pred.npz'), run);
     const json = JSON.parse(readFileSync(join(dir, 'pred.json'), 'utf8')) as { step: number; tubes: { frames: { theta: number[]; joints3d: number[][]; pastPose: number[] }[] }[] };
     assert.equal(json.step, 2);
+    assert.ok(!('flipAverage' in json) && !('refineOrientation' in json), 'no test-time option recorded when none was on');
+    const flipped = await predictTubes({ db, dbPath, checkpoint: join(dir, 'run'), backend: 'wasm', flipAverage: true });
+    writePredictionFile(join(dir, 'pred-flipped.json'), flipped);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'pred-flipped.json'), 'utf8')) as { flipAverage?: boolean }).flipAverage, true);
     assert.deepEqual([json.tubes[0]!.frames[0]!.theta.length, json.tubes[0]!.frames[0]!.joints3d.length, json.tubes[0]!.frames[0]!.pastPose.length], [85, 14, 72]);
     const npz = readNpz(join(dir, 'pred.npz'));
     assert.deepEqual(npz.get(`tube_${run.tubes[0]!.tubeId}/joints3d`)!.shape, [24, 14, 3]);
