@@ -18,7 +18,8 @@ import { POSE_SIZE, THETA_SIZE } from '../train/theta.js';
  *   pastPose/futurePose are the f_Δt poses at t − deltaFrames and t + deltaFrames.
  * NPZ: per tube, keys `tube_<id>/frame_index` int32 [F], `tube_<id>/theta` [F, 85],
  *   `tube_<id>/joints3d` [F, 14, 3], `tube_<id>/past_pose` and `tube_<id>/future_pose` [F, 72];
- *   tube names live in the JSON form only (npz has no strings here).
+ *   tube names live in the JSON form only (npz has no strings here); `flip_average` int32 [1] and
+ *   `refine_orientation` int32 [2] = [halfWindow, minKeypoints] only when those options were on.
  */
 export function writePredictionFile(path: string, run: PredictionRun): void {
   writeAs(path, () => predictionJson(run), () => predictionArrays(run));
@@ -30,7 +31,7 @@ export function writePredictionFile(path: string, run: PredictionRun): void {
  *         flipAverage?, refineOrientation? (as above), keypointFormat, jointSet: "lsp14", people: [{ score, keypoints[K][3] (image px),
  *         crop: {centerX, centerY, scale}, theta[85], joints3d[14][3], pastPose[72], futurePose[72] }] }
  * NPZ: `person_<i>/theta` [85], `person_<i>/joints3d` [14, 3], `person_<i>/past_pose`,
- *   `person_<i>/future_pose` [72], `person_<i>/keypoints` [K, 3].
+ *   `person_<i>/future_pose` [72], `person_<i>/keypoints` [K, 3]; `flip_average`, `refine_orientation` as above.
  */
 export function writeImagePredictionFile(path: string, result: ImagePrediction): void {
   writeAs(
@@ -61,7 +62,7 @@ export function writeImagePredictionFile(path: string, result: ImagePrediction):
       }),
     }),
     () => {
-      const arrays = new Map<string, NpyArray>();
+      const arrays = testTimeArrays(result.testTime);
       result.people.forEach((person, i) => {
         const key = `person_${i}`;
         const { prediction } = person;
@@ -116,7 +117,7 @@ export function predictionJson(run: PredictionRun): object {
 }
 
 export function predictionArrays(run: PredictionRun): Map<string, NpyArray> {
-  const arrays = new Map<string, NpyArray>();
+  const arrays = testTimeArrays(run.testTime);
   for (const tube of run.tubes) {
     const key = `tube_${tube.tubeId}`;
     const f = tube.frameCount;
@@ -126,6 +127,15 @@ export function predictionArrays(run: PredictionRun): Map<string, NpyArray> {
     if (tube.pastPose) arrays.set(`${key}/past_pose`, makeNpyArray('float32', [f, POSE_SIZE], tube.pastPose));
     if (tube.futurePose) arrays.set(`${key}/future_pose`, makeNpyArray('float32', [f, POSE_SIZE], tube.futurePose));
   }
+  return arrays;
+}
+
+/** NPZ's form of testTimeFields: `flip_average` int32 [1] = 1, `refine_orientation` int32 [2] = [halfWindow, minKeypoints]. */
+function testTimeArrays(options: TestTimeOptions): Map<string, NpyArray> {
+  const arrays = new Map<string, NpyArray>();
+  if (options.flipAverage) arrays.set('flip_average', makeNpyArray('int32', [1], Int32Array.of(1)));
+  const refinement = options.refineOrientation;
+  if (refinement) arrays.set('refine_orientation', makeNpyArray('int32', [2], Int32Array.of(refinement.halfWindow, refinement.minKeypoints)));
   return arrays;
 }
 

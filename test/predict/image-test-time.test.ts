@@ -19,6 +19,7 @@ import { predictImage, type ImagePrediction } from '../../src/predict/predict-im
 import { DEFAULT_ORIENTATION_REFINEMENT } from '../../src/predict/orientation-refinement.js';
 import { writeImagePredictionFile } from '../../src/predict/prediction-file.js';
 import { SHIPPED_CHECKPOINT } from '../../src/train/checkpoint.js';
+import { readNpz } from '../../src/util/npz.js';
 import { projectPath } from '../../src/util/project-root.js';
 import { ffmpegPath } from '../../src/video/ffmpeg-binaries.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -78,4 +79,8 @@ test('predict --image --refine-orientation turns the body to its 2D keypoints an
   writeImagePredictionFile(out, refinedResult);
   const json = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
   assert.deepEqual([json.refineOrientation, 'flipAverage' in json], [{ halfWindow: 10, minKeypoints: 6 }, false]);
+  const npz = join(dir, 'player.npz');
+  writeImagePredictionFile(npz, refinedResult);
+  const arrays = readNpz(npz);
+  assert.deepEqual([Array.from(arrays.get('refine_orientation')!.data as Int32Array), arrays.has('flip_average')], [[10, 6], false]);
 });

@@ -108,6 +108,9 @@ test('train from the database, predict its tubes to .json and .npz, and score th
     const flipped = await predictTubes({ db, dbPath, checkpoint: join(dir, 'run'), backend: 'wasm', flipAverage: true });
     writePredictionFile(join(dir, 'pred-flipped.json'), flipped);
     assert.equal((JSON.parse(readFileSync(join(dir, 'pred-flipped.json'), 'utf8')) as { flipAverage?: boolean }).flipAverage, true);
+    writePredictionFile(join(dir, 'pred-flipped.npz'), flipped);
+    assert.deepEqual(Array.from(readNpz(join(dir, 'pred-flipped.npz')).get('flip_average')!.data as Int32Array), [1]);
+    assert.ok(!readNpz(join(dir, 'pred.npz')).has('flip_average'), 'no flag array when the option was off');
     assert.deepEqual([json.tubes[0]!.frames[0]!.theta.length, json.tubes[0]!.frames[0]!.joints3d.length, json.tubes[0]!.frames[0]!.pastPose.length], [85, 14, 72]);
     const npz = readNpz(join(dir, 'pred.npz'));
     assert.deepEqual(npz.get(`tube_${run.tubes[0]!.tubeId}/joints3d`)!.shape, [24, 14, 3]);
