@@ -6,7 +6,7 @@
  */
 import { resolveModelFiles } from '../src/pose2d/model-files.js';
 import { openWorkerPoseSession } from '../src/pose2d/worker-session.js';
-import { parseRedisUrl } from '../src/queue/connection.js';
+import { parseRedisUrl } from '../src/queue/redis-address.js';
 import { runLabelWorker } from '../src/queue/worker.js';
 
 const [url, concurrency] = process.argv.slice(2);

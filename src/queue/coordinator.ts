@@ -27,7 +27,8 @@ import { trackAfterLabelling } from '../tracker/track-video.js';
 import type { Progress } from '../util/progress.js';
 import { chunkJobId, planChunks, type ChunkJobData, type ChunkRange } from './chunk-job.js';
 import { decodeChunkResult, type ChunkResult } from './chunk-result.js';
-import { LABEL_QUEUE, connectRedis, type RedisAddress } from './connection.js';
+import { LABEL_QUEUE, connectRedis } from './connection.js';
+import type { RedisAddress } from './redis-address.js';
 
 export interface CoordinatorOptions {
   address: RedisAddress;
@@ -44,7 +45,6 @@ export interface CoordinatorOptions {
   onVideo?(result: LabelledVideo): void;
 }
 
-export const DEFAULT_CHUNK_ATTEMPTS = 3;
 /** How often the coordinator looks for finished chunks. */
 const POLL_MS = 200;
 const RETRY_DELAY_MS = 1000;

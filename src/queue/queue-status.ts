@@ -1,6 +1,7 @@
 /** `hmmr status --queue`: what the label queue holds, who works on it, and which chunks failed. */
 import { Queue } from 'bullmq';
-import { LABEL_QUEUE, connectRedis, type RedisAddress } from './connection.js';
+import { LABEL_QUEUE, connectRedis } from './connection.js';
+import type { RedisAddress } from './redis-address.js';
 
 export interface QueueStatus {
   /** Chunks waiting for a worker (including those waiting to be retried). */

@@ -16,7 +16,8 @@ import { labelParamsKey } from '../store/detections.js';
 import { benchStubFrames } from './bench-stub-inference.js';
 import type { ChunkJobData } from './chunk-job.js';
 import { encodeChunkResult, type ChunkResult } from './chunk-result.js';
-import { LABEL_QUEUE, connectRedis, type RedisAddress } from './connection.js';
+import { LABEL_QUEUE, connectRedis } from './connection.js';
+import type { RedisAddress } from './redis-address.js';
 import { mapPath, type PathMapping } from './path-map.js';
 import { VideoChecker } from './video-check.js';
 
@@ -37,7 +38,6 @@ export interface LabelWorkerOptions {
   benchStubInference?: boolean;
 }
 
-export const DEFAULT_LOCK_DURATION_MS = 30_000;
 /** Times a job may be found stalled (its worker died) before it fails; each is a lost worker. */
 const MAX_STALLED_COUNT = 3;
 

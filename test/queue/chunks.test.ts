@@ -4,7 +4,7 @@ import { UsageError } from '../../src/errors.js';
 import type { LabelledFrame } from '../../src/pose2d/label-video.js';
 import { chunkJobId, planChunks } from '../../src/queue/chunk-job.js';
 import { decodeChunkResult, encodeChunkResult } from '../../src/queue/chunk-result.js';
-import { parseRedisUrl } from '../../src/queue/connection.js';
+import { parseRedisUrl } from '../../src/queue/redis-address.js';
 import { mapPath, parsePathMapping } from '../../src/queue/path-map.js';
 
 test('chunks hold chunkFrames kept frames and end after their last one; the last is open', () => {

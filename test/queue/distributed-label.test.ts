@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { parseRedisUrl } from '../../src/queue/connection.js';
+import { parseRedisUrl } from '../../src/queue/redis-address.js';
 import { readQueueStatus } from '../../src/queue/queue-status.js';
 import { openDatabase } from '../../src/store/database.js';
 import { listLabelRuns, readDetections, type LabelRun, type StoredPoseFrame } from '../../src/store/detections.js';

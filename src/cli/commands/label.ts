@@ -7,8 +7,8 @@ import { parseScales } from '../../pose2d/multi-scale.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, qualityOrDefault, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
 import { inferenceLayout } from '../../pose2d/session-pool.js';
-import { parseRedisUrl } from '../../queue/connection.js';
-import { DEFAULT_CHUNK_ATTEMPTS, runCoordinator } from '../../queue/coordinator.js';
+import { DEFAULT_CHUNK_ATTEMPTS } from '../../queue/queue-defaults.js';
+import { parseRedisUrl } from '../../queue/redis-address.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
@@ -132,7 +132,8 @@ export const labelCommand: CommandModule<GlobalArgs, LabelArgs> = {
       };
       const settings = { inputHeight, fps: args.fps, decode, flip: args.flip, scales };
       const results = queue
-        ? await runCoordinator(db, videos, {
+        ? // BullMQ loads only when a queue is named: every other hmmr command starts without it.
+          await (await import('../../queue/coordinator.js')).runCoordinator(db, videos, {
             address: queue,
             descriptor,
             modelPath,

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { DatabaseError, UsageError } from '../../errors.js';
 import { isLoopbackHost, newAccessToken } from '../../serve/access-control.js';
-import { createServer } from '../../serve/create-server.js';
 import { openDatabase } from '../../store/database.js';
 import { assertCurationSchema } from '../../store/tube-reviews.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -37,6 +36,8 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
         if (args.readOnly) assertCurationSchema(db, args.db);
         const token = isLoopbackHost(args.host) ? undefined : newAccessToken();
         const runsDir = args.runs === undefined ? undefined : resolve(args.runs);
+        // Fastify loads for this command only, not whenever the CLI starts.
+        const { createServer } = await import('../../serve/create-server.js');
         const app = createServer({ db, dbPath: args.db, readOnly: args.readOnly, runsDir, token, log: ctx.log });
         await app.listen({ port: args.port, host: args.host });
         const { port } = app.server.address() as AddressInfo;

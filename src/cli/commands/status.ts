@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { collectStatus, type StatusReport } from '../../ingest/status.js';
-import { parseRedisUrl } from '../../queue/connection.js';
-import { readQueueStatus, type QueueStatus } from '../../queue/queue-status.js';
+import type { QueueStatus } from '../../queue/queue-status.js';
+import { parseRedisUrl } from '../../queue/redis-address.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -22,6 +22,8 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       const address = args.queue === undefined ? undefined : parseRedisUrl(args.queue);
       const report = collectStatus(ctx.openDb());
       if (!address) return { summary: formatStatus(report), data: report };
+      // BullMQ loads only with --queue.
+      const { readQueueStatus } = await import('../../queue/queue-status.js');
       const queue = await readQueueStatus(address);
       return { summary: `${formatStatus(report)}
 ${formatQueueStatus(args.queue!, queue)}`, data: { ...report, queue } };

@@ -4,9 +4,9 @@ import { UsageError } from '../../errors.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, resolveModelFiles, type PoseQuality } from '../../pose2d/model-files.js';
 import type { InferenceDevice } from '../../pose2d/session.js';
 import { inferenceLayout, openPoseWorkers } from '../../pose2d/session-pool.js';
-import { parseRedisUrl } from '../../queue/connection.js';
 import { parsePathMapping } from '../../queue/path-map.js';
-import { DEFAULT_LOCK_DURATION_MS, runLabelWorker } from '../../queue/worker.js';
+import { DEFAULT_LOCK_DURATION_MS } from '../../queue/queue-defaults.js';
+import { parseRedisUrl } from '../../queue/redis-address.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 import { SESSION_THREADS_DEFAULT, SESSION_THREADS_HELP } from './label.js';
@@ -54,6 +54,8 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
       const session = await openPoseWorkers(descriptor, modelPath, layout, { device });
       ctx.log.info(`hmmr worker: ${descriptor.name} (${modelPath}, ${layout.sessions} × ${layout.threadsPerSession}-thread sessions) on ${args.queue}, ${args.concurrency} at a time`);
       try {
+        // BullMQ loads here, not when the CLI starts (queue-defaults.ts).
+        const { runLabelWorker } = await import('../../queue/worker.js');
         const totals = await runLabelWorker({
           address,
           session,
