@@ -1,10 +1,11 @@
 import { LSP_JOINT_COUNT } from '../body/joint-sets.js';
 import { UsageError } from '../errors.js';
-import { averageWithMirrored } from '../predict/flip-averaging.js';
+import { applyTestTime } from '../predict/test-time.js';
 import type { Db } from '../store/database.js';
 import { loadTubes, type TubeSplit } from '../store/tubes.js';
 import { initBackend } from '../tf/backend.js';
 import { loadTrainingBodyModel } from '../train/body-model.js';
+import { KEYPOINT_COUNT } from '../train/data/sequence.js';
 import { tubeToSequence } from '../train/data/store-sequences.js';
 import { FeatureCache } from '../train/features/cache.js';
 import { createFeatureExtractor } from '../train/features/create.js';
@@ -57,8 +58,16 @@ export async function evaluateCheckpointDynamics(db: Db, dbPath: string, checkpo
         const gt = gtByName.get(tube.name);
         if (!gt) continue;
         const input = await tubeToSequence(db, dbPath, tube, { extractor, cache, signal: options.signal });
-        const plain = predictFrames(model.network, body, input.features.original);
-        const present = options.flipAverage ? averageWithMirrored(plain, predictFrames(model.network, body, input.features.mirrored), (theta) => jointsOfTheta(body, theta)) : plain;
+        const present = applyTestTime(
+          {
+            plain: predictFrames(model.network, body, input.features.original),
+            predictMirrored: () => predictFrames(model.network, body, input.features.mirrored),
+            keypoints: input.keypoints,
+            keypointsPerFrame: KEYPOINT_COUNT,
+            jointsOf: (theta) => jointsOfTheta(body, theta),
+          },
+          { flipAverage: options.flipAverage },
+        );
         sequences.push({
           name: tube.name,
           frameCount: present.frameCount,

@@ -40,6 +40,7 @@ export interface ImagePrediction {
  * has no neighbours to smooth over (its window is ignored).
  */
 export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string; quality?: PoseQuality; testTime?: TestTimeOptions }): Promise<ImagePrediction> {
+  const testTime = options.testTime ?? {};
   const backend = await initBackend(options.backend);
   const model = loadPredictionModel(options.checkpoint);
   if (!model.network.hasHallucinator) {
@@ -65,11 +66,11 @@ export async function predictImage(options: { image: string; checkpoint: string;
           keypointsPerFrame: KEYPOINT_COUNT,
           jointsOf: (theta) => jointsOfTheta(body, theta),
         },
-        options.testTime ?? {},
+        testTime,
       );
       results.push({ score: person.score, keypoints: person.keypoints, crop, prediction });
     }
-    return { image: options.image, checkpointDir: model.checkpointDir, step: model.step, deltaFrames: model.config.model.deltaFrames, keypointFormat: format.name, backend, testTime: options.testTime ?? {}, people: results };
+    return { image: options.image, checkpointDir: model.checkpointDir, step: model.step, deltaFrames: model.config.model.deltaFrames, keypointFormat: format.name, backend, testTime, people: results };
   } finally {
     await extractor.close();
     body.dispose();

@@ -1,8 +1,8 @@
 /**
  * What happens to the network's output at test time beyond one forward pass, in the one order every
  * caller uses: flip averaging first (it needs the network), then the orientation fit (it needs only
- * the 2D keypoints). `hmmr predict` on tubes and on a photo, and `hmmr eval`'s tube predictions, go
- * through here (the dynamics table's flip averaging is in src/eval/predict-dynamics.ts).
+ * the 2D keypoints). `hmmr predict` on tubes and on a photo, and `hmmr eval` (its tube predictions
+ * and the dynamics table's single frames), all go through here.
  */
 import type { SequencePrediction } from '../train/predict.js';
 import { averageWithMirrored } from './flip-averaging.js';

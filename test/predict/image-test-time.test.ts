@@ -43,6 +43,13 @@ function mirrorDistanceMm(a: Float32Array, b: Float32Array): number {
   return (sum / 14) * 1000;
 }
 
+/** Frame 8 s into the shipped clip, as a PNG in `dir`. */
+function photoOfPlayer(dir: string): string {
+  const photo = join(dir, 'player.png');
+  execFileSync(ffmpegPath(), ['-loglevel', 'error', '-y', '-ss', '8', '-i', projectPath('media', 'S02_tabletennis.mp4'), '-frames:v', '1', photo]);
+  return photo;
+}
+
 function player(result: ImagePrediction): Float32Array {
   assert.equal(result.people.length, 1, `${result.image}: one person (the table-tennis player)`);
   return result.people[0]!.prediction.joints3d;
@@ -50,9 +57,8 @@ function player(result: ImagePrediction): Float32Array {
 
 test('predict --image --flip-average: the 3D of a mirrored photo is the mirror image of the photo\'s 3D', async () => {
   const dir = tempDir('hmmr-image-tta-');
-  const photo = join(dir, 'player.png');
+  const photo = photoOfPlayer(dir);
   const mirrored = join(dir, 'player-mirrored.png');
-  execFileSync(ffmpegPath(), ['-loglevel', 'error', '-y', '-ss', '8', '-i', projectPath('media', 'S02_tabletennis.mp4'), '-frames:v', '1', photo]);
   execFileSync(ffmpegPath(), ['-loglevel', 'error', '-y', '-i', photo, '-vf', 'hflip', mirrored]);
   const predict = (image: string, flipAverage: boolean) => predictImage({ image, checkpoint: SHIPPED_CHECKPOINT, backend: 'wasm', quality: 'accurate', testTime: flipAverage ? { flipAverage } : {} });
 
@@ -64,8 +70,7 @@ test('predict --image --flip-average: the 3D of a mirrored photo is the mirror i
 
 test('predict --image --refine-orientation turns the body to its 2D keypoints and keeps its pose', async () => {
   const dir = tempDir('hmmr-image-refine-');
-  const photo = join(dir, 'player.png');
-  execFileSync(ffmpegPath(), ['-loglevel', 'error', '-y', '-ss', '8', '-i', projectPath('media', 'S02_tabletennis.mp4'), '-frames:v', '1', photo]);
+  const photo = photoOfPlayer(dir);
   const predict = (testTime: { refineOrientation?: typeof DEFAULT_ORIENTATION_REFINEMENT }) => predictImage({ image: photo, checkpoint: SHIPPED_CHECKPOINT, backend: 'wasm', quality: 'fast', testTime });
   const plain = (await predict({})).people[0]!.prediction;
   const refinedResult = await predict({ refineOrientation: DEFAULT_ORIENTATION_REFINEMENT });
