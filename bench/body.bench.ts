@@ -1,7 +1,8 @@
 import { LbsBodyModel } from '../src/body/lbs.js';
 import { loadBodyModelFile } from '../src/body/load.js';
 import { UsageError } from '../src/errors.js';
-import { BACKEND_NAMES, initBackend } from '../src/tf/backend.js';
+import { initBackend } from '../src/tf/backend.js';
+import { BACKEND_NAMES } from '../src/tf/backend-names.js';
 import * as tf from '../src/tf/tf.js';
 import type { BenchTable } from './bench-table.js';
 

@@ -1,4 +1,4 @@
-import { formatCheckpointEvaluation } from '../eval/evaluate-checkpoint.js';
+import { formatCheckpointEvaluation } from '../eval/format-checkpoint-evaluation.js';
 import type { MetricKey } from '../eval/report.js';
 import { formatDuration } from '../util/progress.js';
 import type { DemoResult } from './run-demo.js';

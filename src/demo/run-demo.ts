@@ -12,8 +12,8 @@ import { initBackend } from '../tf/backend.js';
 import { latestCheckpointDir, readCheckpointInfo, SHIPPED_CHECKPOINT, SHIPPED_CHECKPOINT_NAME } from '../train/checkpoint.js';
 import { METRICS_FILE } from '../train/metrics-log.js';
 import { trainFromDatabase } from '../train/run-train.js';
-import { projectPath } from '../util/project-root.js';
 import type { DemoContext } from './demo-context.js';
+import { DEMO_DEFAULTS } from './demo-defaults.js';
 import { renderDemoOverlay, type DemoOverlayResult } from './demo-overlay.js';
 import { ingestAndLabelClip } from './label-clip.js';
 import type { PoseQuality } from '../pose2d/model-files.js';
@@ -41,19 +41,6 @@ export interface DemoOptions {
   config?: string;
   backend?: string;
 }
-
-export const DEMO_CLIP = projectPath('media', 'S02_tabletennis.mp4');
-
-export const DEMO_DEFAULTS = {
-  outDir: 'hmmr-demo',
-  steps: 100,
-  sequences: 24,
-  frames: 100,
-  seed: 1,
-  init: SHIPPED_CHECKPOINT,
-  scratchConfig: 'cpu',
-  quality: 'fast',
-} as const;
 
 /** Where every output of a demo run lives. */
 export interface DemoPaths {

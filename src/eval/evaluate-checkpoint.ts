@@ -8,10 +8,8 @@ import { modelKind } from '../train/config.js';
 import type { SmplFiles } from '../body/smpl-files.js';
 import { meshErrorRow, planMeshError } from './mesh-error.js';
 import { predictEvalSet } from './predict-eval-set.js';
-import { formatDynamicsReport } from './dynamics.js';
 import { evaluatePredictions } from './evaluate.js';
-import { formatEvalReport } from './format-report.js';
-import { readGroundTruthEvalSet } from './ground-truth-set.js';
+import { approximateJointsCaveat, readGroundTruthEvalSet } from './ground-truth-set.js';
 import { evaluateCheckpointDynamics, type DynamicsOutcome } from './predict-dynamics.js';
 import type { EvalReport } from './report.js';
 
@@ -86,22 +84,4 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
     if (options.signal?.aborted) throw new InterruptedError();
   }
   return evaluation;
-}
-
-/** The line every report over 'lsp14-approx' ground truth carries. */
-export function approximateJointsCaveat(approximate: number, total: number): string {
-  return `approximate joints: ${approximate} of ${total} sequences have LSP-14 picked from SMPL's 24 skeleton joints (3DPW jointPositions), not regressed from the mesh as the published protocol does`;
-}
-
-/** Both tables as text, headed by what was evaluated. */
-export function formatCheckpointEvaluation(evaluation: CheckpointEvaluation): string {
-  const tubes = evaluation.namePrefix ? `, tubes named ${evaluation.namePrefix}*` : '';
-  const lines = [`checkpoint ${evaluation.checkpoint} (step ${evaluation.step}, config '${evaluation.config}'), ${evaluation.split} split${tubes}`, formatEvalReport(evaluation.report)];
-  if (evaluation.protocol) lines.push(evaluation.protocol);
-  if (evaluation.flipAverage) lines.push('predictions averaged with those of the mirrored tubes (--flip-average; the dynamics table\'s single frames too)');
-  if (evaluation.refineOrientation) lines.push(`predictions turned to fit each tube's 2D keypoints (--refine-orientation, ±${evaluation.refineOrientation.halfWindow} frames): MPJPE and PCK include the refinement, PA-MPJPE cannot change`);
-  if (evaluation.caveat) lines.push(evaluation.caveat);
-  if (evaluation.dynamics?.report) lines.push('', formatDynamicsReport(evaluation.dynamics.report));
-  else if (evaluation.dynamics?.skipped) lines.push('', `Dynamics table skipped: ${evaluation.dynamics.skipped}`);
-  return lines.join('\n');
 }

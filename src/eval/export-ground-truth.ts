@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
-import { approximateJointsCaveat } from './evaluate-checkpoint.js';
 import { writeEvalFile } from './eval-file.js';
 import type { EvalJointSet } from './eval-set.js';
-import { readGroundTruthEvalSet } from './ground-truth-set.js';
+import { approximateJointsCaveat, readGroundTruthEvalSet } from './ground-truth-set.js';
 
 export interface GroundTruthExport {
   file: string;

@@ -71,3 +71,8 @@ function jointsIn(jointSet: EvalJointSet, frame: StoredGroundTruthFrame): { join
   if (jointSet === 'lsp14') return lsp14OfFrame(frame);
   return frame.jointSet === H36M17_JOINT_SET && frame.joints3d.length === EVAL_JOINT_COUNT.h36m17 * 3 ? frame : undefined;
 }
+
+/** The line every report over 'lsp14-approx' ground truth carries. */
+export function approximateJointsCaveat(approximate: number, total: number): string {
+  return `approximate joints: ${approximate} of ${total} sequences have LSP-14 picked from SMPL's 24 skeleton joints (3DPW jointPositions), not regressed from the mesh as the published protocol does`;
+}

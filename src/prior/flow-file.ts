@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInputFileError } from '../errors.js';
-import { PoseFlow, weightShapes, type FlowArchitecture, type FlowNormalization, type FlowWeights } from './pose-flow.js';
+import type { FlowArchitecture } from './flow-architecture.js';
+import { PoseFlow, weightShapes, type FlowNormalization, type FlowWeights } from './pose-flow.js';
 
 export const PRIOR_MANIFEST = 'prior.json';
 const FORMAT = 'hmmr-pose-flow';

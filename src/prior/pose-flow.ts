@@ -17,22 +17,8 @@
  * start at zero: a fresh flow is the identity.
  */
 import * as tf from '../tf/tf.js';
+import { FLOW_POSE_DIMS, SMPL_POSE_LENGTH, type FlowArchitecture } from './flow-architecture.js';
 
-/** The non-root joints the prior models. */
-export const FLOW_POSE_DIMS = 69;
-/** SMPL pose vector length; the first 3 values (the root) are skipped. */
-export const SMPL_POSE_LENGTH = 72;
-
-export interface FlowArchitecture {
-  /** Input dimensions (69 for body pose; tests use tiny flows). */
-  dims: number;
-  /** Coupling layers, an even number (complementary pairs). */
-  couplingLayers: number;
-  /** Width of each coupling MLP's two hidden layers. */
-  hidden: number;
-  /** |s| < scaleBound per dimension and layer. */
-  scaleBound: number;
-}
 
 /** Per-dimension standardisation of the input: x = (θ − mean) / std. */
 export interface FlowNormalization {
@@ -42,8 +28,6 @@ export interface FlowNormalization {
 
 /** Weight tensors by name, in the fixed order `weightNames` gives. */
 export type FlowWeights = Map<string, Float32Array>;
-
-export const DEFAULT_POSE_FLOW: FlowArchitecture = { dims: FLOW_POSE_DIMS, couplingLayers: 8, hidden: 128, scaleBound: 2 };
 
 /**
  * Binary masks, one per layer: layer 2j keeps half A_j, layer 2j + 1 keeps its complement. Pair 0

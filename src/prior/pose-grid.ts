@@ -10,7 +10,7 @@ import { encodePng } from '../render/png.js';
 import { blankImage, blit, type RgbImage } from '../render/raster.js';
 import { drawSkeletonPanel } from '../render/skeleton-3d.js';
 import * as tf from '../tf/tf.js';
-import { FLOW_POSE_DIMS, SMPL_POSE_LENGTH } from './pose-flow.js';
+import { FLOW_POSE_DIMS, SMPL_POSE_LENGTH } from './flow-architecture.js';
 
 export const GRID_PANEL = { width: 150, height: 200 } as const;
 const SHAPE_SIZE = 10;

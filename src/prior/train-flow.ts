@@ -13,7 +13,8 @@
 import { InterruptedError, TrainingDivergedError, UsageError } from '../errors.js';
 import * as tf from '../tf/tf.js';
 import { hasFlow, readFlow, writeFlow, type FlowTrainingRecord } from './flow-file.js';
-import { DEFAULT_POSE_FLOW, FLOW_POSE_DIMS, initialFlowWeights, PoseFlow, SMPL_POSE_LENGTH, type FlowArchitecture, type FlowNormalization } from './pose-flow.js';
+import { DEFAULT_POSE_FLOW, FLOW_POSE_DIMS, SMPL_POSE_LENGTH, type FlowArchitecture } from './flow-architecture.js';
+import { initialFlowWeights, PoseFlow, type FlowNormalization } from './pose-flow.js';
 
 /** One clip of the pose bank: frames × 72 SMPL axis-angle. */
 export interface PoseClip {

@@ -22,15 +22,12 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { envConfig } from '../env.js';
 import { UsageError } from '../errors.js';
+import { BACKEND_CHOICES, BACKEND_NAMES, type BackendChoice, type BackendName } from './backend-names.js';
 import { selfTestGemm } from './gemm-self-test.js';
 import { MlasGemm } from './mlas-gemm.js';
 import { useGemmEngine, type GemmEngine } from './mlas-kernels.js';
 import * as tf from './tf.js';
 
-export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm-mlas', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-export type BackendChoice = BackendName | 'auto';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
 
 export interface BackendInfo {
   /** hmmr's name for what runs. */

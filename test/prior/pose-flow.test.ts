@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { couplingMasks, PoseFlow, weightShapes, type FlowArchitecture, type FlowWeights } from '../../src/prior/pose-flow.js';
+import type { FlowArchitecture } from '../../src/prior/flow-architecture.js';
+import { couplingMasks, PoseFlow, weightShapes, type FlowWeights } from '../../src/prior/pose-flow.js';
 import { fitNormalization } from '../../src/prior/train-flow.js';
 import { initBackend } from '../../src/tf/backend.js';
 import * as tf from '../../src/tf/tf.js';

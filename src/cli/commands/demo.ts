@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { formatDemoResult } from '../../demo/format-demo.js';
-import { DEMO_CLIP, DEMO_DEFAULTS, runDemo } from '../../demo/run-demo.js';
-import { BACKEND_CHOICES } from '../../tf/backend.js';
+import { DEMO_CLIP, DEMO_DEFAULTS } from '../../demo/demo-defaults.js';
 import { SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import { POSE_QUALITIES, type PoseQuality } from '../../pose2d/model-files.js';
 import { CONFIG_PRESETS } from '../../train/config.js';
+import { backendOption } from '../backend-option.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -40,7 +40,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('config', { type: 'string', defaultDescription: `the --init checkpoint's; ${DEMO_DEFAULTS.scratchConfig} with --from-scratch`, describe: `training preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or JSON config` })
       .option('clip', { type: 'string', default: DEMO_CLIP, defaultDescription: 'the shipped table-tennis clip', describe: 'the video to label and render' })
       .option('quality', { type: 'string', choices: POSE_QUALITIES, default: DEMO_DEFAULTS.quality, describe: 'the shipped pose model that labels the clip: fast, or accurate (~3× the labelling time, more keypoints on hard poses)' })
-      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('backend', backendOption())
       .example('$0 demo', 'everything in ./hmmr-demo, a few minutes on a laptop CPU')
       .example('$0 demo --out /tmp/d --steps 10 --fps 8', 'a quick smoke run')
       .example('$0 demo --from-scratch --steps 400', 'train the cpu preset from random weights instead of fine-tuning') as never,
@@ -54,6 +54,8 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       positive(args.frames, '--frames', 11);
       positive(args.seed, '--seed', 0);
       if (args.fps !== undefined && !(args.fps > 0)) throw new UsageError('--fps must be positive');
+      // tfjs, onnxruntime and ffmpeg load with the command that uses them, not whenever the CLI starts.
+      const { runDemo } = await import('../../demo/run-demo.js');
       const result = await runDemo(
         {
           outDir: args.out,

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { findSmplFiles } from '../../body/smpl-files.js';
 import { UsageError } from '../../errors.js';
-import { evaluateCheckpoint, formatCheckpointEvaluation } from '../../eval/evaluate-checkpoint.js';
 import { evaluateFiles } from '../../eval/evaluate.js';
+import { formatCheckpointEvaluation } from '../../eval/format-checkpoint-evaluation.js';
 import { formatEvalReport } from '../../eval/format-report.js';
-import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { SHIPPED_CHECKPOINT, SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
+import { backendOption } from '../backend-option.js';
 import type { GlobalArgs } from '../global-options.js';
 import { testTimeOptions, withTestTimeOptions, type TestTimeArgs } from '../test-time-options.js';
 import { runCommand } from '../run-command.js';
@@ -31,7 +31,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       .option('checkpoint', { type: 'string', conflicts: ['pred', 'gt'], defaultDescription: `${SHIPPED_CHECKPOINT_NAME} when no --pred/--gt`, describe: 'instead of files: predict the database\'s mocap3d tubes of --split with this checkpoint (or run folder) and score them against their stored ground truth' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'test' as const, describe: 'with --checkpoint: which tubes to evaluate' })
       .option('prefix', { type: 'string', default: '', describe: "with --checkpoint: only tubes whose name starts with this, e.g. '3dpw/' (one dataset of a split that mixes frame rates; same filter as export --format eval-gt --prefix)" })
-      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'with --checkpoint: tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('backend', backendOption('with --checkpoint'))
       .option('smpl', { type: 'string', array: true, describe: "with --checkpoint: the SMPL model folder (or .pkl files) the ground truth was imported with (hmmr import 3dpw --smpl); adds PVE where the tubes have a ground-truth mesh, if the checkpoint predicts with an SMPL-topology body model" })
       .option('dynamics', { type: 'boolean', default: true, describe: 'with --checkpoint: also past/current/future PA-MPJPE from single frames vs the constant baseline (--no-dynamics skips it)' })
       .example('$0 eval --pred pred.json --gt synth/gt.json', 'print the metric table')
@@ -43,6 +43,8 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
     runCommand(args, async (ctx) => {
       const usesFiles = args.pred !== undefined || args.gt !== undefined;
       if (args.checkpoint !== undefined || !usesFiles) {
+        // tfjs loads with the command that uses it, not whenever the CLI starts.
+        const { evaluateCheckpoint } = await import('../../eval/evaluate-checkpoint.js');
         const evaluation = await evaluateCheckpoint(ctx.openDb(), ctx.dbPath, args.checkpoint ?? SHIPPED_CHECKPOINT, args.split, {
           backend: args.backend,
           dynamics: args.dynamics,

@@ -8,9 +8,9 @@ import { importOpenPoseFolder } from '../../tracker/import-openpose.js';
 import { trackLabelRun } from '../../tracker/track-video.js';
 import { readH36mRegressor } from '../../body/h36m-regressor.js';
 import { findSmplFiles } from '../../body/smpl-files.js';
-import { ThreeDpwSmpl } from '../../datasets/threedpw-smpl.js';
-import { BACKEND_CHOICES, initBackend } from '../../tf/backend.js';
+import type { ThreeDpwSmpl } from '../../datasets/threedpw-smpl.js';
 import { ExitCode } from '../exit-codes.js';
+import { backendOption } from '../backend-option.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand, type CommandContext, type CommandResult } from '../run-command.js';
 import { requireVideo } from '../select-videos.js';
@@ -45,7 +45,7 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       .option('fps', { type: 'number', default: DEFAULT_POSE_BANK_FPS, describe: 'amass: pose-bank rate the clips are resampled to' })
       .option('smpl', { type: 'string', array: true, describe: "3dpw: the SMPL model folder (or the .pkl files, official names: basicModel_{m,f,neutral}_lbs_10_207_0_v1.0.0.pkl); each actor's mesh comes from their gender's model, for PVE in hmmr eval" })
       .option('joint-regressor', { type: 'string', describe: '3dpw with --smpl: J_regressor_h36m.npy; the 14 evaluation joints are regressed from the gendered mesh (the published protocol) instead of picked from jointPositions' })
-      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: '3dpw with --smpl: tfjs backend that poses the meshes (default $HMMR_BACKEND or auto)' })
+      .option('backend', backendOption('3dpw with --smpl, to pose the meshes'))
       .example('$0 import openpose ./json --video clip.mp4', 'import OpenPose output for clip.mp4 and build its tubes')
       .example('$0 import 3dpw ~/data/3DPW --split test', "3DPW's test sequences as mocap3d tubes with camera-frame ground truth")
       .example('$0 import 3dpw ~/data/3DPW --split test --smpl ~/smpl/models --joint-regressor ~/data/J_regressor_h36m.npy', "3DPW's published protocol: joints regressed from each actor's gendered SMPL mesh") as never,
@@ -80,6 +80,8 @@ async function threeDpwSmplOf(args: ImportArgs): Promise<ThreeDpwSmpl | undefine
   if (args.kind !== '3dpw') throw new UsageError(`--smpl applies to 3dpw imports, not ${args.kind}`);
   const files = findSmplFiles(args.smpl);
   const regressor = args.jointRegressor === undefined ? undefined : readH36mRegressor(args.jointRegressor);
+  // tfjs loads only for imports that pose SMPL meshes.
+  const [{ initBackend }, { ThreeDpwSmpl }] = await Promise.all([import('../../tf/backend.js'), import('../../datasets/threedpw-smpl.js')]);
   await initBackend(args.backend);
   const smpl = new ThreeDpwSmpl(files, regressor);
   try {

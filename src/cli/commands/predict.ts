@@ -1,12 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { SHIPPED_CHECKPOINT, SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
-import { predictImage } from '../../predict/predict-image.js';
 import { writeImagePredictionFile, writePredictionFile } from '../../predict/prediction-file.js';
-import { predictTubes, storedTubePredictions } from '../../predict/run-predict.js';
 import { UsageError } from '../../errors.js';
 import { LABEL_DEFAULT_QUALITY, POSE_QUALITIES, type PoseQuality } from '../../pose2d/model-files.js';
 import { ExitCode } from '../exit-codes.js';
+import { backendOption } from '../backend-option.js';
 import type { GlobalArgs } from '../global-options.js';
 import { testTimeOptions, withTestTimeOptions, type TestTimeArgs } from '../test-time-options.js';
 import { runCommand } from '../run-command.js';
@@ -37,7 +35,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       .option('model', { type: 'string', describe: 'with --image: an ONNX pose network instead of a shipped one (its descriptor beside it or --descriptor)' })
       .option('descriptor', { type: 'string', describe: 'with --image: the pose network\'s descriptor JSON' })
       .option('out', { type: 'string', describe: 'also write the run to this file, .json or .npz (required with --image)' })
-      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('backend', backendOption())
       .option('feature-cache', { type: 'string', describe: 'folder for cached per-frame features (default <db>.features)' })
       .example('$0 predict --checkpoint runs/cpu1', 'predict every tube into the database (again: continues where it stopped)')
       .example('$0 predict --checkpoint runs/cpu1 --video 3 --out pred.json', 'predict every tube of video 3, stored and as JSON')
@@ -49,6 +47,8 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       }
       if (args.image !== undefined) {
         if (args.out === undefined) throw new UsageError('--image needs --out (a photo has no tubes to store)');
+        // tfjs and onnxruntime load with the command that uses them, not whenever the CLI starts.
+        const { predictImage } = await import('../../predict/predict-image.js');
         const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality, model: args.model, descriptor: args.descriptor, testTime: testTimeOptions(args) });
         ctx.log.info(`backend: ${result.backend.description}`);
         writeImagePredictionFile(args.out, result);
@@ -59,6 +59,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       }
       // Checked before predicting, so a typo costs nothing (the stored run would survive it anyway).
       if (args.out !== undefined && !/\.(json|npz)$/i.test(args.out)) throw new UsageError(`--out must end in .json or .npz, got '${args.out}'`);
+      const { predictTubes, storedTubePredictions } = await import('../../predict/run-predict.js');
       const progress = ctx.progress('predict', undefined, 'tubes');
       const db = ctx.openDb();
       const run = await predictTubes({

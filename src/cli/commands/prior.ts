@@ -1,15 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { LbsBodyModel } from '../../body/lbs.js';
 import { loadBodyModelFile, STANDIN_BODY_MODEL_PATH } from '../../body/load.js';
 import { UsageError } from '../../errors.js';
-import { loadPoseFlow, readFlow } from '../../prior/flow-file.js';
-import { DEFAULT_POSE_FLOW, FLOW_POSE_DIMS } from '../../prior/pose-flow.js';
-import { writePoseGridPng } from '../../prior/pose-grid.js';
-import { trainPoseFlow, type PoseClip } from '../../prior/train-flow.js';
+import { DEFAULT_POSE_FLOW, FLOW_POSE_DIMS } from '../../prior/flow-architecture.js';
+import type { PoseClip } from '../../prior/train-flow.js';
 import { readPoseBank } from '../../store/pose-bank.js';
 import { generatorPoseClips } from '../../synth/pose-clips.js';
-import { BACKEND_CHOICES, initBackend } from '../../tf/backend.js';
+import { backendOption } from '../backend-option.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand, type CommandContext } from '../run-command.js';
 
@@ -59,7 +56,7 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('learning-rate', { type: 'number', default: 1e-3, describe: 'Adam learning rate' })
       .option('layers', { type: 'number', default: DEFAULT_POSE_FLOW.couplingLayers, describe: 'coupling layers (even)' })
       .option('hidden', { type: 'number', default: DEFAULT_POSE_FLOW.hidden, describe: 'hidden width of each coupling network' })
-      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('backend', backendOption())
       .example('$0 prior train --out priors/amass --steps 4000', 'fit a prior on the imported AMASS poses (or generated motion when there are none)') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
@@ -68,6 +65,8 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       }
       if (args.layers % 2 !== 0) throw new UsageError(`--layers must be even (coupling layers come in complementary pairs), got ${args.layers}`);
       if (!(args.learningRate > 0)) throw new UsageError(`--learning-rate must be > 0, got ${args.learningRate}`);
+      // tfjs loads with the command that uses it, not whenever the CLI starts.
+      const [{ initBackend }, { trainPoseFlow }] = await Promise.all([import('../../tf/backend.js'), import('../../prior/train-flow.js')]);
       const backend = await initBackend(args.backend);
       ctx.log.verbose(`tfjs backend: ${backend.description}`);
       const { clips, source } = poseClips(ctx, args);
@@ -111,7 +110,7 @@ const sampleCommand: CommandModule<GlobalArgs, SampleArgs> = {
       .option('seed', { type: 'number', default: 0, describe: 'sampling seed' })
       .option('temperature', { type: 'number', default: 1, describe: 'std of the latent draw (below 1: more typical poses)' })
       .option('body-model', { type: 'string', default: STANDIN_BODY_MODEL_PATH, defaultDescription: "hmmr's stand-in body model", describe: 'SMPL-layout body model that poses the samples' })
-      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto)' })
+      .option('backend', backendOption())
       .example('$0 prior sample --prior priors/amass --out grid.png --count 25', 'a 5 × 5 grid of sampled poses') as never,
   handler: (args) =>
     runCommand(args, async () => {
@@ -119,6 +118,12 @@ const sampleCommand: CommandModule<GlobalArgs, SampleArgs> = {
       if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be an integer ≥ 0, got ${args.seed}`);
       if (!(args.temperature > 0)) throw new UsageError(`--temperature must be > 0, got ${args.temperature}`);
       if (!args.out.toLowerCase().endsWith('.png')) throw new UsageError(`--out must name a .png file, got ${args.out}`);
+      const [{ initBackend }, { loadPoseFlow, readFlow }, { LbsBodyModel }, { writePoseGridPng }] = await Promise.all([
+        import('../../tf/backend.js'),
+        import('../../prior/flow-file.js'),
+        import('../../body/lbs.js'),
+        import('../../prior/pose-grid.js'),
+      ]);
       await initBackend(args.backend);
       const training = readFlow(args.prior).training;
       const flow = loadPoseFlow(args.prior);

@@ -1,12 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { COCO18_NAMES } from '../../body/joint-sets.js';
-import { LbsBodyModel } from '../../body/lbs.js';
 import { loadBodyModelFile, STANDIN_BODY_MODEL_PATH } from '../../body/load.js';
 import { UsageError } from '../../errors.js';
 import { planSyntheticSet, type SynthTier } from '../../synth/generate.js';
 import { MOTION_NAMES, type MotionName } from '../../synth/motions.js';
-import { runSynth } from '../../synth/run-synth.js';
-import { initBackend } from '../../tf/backend.js';
+import { backendOption } from '../backend-option.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -39,7 +37,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .option('train-views', { type: 'number', default: 1, describe: 'viewpoints per train-split motion, 360°/N apart (like a MoCap studio\'s cameras; test sequences keep one view)' })
       .option('tier', { type: 'string', choices: ['mocap3d', 'pseudo2d', 'pose-bank'], default: 'mocap3d', describe: 'store the tubes as 3D-supervised MoCap (mocap3d), as 2D-only tubes like labelled video (pseudo2d; ground truth kept for scoring only), or only their poses in the pose bank (pose-bank: unpaired MoCap for the adversarial prior; every split)' })
       .option('body-model', { type: 'string', default: STANDIN_BODY_MODEL_PATH, defaultDescription: 'hmmr\'s stand-in body model', describe: 'SMPL-layout body model file (.npz or .json)' })
-      .option('backend', { type: 'string', describe: 'tfjs backend (auto, tfjs-node-gpu, tfjs-node, wasm, cpu; default $HMMR_BACKEND or auto)' })
+      .option('backend', backendOption())
       .example('$0 synth --out synth --sequences 40 --seed 1', '40 sequences into the db and synth/gt.json')
       .example('$0 synth --out golf2d --seed 7 --motions golf-swing squat --tier pseudo2d --test-fraction 0', 'golf swings and squats as 2D-only tubes')
       .example('$0 synth --out synth --sequences 40 --train-views 4', 'every train motion from 4 viewpoints 90° apart')
@@ -60,6 +58,8 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       };
       if (!(options.fps > 0)) throw new UsageError('--fps must be a positive number');
       if (!(options.testFraction >= 0 && options.testFraction <= 1)) throw new UsageError('--test-fraction must be between 0 and 1');
+      // tfjs loads with the command that uses it, not whenever the CLI starts.
+      const [{ initBackend }, { LbsBodyModel }, { runSynth }] = await Promise.all([import('../../tf/backend.js'), import('../../body/lbs.js'), import('../../synth/run-synth.js')]);
       const backend = await initBackend(args.backend);
       ctx.log.verbose(`tfjs backend: ${backend.description}`);
       const body = new LbsBodyModel(loadBodyModelFile(args.bodyModel));

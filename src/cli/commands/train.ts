@@ -1,11 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { BACKEND_CHOICES } from '../../tf/backend.js';
 import { SHIPPED_CHECKPOINT_NAME } from '../../train/checkpoint.js';
 import { CONFIG_PRESETS, posePriorOf } from '../../train/config.js';
-import { trainFromDatabase } from '../../train/run-train.js';
 import { receptiveField } from '../../train/vp3d/config.js';
 import type { TubeTier } from '../../store/tubes.js';
 import { ExitCode } from '../exit-codes.js';
+import { backendOption } from '../backend-option.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -33,7 +32,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('steps', { type: 'number', describe: 'total optimiser steps the run should reach (default: the config\'s schedule.steps)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its latest checkpoint (same step count, data order and RNG)' })
       .option('init', { type: 'string', describe: `start a new run from a checkpoint's weights (fine-tuning; fresh optimiser, step 0), e.g. the shipped ${SHIPPED_CHECKPOINT_NAME}; its model must match --config` })
-      .option('backend', { type: 'string', choices: BACKEND_CHOICES as string[], describe: 'tfjs backend (default $HMMR_BACKEND or auto: tfjs-node-gpu, tfjs-node, wasm, cpu)' })
+      .option('backend', backendOption())
       .option('seed', { type: 'number', default: 1, describe: 'seed for initial weights and the training random stream' })
       .option('split', { type: 'string', choices: ['train', 'val', 'test'] as const, default: 'train' as const, describe: 'which tubes to train on' })
       .option('tier', { type: 'string', array: true, choices: ['mocap3d', 'human2d', 'pseudo2d'], describe: 'only tubes of these tiers (default: all)' })
@@ -44,6 +43,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .example(`$0 train --out runs/ft1 --init ${SHIPPED_CHECKPOINT_NAME} --steps 200`, 'fine-tune the shipped checkpoint on the database tubes') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
+      // tfjs loads with the command that uses it, not whenever the CLI starts.
+      const { trainFromDatabase } = await import('../../train/run-train.js');
       const progress = ctx.progress('train', args.steps, 'steps');
       const result = await trainFromDatabase({
         db: ctx.openDb(),
