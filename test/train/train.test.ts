@@ -9,6 +9,7 @@ import { latestCheckpointDir, readCheckpoint } from '../../src/train/checkpoint.
 import { presetConfig, type TrainConfig } from '../../src/train/config.js';
 import { PoseBank, WindowSampler } from '../../src/train/data/windows.js';
 import { runTraining } from '../../src/train/loop.js';
+import { learningRateFactor } from '../../src/train/lr-schedule.js';
 import type { MetricsLine } from '../../src/train/metrics-log.js';
 import { createHmmrModel, disposeHmmrModel } from '../../src/train/nn/hmmr-network.js';
 import { Rng } from '../../src/train/rng.js';
@@ -35,28 +36,31 @@ const readMetrics = (dir: string) =>
     .split('\n')
     .map((line) => JSON.parse(line) as MetricsLine);
 
-test('the tiny config overfits two synthetic sequences: the total loss falls at least 10×', async () => {
+test('the tiny config overfits two synthetic sequences: the total loss falls at least 5× in 150 steps', async () => {
+  const steps = 150;
   const config = tinyConfig((c) => {
     // Fixed windows (sequences exactly T long), no flips: a pure fitting problem. The LSGAN terms
-    // settle at an equilibrium instead of falling, so they are left out of this check.
+    // settle at an equilibrium instead of falling, so they are left out of this check. The cosine
+    // decay lets the last steps settle (measured: 52 → 7.4, a 7× fall; at a constant rate the
+    // loss still swings between 9 and 20 after 150 steps and needs ~400 steps for 10×).
     c.data.batchSize = c.data.microBatch = 2;
     c.data.flipProbability = 0;
     c.loss.advEncoder = c.loss.advDiscriminator = 0;
-    c.optim.encoderLr = 3e-3;
+    c.optim = { ...c.optim, encoderLr: 3e-3, warmupSteps: 10, decay: 'cosine', finalLrFraction: 0.05 };
   });
   const sequences = syntheticSequences(body, { count: 2, frames: 20, seed: 3 });
   const model = createHmmrModel(config.model, 75, 1);
   const trainer = new Trainer(model, body, config, new WindowSampler(sequences, { windowFrames: 20, flipProbability: 0, balanceTiers: true }), new PoseBank(sequences), new Rng(2));
   const losses: number[] = [];
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  for (let step = 0; step < 400; step++) {
+  for (let step = 0; step < steps; step++) {
+    trainer.encoderOptimizer.options.learningRate = config.optim.encoderLr * learningRateFactor(step + 1, steps, config.optim);
     losses.push((await trainer.step()).encoderLoss);
-    if (losses.length >= 10 && mean(losses.slice(-5)) * 10 <= mean(losses.slice(0, 3))) break;
   }
   disposeHmmrModel(model);
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const first = mean(losses.slice(0, 3));
   const last = mean(losses.slice(-5));
-  assert.ok(last * 10 <= first, `loss ${first.toFixed(2)} → ${last.toFixed(2)} after ${losses.length} steps`);
+  assert.ok(last * 5 <= first, `loss ${first.toFixed(2)} → ${last.toFixed(2)} after ${steps} steps`);
 });
 
 test('an interrupted run resumes at the same step and ends exactly where an uninterrupted run ends', async () => {
