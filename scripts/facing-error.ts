@@ -5,7 +5,9 @@
  * prediction with the ground truth, and prints MPJPE, PA-MPJPE, MPJPE after that rotation, and the
  * distribution of the angle (front/back confusions are angles over 135°). To split the rest of the
  * gap, it also prints MPJPE after the best rigid motion (any rotation, no scale), after the best
- * scale alone (no rotation), and the similarity fit's scale (> 1: the prediction is too small).
+ * scale alone (no rotation), and the similarity fit's scale (> 1: the prediction is too small); and,
+ * to tell a constant error of a sequence from per-frame error, MPJPE after one best rotation per
+ * sequence (fitted to all its frames at once, centroids aligned, no scale).
  *   npx tsx scripts/facing-error.ts <db> <checkpoint or run folder>
  */
 import { LSP_JOINT_COUNT } from '../src/body/joint-sets.js';
@@ -31,6 +33,7 @@ let afterYaw = 0;
 let afterRigid = 0;
 let afterScale = 0;
 let afterCentroid = 0;
+let afterSequenceRotation = 0;
 const angles: number[] = [];
 const scales: number[] = [];
 /** Per frame, the similarity fit's rotation as an axis-angle vector's absolute components, degrees. */
@@ -58,6 +61,19 @@ const moveCentroidOnto = (points: Float64Array, target: ArrayLike<number>, offse
   }
   return points;
 };
+/**
+ * Σ over frames of the MPJPE left after the one rotation that best fits all of a sequence's frames
+ * (each frame's prediction moved onto the truth's centroid first), metres.
+ */
+const sequenceRotationError = (p: Float64Array, g: Float64Array, frames: number) => {
+  const moved = new Float64Array(p.length);
+  for (let f = 0; f < frames; f++) moved.set(moveCentroidOnto(Float64Array.from(p.subarray(f * J * 3, (f + 1) * J * 3)), g, f * J * 3), f * J * 3);
+  const fit = fitSimilarityTransform(moved, g, frames * J);
+  const rotated = applySimilarityTransform({ scale: 1, rotation: fit.rotation, translation: new Float64Array(3) }, moved, frames * J);
+  let sum = 0;
+  for (let f = 0; f < frames; f++) sum += frameError(moveCentroidOnto(rotated.slice(f * J * 3, (f + 1) * J * 3), g, f * J * 3), 0, g, f * J * 3);
+  return sum;
+};
 let turned = 0;
 let mirrored = 0;
 /** Σ (|truth's turn| − |predicted turn|) over the turned frames, radians: > 0 = turns predicted too small. */
@@ -74,6 +90,7 @@ for (const truth of gt.sequences) {
   const paErrors = paMpjpePerFrame(guess.joints3d, truth.joints3d, J);
   const p = alignByPelvis(guess.joints3d, J);
   const g = alignByPelvis(truth.joints3d, J);
+  afterSequenceRotation += sequenceRotationError(p, g, truth.frameCount);
   for (let f = 0; f < truth.frameCount; f++) {
     mpjpe += errors[f]!;
     paMpjpe += paErrors[f]!;
@@ -136,7 +153,7 @@ angles.sort((x, y) => x - y);
 const mm = (metres: number) => ((1000 * metres) / n).toFixed(1);
 console.log(`${checkpoint} (${n} test frames)`);
 console.log(`MPJPE ${mm(mpjpe)} mm, PA-MPJPE ${mm(paMpjpe)} mm, MPJPE after the best rotation about the vertical ${mm(afterYaw)} mm`);
-console.log(`MPJPE after the best rigid motion (no scale) ${mm(afterRigid)} mm, after the best scale alone (no rotation) ${mm(afterScale)} mm, after centroids instead of pelvises aligned (no rotation) ${mm(afterCentroid)} mm`);
+console.log(`MPJPE after the best rigid motion (no scale) ${mm(afterRigid)} mm, after the best scale alone (no rotation) ${mm(afterScale)} mm, after centroids instead of pelvises aligned (no rotation) ${mm(afterCentroid)} mm, after one rotation per sequence (centroids aligned, no scale) ${mm(afterSequenceRotation)} mm`);
 scales.sort((x, y) => x - y);
 console.log(`similarity-fit scale (ground truth size ÷ predicted): median ${scales[n >> 1]!.toFixed(3)}, 10th–90th percentile ${scales[Math.floor(n * 0.1)]!.toFixed(3)}–${scales[Math.floor(n * 0.9)]!.toFixed(3)}`);
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1]!.toFixed(1);
