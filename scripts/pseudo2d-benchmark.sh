@@ -21,7 +21,8 @@
 # held-out ones included (hmmr synth --seed s+300 --tier pose-bank: 80 sequences of all seven motions,
 # poses only), so the prior's real poses are that bank instead of the 3D tier's (variants *-bank-2dN).
 #   scripts/pseudo2d-benchmark.sh [work-dir] [steps]   (default: pseudo2d-bench, 800 steps); resumable;
-#   SEEDS="12" / AMOUNTS="0 20" / MODEL=hmmr run only those
+#   SEEDS="12" / AMOUNTS="0 20" / MODEL=hmmr run only those; TRAIN_VIEWS=4 sees every 3D-tier train
+#   motion from 4 viewpoints (hmmr synth --train-views; test splits and 2D-only tubes are the same either way)
 # Then: npx tsx scripts/results-tables.ts <results-work-dir> <work-dir>
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -61,7 +62,7 @@ for seed in ${SEEDS:-11 12 13}; do
     # The data of one seed and amount is shared by the models (synth is deterministic).
     if [ ! -f "$data/done" ]; then
       rm -rf "$db" "$data"
-      "${HMMR[@]}" synth --out "$data/seen" --sequences 40 --frames 100 --seed "$seed" --test-fraction 0.25 --motions "${SEEN[@]}"
+      "${HMMR[@]}" synth --out "$data/seen" --sequences 40 --frames 100 --seed "$seed" --test-fraction 0.25 --motions "${SEEN[@]}" --train-views "${TRAIN_VIEWS:-1}"
       "${HMMR[@]}" synth --out "$data/held-out" --sequences 10 --frames 100 --seed "$((seed + 100))" --test-fraction 1 --motions "${HELD_OUT[@]}"
       if [ "$amount" -gt 0 ]; then
         "${HMMR[@]}" synth --out "$data/2d" --sequences "$amount" --frames 100 --seed "$((seed + 200))" --test-fraction 0 --motions "${HELD_OUT[@]}" --tier pseudo2d
