@@ -54,7 +54,6 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       positive(args.frames, '--frames', 11);
       positive(args.seed, '--seed', 0);
       if (args.fps !== undefined && !(args.fps > 0)) throw new UsageError('--fps must be positive');
-      // tfjs, onnxruntime and ffmpeg load with the command that uses them, not whenever the CLI starts.
       const { runDemo } = await import('../../demo/run-demo.js');
       const result = await runDemo(
         {

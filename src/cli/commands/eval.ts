@@ -43,7 +43,6 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
     runCommand(args, async (ctx) => {
       const usesFiles = args.pred !== undefined || args.gt !== undefined;
       if (args.checkpoint !== undefined || !usesFiles) {
-        // tfjs loads with the command that uses it, not whenever the CLI starts.
         const { evaluateCheckpoint } = await import('../../eval/evaluate-checkpoint.js');
         const evaluation = await evaluateCheckpoint(ctx.openDb(), ctx.dbPath, args.checkpoint ?? SHIPPED_CHECKPOINT, args.split, {
           backend: args.backend,

@@ -80,7 +80,6 @@ async function threeDpwSmplOf(args: ImportArgs): Promise<ThreeDpwSmpl | undefine
   if (args.kind !== '3dpw') throw new UsageError(`--smpl applies to 3dpw imports, not ${args.kind}`);
   const files = findSmplFiles(args.smpl);
   const regressor = args.jointRegressor === undefined ? undefined : readH36mRegressor(args.jointRegressor);
-  // tfjs loads only for imports that pose SMPL meshes.
   const [{ initBackend }, { ThreeDpwSmpl }] = await Promise.all([import('../../tf/backend.js'), import('../../datasets/threedpw-smpl.js')]);
   await initBackend(args.backend);
   const smpl = new ThreeDpwSmpl(files, regressor);

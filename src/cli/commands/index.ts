@@ -1,3 +1,9 @@
+/**
+ * The command registry. Every `hmmr` start imports every command module (yargs needs their flags), so a
+ * command module imports only light modules at its top; what it runs (tfjs, onnxruntime, BullMQ,
+ * Fastify and the runners built on them) it imports inside its handler. test/cli/startup.test.ts
+ * fails when a heavy package loads at start.
+ */
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-options.js';
 import { demoCommand } from './demo.js';

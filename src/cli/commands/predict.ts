@@ -47,7 +47,6 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       }
       if (args.image !== undefined) {
         if (args.out === undefined) throw new UsageError('--image needs --out (a photo has no tubes to store)');
-        // tfjs and onnxruntime load with the command that uses them, not whenever the CLI starts.
         const { predictImage } = await import('../../predict/predict-image.js');
         const result = await predictImage({ image: args.image, checkpoint: args.checkpoint, backend: args.backend, quality: args.quality, model: args.model, descriptor: args.descriptor, testTime: testTimeOptions(args) });
         ctx.log.info(`backend: ${result.backend.description}`);

@@ -65,7 +65,6 @@ const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       }
       if (args.layers % 2 !== 0) throw new UsageError(`--layers must be even (coupling layers come in complementary pairs), got ${args.layers}`);
       if (!(args.learningRate > 0)) throw new UsageError(`--learning-rate must be > 0, got ${args.learningRate}`);
-      // tfjs loads with the command that uses it, not whenever the CLI starts.
       const [{ initBackend }, { trainPoseFlow }] = await Promise.all([import('../../tf/backend.js'), import('../../prior/train-flow.js')]);
       const backend = await initBackend(args.backend);
       ctx.log.verbose(`tfjs backend: ${backend.description}`);

@@ -36,7 +36,6 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
         if (args.readOnly) assertCurationSchema(db, args.db);
         const token = isLoopbackHost(args.host) ? undefined : newAccessToken();
         const runsDir = args.runs === undefined ? undefined : resolve(args.runs);
-        // Fastify loads for this command only, not whenever the CLI starts.
         const { createServer } = await import('../../serve/create-server.js');
         const app = createServer({ db, dbPath: args.db, readOnly: args.readOnly, runsDir, token, log: ctx.log });
         await app.listen({ port: args.port, host: args.host });

@@ -58,7 +58,6 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       };
       if (!(options.fps > 0)) throw new UsageError('--fps must be a positive number');
       if (!(options.testFraction >= 0 && options.testFraction <= 1)) throw new UsageError('--test-fraction must be between 0 and 1');
-      // tfjs loads with the command that uses it, not whenever the CLI starts.
       const [{ initBackend }, { LbsBodyModel }, { runSynth }] = await Promise.all([import('../../tf/backend.js'), import('../../body/lbs.js'), import('../../synth/run-synth.js')]);
       const backend = await initBackend(args.backend);
       ctx.log.verbose(`tfjs backend: ${backend.description}`);

@@ -43,7 +43,6 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .example(`$0 train --out runs/ft1 --init ${SHIPPED_CHECKPOINT_NAME} --steps 200`, 'fine-tune the shipped checkpoint on the database tubes') as never,
   handler: (args) =>
     runCommand(args, async (ctx) => {
-      // tfjs loads with the command that uses it, not whenever the CLI starts.
       const { trainFromDatabase } = await import('../../train/run-train.js');
       const progress = ctx.progress('train', args.steps, 'steps');
       const result = await trainFromDatabase({

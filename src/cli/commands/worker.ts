@@ -54,7 +54,6 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
       const session = await openPoseWorkers(descriptor, modelPath, layout, { device });
       ctx.log.info(`hmmr worker: ${descriptor.name} (${modelPath}, ${layout.sessions} × ${layout.threadsPerSession}-thread sessions) on ${args.queue}, ${args.concurrency} at a time`);
       try {
-        // BullMQ loads here, not when the CLI starts (queue-defaults.ts).
         const { runLabelWorker } = await import('../../queue/worker.js');
         const totals = await runLabelWorker({
           address,
