@@ -8,7 +8,7 @@
  * scale alone (no rotation), and the similarity fit's scale (> 1: the prediction is too small); and,
  * to tell a constant error of a sequence from per-frame error, MPJPE after one best rotation per
  * sequence (fitted to all its frames at once, centroids aligned, no scale).
- *   npx tsx scripts/facing-error.ts <db> <checkpoint or run folder>
+ *   npx tsx scripts/facing-error.ts <db> <checkpoint or run folder> [test|train|val]
  */
 import { LSP_JOINT_COUNT } from '../src/body/joint-sets.js';
 import { readGroundTruthEvalSet } from '../src/eval/ground-truth-set.js';
@@ -18,14 +18,15 @@ import { applySimilarityTransform, fitSimilarityTransform, paMpjpePerFrame } fro
 import { openDatabase } from '../src/store/database.js';
 import { predictEvalSet } from '../src/eval/predict-eval-set.js';
 
-const [dbPath, checkpoint] = process.argv.slice(2);
+const [dbPath, checkpoint, splitArgument = 'test'] = process.argv.slice(2);
+const split = splitArgument as 'train' | 'val' | 'test';
 if (!dbPath || !checkpoint) {
   console.error('usage: npx tsx scripts/facing-error.ts <db> <checkpoint or run folder>');
   process.exit(2);
 }
 const db = openDatabase(dbPath);
-const pred = await predictEvalSet(db, dbPath, checkpoint, 'test');
-const gt = readGroundTruthEvalSet(db, dbPath, 'test');
+const pred = await predictEvalSet(db, dbPath, checkpoint, split);
+const gt = readGroundTruthEvalSet(db, dbPath, split);
 const J = LSP_JOINT_COUNT;
 let mpjpe = 0;
 let paMpjpe = 0;
@@ -151,7 +152,7 @@ for (const truth of gt.sequences) {
 const n = angles.length;
 angles.sort((x, y) => x - y);
 const mm = (metres: number) => ((1000 * metres) / n).toFixed(1);
-console.log(`${checkpoint} (${n} test frames)`);
+console.log(`${checkpoint} (${n} ${split} frames)`);
 console.log(`MPJPE ${mm(mpjpe)} mm, PA-MPJPE ${mm(paMpjpe)} mm, MPJPE after the best rotation about the vertical ${mm(afterYaw)} mm`);
 console.log(`MPJPE after the best rigid motion (no scale) ${mm(afterRigid)} mm, after the best scale alone (no rotation) ${mm(afterScale)} mm, after centroids instead of pelvises aligned (no rotation) ${mm(afterCentroid)} mm, after one rotation per sequence (centroids aligned, no scale) ${mm(afterSequenceRotation)} mm`);
 scales.sort((x, y) => x - y);

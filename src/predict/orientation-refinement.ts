@@ -83,14 +83,15 @@ export function refineOrientation<P extends RefinablePrediction>(
 }
 
 /** 2D targets of the 14 joints with weights (0 = not observed). */
-interface Targets2D {
+export interface Targets2D {
   x: Float64Array;
   y: Float64Array;
   weight: Float64Array;
   count: number;
 }
 
-function observedJoints(keypoints: Float32Array, keypointsPerFrame: number, frame: number): Targets2D {
+/** Frame `frame`'s first 14 canonical keypoints (the LSP-14 joints) as fit targets, weighted by confidence. */
+export function observedJoints(keypoints: Float32Array, keypointsPerFrame: number, frame: number): Targets2D {
   const targets: Targets2D = { x: new Float64Array(LSP_JOINT_COUNT), y: new Float64Array(LSP_JOINT_COUNT), weight: new Float64Array(LSP_JOINT_COUNT), count: 0 };
   for (let j = 0; j < LSP_JOINT_COUNT; j++) {
     const o = (frame * keypointsPerFrame + j) * 3;
@@ -120,7 +121,7 @@ function projectedJoints(joints3d: Float32Array, theta: Float32Array, thetaSize:
  * The best weak-perspective fit x̂ = a·X_xy + b of the joints to the targets (weighted least squares,
  * one scale a for both axes): its a, b and weighted squared error.
  */
-function weakPerspectiveFit(joints: ArrayLike<number>, targets: Targets2D): { a: number; bx: number; by: number; error: number } {
+export function weakPerspectiveFit(joints: ArrayLike<number>, targets: Targets2D): { a: number; bx: number; by: number; error: number } {
   let total = 0;
   let mx = 0;
   let my = 0;
