@@ -6,6 +6,7 @@ import type { StoredTubeInfo } from '../store/tubes.js';
 import { readTubeFrames } from '../store/tubes.js';
 import type { VideoRecord } from '../store/videos.js';
 import { keypointFormatFor } from '../body/keypoint-formats.js';
+import { DEFAULT_POSE_REFINEMENT } from '../predict/pose-refinement-options.js';
 import { predictTubes } from '../predict/run-predict.js';
 import type { DemoContext } from './demo-context.js';
 
@@ -17,7 +18,7 @@ export interface DemoOverlayResult {
 
 /**
  * The clip with one tube's 2D skeleton and box drawn on it, and beside it that tube's predicted 3D
- * skeleton from the front and from the side. Frames between labelled ones (labelling at a lower
+ * skeleton from the front and from the side (with `refinePose`, fitted to the tube's keypoints). Frames between labelled ones (labelling at a lower
  * fps) show the latest labelled frame's pose, up to one labelling interval.
  */
 export async function renderDemoOverlay(
@@ -27,10 +28,11 @@ export async function renderDemoOverlay(
   video: VideoRecord,
   tube: StoredTubeInfo,
   outPath: string,
-  options: { backend?: string; labelFps?: number },
+  options: { backend?: string; labelFps?: number; refinePose: boolean },
   ctx: DemoContext,
 ): Promise<DemoOverlayResult> {
-  const run = await predictTubes({ db, dbPath, checkpoint, video: String(video.id), backend: options.backend, signal: ctx.signal });
+  const refinePose = options.refinePose ? { refinePose: DEFAULT_POSE_REFINEMENT } : {};
+  const run = await predictTubes({ db, dbPath, checkpoint, video: String(video.id), backend: options.backend, signal: ctx.signal, ...refinePose });
   const prediction = run.tubes.find((candidate) => candidate.tubeId === tube.id);
   if (!prediction) throw new UsageError(`tube ${tube.id} '${tube.name}' was not predicted (interrupted?)`);
   const frames = readTubeFrames(db, tube.id);

@@ -40,6 +40,12 @@ export interface DemoOptions {
   /** Training preset or JSON config; default the init checkpoint's, or 'cpu' from scratch. */
   config?: string;
   backend?: string;
+  /**
+   * Fit the overlay's 3D to the clip's 2D keypoints near the network's pose (hmmr predict
+   * --refine-pose; default on: on the shipped clip its limbs follow the detections better). The
+   * evaluation stays the network's own output.
+   */
+  refinePose?: boolean;
 }
 
 /** Where every output of a demo run lives. */
@@ -129,7 +135,7 @@ export async function runDemo(options: DemoOptions, ctx: DemoContext): Promise<D
 
     stage(5, `overlay: the clip with tube '${tube.name}' and its predicted 3D skeleton (front, side)`);
     const overlay = await timed('overlay', () =>
-      renderDemoOverlay(db, paths.db, evaluation.checkpoint, clip.video, tube, paths.overlay, { backend: options.backend, labelFps: options.labelFps }, ctx),
+      renderDemoOverlay(db, paths.db, evaluation.checkpoint, clip.video, tube, paths.overlay, { backend: options.backend, labelFps: options.labelFps, refinePose: options.refinePose ?? true }, ctx),
     );
 
     seconds.total = (performance.now() - started) / 1000;

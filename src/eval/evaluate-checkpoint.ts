@@ -1,5 +1,6 @@
 import { InterruptedError } from '../errors.js';
 import type { OrientationRefinementOptions } from '../predict/orientation-refinement.js';
+import type { PoseRefinementOptions } from '../predict/pose-refinement-options.js';
 import type { TestTimeOptions } from '../predict/test-time.js';
 import type { Db } from '../store/database.js';
 import type { TubeSplit } from '../store/tubes.js';
@@ -43,6 +44,8 @@ export interface CheckpointEvaluation {
   protocol?: string;
   /** Whether the predictions were averaged with those of the mirrored tubes before scoring; absent: not. */
   flipAverage?: true;
+  /** The pose fit the predictions went through before scoring; absent: none. */
+  refinePose?: PoseRefinementOptions;
   /** The orientation refinement the predictions went through before scoring; absent: none. */
   refineOrientation?: OrientationRefinementOptions;
 }
@@ -59,7 +62,7 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   // Checked before predicting: a refusal should not cost a prediction pass.
   const meshPlan = options.smpl ? planMeshError(db, gt, options.smpl, { dir: info.dir, bodyModel: info.config.bodyModel }) : undefined;
   options.onStage?.(`predicting ${gt.sequences.length} ${split} sequences${namePrefix ? ` named ${namePrefix}*` : ''} with ${info.dir} (step ${info.step})`);
-  const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix, flipAverage: options.flipAverage, refineOrientation: options.refineOrientation });
+  const pred = await predictEvalSet(db, dbPath, info.dir, split, { backend: options.backend, signal: options.signal, namePrefix, flipAverage: options.flipAverage, refinePose: options.refinePose, refineOrientation: options.refineOrientation });
   if (options.signal?.aborted) throw new InterruptedError();
   const report = evaluatePredictions(pred, gt);
   if (meshPlan) {
@@ -69,6 +72,7 @@ export async function evaluateCheckpoint(db: Db, dbPath: string, checkpoint: str
   }
   const evaluation: CheckpointEvaluation = { checkpoint: info.dir, step: info.step, config: info.config.name, split, namePrefix, report };
   if (options.flipAverage) evaluation.flipAverage = true;
+  if (options.refinePose) evaluation.refinePose = options.refinePose;
   if (options.refineOrientation) evaluation.refineOrientation = options.refineOrientation;
   if (gt.approximateJointTubes.length > 0) evaluation.caveat = approximateJointsCaveat(gt.approximateJointTubes.length, gt.sequences.length);
   if (gt.meshRegressedJointTubes.length > 0) {

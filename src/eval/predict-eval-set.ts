@@ -27,7 +27,7 @@ export async function predictEvalSet(
   options: TestTimeOptions & { backend?: string; signal?: AbortSignal; namePrefix?: string } = {},
 ): Promise<PredictedEvalSet> {
   const filter = { tier: 'mocap3d' as const, split, withoutRejected: true, namePrefix: options.namePrefix };
-  const run = await predictTubes({ db, dbPath, checkpoint, filter, backend: options.backend, signal: options.signal, flipAverage: options.flipAverage, refineOrientation: options.refineOrientation });
+  const run = await predictTubes({ db, dbPath, checkpoint, filter, backend: options.backend, signal: options.signal, flipAverage: options.flipAverage, refinePose: options.refinePose, refineOrientation: options.refineOrientation });
   if (run.tubes.length === 0) throw new BadInputFileError(dbPath, `no mocap3d tubes${options.namePrefix ? ` named ${options.namePrefix}*` : ''} in the ${split} split`);
   const sequences = run.tubes.map((tube): EvalSequence => {
     const cameras = new Float32Array(tube.frameCount * 3);

@@ -65,6 +65,7 @@ export async function predictImage(options: { image: string; checkpoint: string;
           keypoints,
           keypointsPerFrame: KEYPOINT_COUNT,
           jointsOf: (theta) => jointsOfTheta(body, theta),
+          body,
         },
         testTime,
       );

@@ -11,15 +11,17 @@ import { POSE_SIZE, THETA_SIZE } from '../train/theta.js';
 /*
  * `hmmr predict` output, documented here and in the README:
  * JSON: { format: "hmmr-predictions", version: 1, checkpoint, step, config, deltaFrames,
- *         flipAverage?: true, refineOrientation?: { halfWindow, minKeypoints } (only when used),
+ *         flipAverage?: true, refinePose?: { iterations, learningRate, nearWeight, smoothWeight,
+ *         keypointNoise, chunkFrames }, refineOrientation?: { halfWindow, minKeypoints } (only when used),
  *         jointSet: "lsp14", tubes: [{ tubeId, name, videoId, fps, frames: [{ frameIndex,
  *         theta[85], joints3d[14][3], pastPose[72]?, futurePose[72]? }] }] }
  *   theta = [camera s, tx, ty | 72 axis-angle pose, root first | 10 shape]; joints in metres;
  *   pastPose/futurePose are the f_Δt poses at t − deltaFrames and t + deltaFrames.
  * NPZ: per tube, keys `tube_<id>/frame_index` int32 [F], `tube_<id>/theta` [F, 85],
  *   `tube_<id>/joints3d` [F, 14, 3], `tube_<id>/past_pose` and `tube_<id>/future_pose` [F, 72];
- *   tube names live in the JSON form only (npz has no strings here); `flip_average` int32 [1] and
- *   `refine_orientation` int32 [2] = [halfWindow, minKeypoints] only when those options were on.
+ *   tube names live in the JSON form only (npz has no strings here); `flip_average` int32 [1],
+ *   `refine_pose` float32 [6] and `refine_orientation` int32 [2] only when those options were on
+ *   (testTimeArrays below).
  */
 export function writePredictionFile(path: string, run: PredictionRun): void {
   writeAs(path, () => predictionJson(run), () => predictionArrays(run));
@@ -28,10 +30,10 @@ export function writePredictionFile(path: string, run: PredictionRun): void {
 /*
  * `hmmr predict --image` output:
  * JSON: { format: "hmmr-image-predictions", version: 1, image, checkpoint, step, deltaFrames,
- *         flipAverage?, refineOrientation? (as above), keypointFormat, jointSet: "lsp14", people: [{ score, keypoints[K][3] (image px),
+ *         flipAverage?, refinePose?, refineOrientation? (as above), keypointFormat, jointSet: "lsp14", people: [{ score, keypoints[K][3] (image px),
  *         crop: {centerX, centerY, scale}, theta[85], joints3d[14][3], pastPose[72], futurePose[72] }] }
  * NPZ: `person_<i>/theta` [85], `person_<i>/joints3d` [14, 3], `person_<i>/past_pose`,
- *   `person_<i>/future_pose` [72], `person_<i>/keypoints` [K, 3]; `flip_average`, `refine_orientation` as above.
+ *   `person_<i>/future_pose` [72], `person_<i>/keypoints` [K, 3]; `flip_average`, `refine_pose`, `refine_orientation` as above.
  */
 export function writeImagePredictionFile(path: string, result: ImagePrediction): void {
   writeAs(
@@ -130,16 +132,26 @@ export function predictionArrays(run: PredictionRun): Map<string, NpyArray> {
   return arrays;
 }
 
-/** NPZ's form of testTimeFields: `flip_average` int32 [1] = 1, `refine_orientation` int32 [2] = [halfWindow, minKeypoints]. */
+/**
+ * NPZ's form of testTimeFields: `flip_average` int32 [1] = 1, `refine_pose` float32 [6] = [iterations,
+ * learningRate, nearWeight, smoothWeight, keypointNoise, chunkFrames], `refine_orientation` int32 [2] =
+ * [halfWindow, minKeypoints].
+ */
 function testTimeArrays(options: TestTimeOptions): Map<string, NpyArray> {
   const arrays = new Map<string, NpyArray>();
   if (options.flipAverage) arrays.set('flip_average', makeNpyArray('int32', [1], Int32Array.of(1)));
+  const fit = options.refinePose;
+  if (fit) arrays.set('refine_pose', makeNpyArray('float32', [6], Float32Array.of(fit.iterations, fit.learningRate, fit.nearWeight, fit.smoothWeight, fit.keypointNoise, fit.chunkFrames)));
   const refinement = options.refineOrientation;
   if (refinement) arrays.set('refine_orientation', makeNpyArray('int32', [2], Int32Array.of(refinement.halfWindow, refinement.minKeypoints)));
   return arrays;
 }
 
 /** The options that were on, under the keys `hmmr eval --json` uses; nothing when none was. */
-function testTimeFields(options: TestTimeOptions): { flipAverage?: true; refineOrientation?: TestTimeOptions['refineOrientation'] } {
-  return { ...(options.flipAverage ? { flipAverage: true as const } : {}), ...(options.refineOrientation ? { refineOrientation: options.refineOrientation } : {}) };
+function testTimeFields(options: TestTimeOptions): Pick<TestTimeOptions, 'refinePose' | 'refineOrientation'> & { flipAverage?: true } {
+  return {
+    ...(options.flipAverage ? { flipAverage: true as const } : {}),
+    ...(options.refinePose ? { refinePose: options.refinePose } : {}),
+    ...(options.refineOrientation ? { refineOrientation: options.refineOrientation } : {}),
+  };
 }

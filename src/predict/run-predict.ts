@@ -66,13 +66,16 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
   options.onBackend?.(backend);
   const model = loadSequencePredictor(options.checkpoint);
   const { config } = model;
-  const { refineOrientation: refinement, flipAverage } = options;
+  const testTime = testTimeOf(options);
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
-    if (refinement && !model.jointsOfTheta) {
+    if (testTime.refineOrientation && !model.jointsOfTheta) {
       throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: it predicts joints, not a body rotation to refine (--refine-orientation needs an HMMR checkpoint)`);
     }
-    if (flipAverage && !model.jointsOfTheta) {
+    if (testTime.refinePose && !model.body) {
+      throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: it predicts joints, not a body pose to fit (--refine-pose needs an HMMR checkpoint)`);
+    }
+    if (testTime.flipAverage && !model.jointsOfTheta) {
       throw new UsageError(`${model.checkpointDir} is a VideoPose3D lifter: --flip-average averages HMMR's body rotations and needs an HMMR checkpoint`);
     }
     if (extractor.sha !== model.features.sha || extractor.dims !== model.features.dims) {
@@ -85,7 +88,7 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       videoId = video.id;
     }
     const tubes = listTubes(options.db, { ...options.filter, videoId });
-    const stored = options.store ? openStoredRun(options.db, model, backend, { videoId: videoId ?? null, split: options.filter?.split ?? null, tier: options.filter?.tier ?? null, flipAverage: flipAverage || undefined, refineOrientation: refinement }) : undefined;
+    const stored = options.store ? openStoredRun(options.db, model, backend, { videoId: videoId ?? null, split: options.filter?.split ?? null, tier: options.filter?.tier ?? null, ...testTime }) : undefined;
     const cache = new FeatureCache(options.featureCacheDir ?? `${options.dbPath}.features`);
     const predictions: TubePrediction[] = [];
     let skippedTubes = 0;
@@ -107,8 +110,9 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
           keypoints: sequence.keypoints,
           keypointsPerFrame: KEYPOINT_COUNT,
           jointsOf: model.jointsOfTheta!,
+          body: model.body,
         },
-        { flipAverage, refineOrientation: refinement },
+        testTime,
       );
       const tubePrediction: TubePrediction = {
         ...prediction,
@@ -130,7 +134,7 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       configName: config.name,
       deltaFrames: config.model.deltaFrames,
       backend,
-      testTime: { flipAverage, refineOrientation: refinement },
+      testTime,
       tubes: predictions,
       stored: stored && { runId: stored.runId, resumed: stored.resumed, skippedTubes, complete },
     };
@@ -138,6 +142,15 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
     await extractor.close();
     model.dispose();
   }
+}
+
+/** The test-time options among predictTubes' options, those that are off left out (a stored run's settings compare them). */
+function testTimeOf(options: TestTimeOptions): TestTimeOptions {
+  const testTime: TestTimeOptions = {};
+  if (options.flipAverage) testTime.flipAverage = true;
+  if (options.refinePose) testTime.refinePose = options.refinePose;
+  if (options.refineOrientation) testTime.refineOrientation = options.refineOrientation;
+  return testTime;
 }
 
 /** Every tube prediction a stored run holds, in the shape predictTubes returns (for prediction files). */

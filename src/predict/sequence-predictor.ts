@@ -1,3 +1,4 @@
+import type { BodyModel } from '../body/types.js';
 import { loadTrainingBodyModel } from '../train/body-model.js';
 import { readCheckpoint, readCheckpointInfo, type FeatureIdentity } from '../train/checkpoint.js';
 import { modelKind, type TrainConfig } from '../train/config.js';
@@ -15,6 +16,8 @@ export interface SequencePredictor {
   predict(features: Float32Array, blank: Float32Array): SequencePrediction;
   /** Θ rows → LSP-14 joints with the checkpoint's body model; absent for the lifter, which predicts no Θ. */
   jointsOfTheta?: (theta: Float32Array) => Float32Array;
+  /** The checkpoint's body model (for the pose fit); absent for the lifter. */
+  body?: BodyModel;
   dispose(): void;
 }
 
@@ -32,6 +35,7 @@ export function loadSequencePredictor(path: string): SequencePredictor {
     ...base,
     predict: (features, blank) => predictSequence(model.network, body, features, blank, model.config.data.windowFrames),
     jointsOfTheta: (theta) => jointsOfTheta(body, theta),
+    body,
     dispose: () => {
       body.dispose();
       model.dispose();

@@ -1,17 +1,22 @@
 /**
  * What happens to the network's output at test time beyond one forward pass, in the one order every
- * caller uses: flip averaging first (it needs the network), then the orientation fit (it needs only
- * the 2D keypoints). `hmmr predict` on tubes and on a photo, and `hmmr eval` (its tube predictions
+ * caller uses: flip averaging first (it needs the network), then the pose fit (the body model and the
+ * 2D keypoints), then the orientation fit (the 2D keypoints). `hmmr predict` on tubes and on a photo, and `hmmr eval` (its tube predictions
  * and the dynamics table's single frames), all go through here.
  */
+import type { BodyModel } from '../body/types.js';
 import type { SequencePrediction } from '../train/predict.js';
 import { averageWithMirrored } from './flip-averaging.js';
 import { refineOrientation, type OrientationRefinementOptions } from './orientation-refinement.js';
+import type { PoseRefinementOptions } from './pose-refinement-options.js';
+import { refinePose } from './pose-refinement.js';
 
 /** The test-time options; absent = off. */
 export interface TestTimeOptions {
   /** Also predict the mirrored input and average the two (flip-averaging.ts); before any refinement. */
   flipAverage?: boolean;
+  /** Fit each frame's pose and camera to its 2D keypoints, near the network's pose (pose-refinement.ts). */
+  refinePose?: PoseRefinementOptions;
   /** Turn each frame's body to fit its 2D keypoints (orientation-refinement.ts). */
   refineOrientation?: OrientationRefinementOptions;
 }
@@ -26,9 +31,16 @@ export interface TestTimeInput {
   keypointsPerFrame: number;
   /** Θ rows → LSP-14 joints with the checkpoint's body model. */
   jointsOf: (theta: Float32Array) => Float32Array;
+  /** The checkpoint's body model; needed by `refinePose`. */
+  body?: BodyModel;
 }
 
 export function applyTestTime(input: TestTimeInput, options: TestTimeOptions): SequencePrediction {
   const averaged = options.flipAverage ? averageWithMirrored(input.plain, input.predictMirrored(), input.jointsOf) : input.plain;
-  return options.refineOrientation ? refineOrientation(averaged, input.keypoints, input.keypointsPerFrame, input.jointsOf, options.refineOrientation) : averaged;
+  let fitted = averaged;
+  if (options.refinePose) {
+    if (!input.body) throw new Error('pose refinement needs the checkpoint\'s body model');
+    fitted = refinePose(averaged, input.keypoints, input.keypointsPerFrame, input.body, input.jointsOf, options.refinePose);
+  }
+  return options.refineOrientation ? refineOrientation(fitted, input.keypoints, input.keypointsPerFrame, input.jointsOf, options.refineOrientation) : fitted;
 }

@@ -25,6 +25,8 @@ test('bad pose flags are one-line usage errors (exit 1), before anything is open
     [['predict', '--db', db, '--checkpoint', 'nowhere', '--model', 'x.onnx'], /--model picks the pose model for --image/],
     [['predict', '--db', db, '--image', 'x.png', '--out', join(db, '..', 'x.json'), '--quality', 'fast', '--model', 'x.onnx'], /--quality picks a shipped model; use it without --model/],
     [['predict', '--db', db, '--image', 'x.png', '--out', join(db, '..', 'x.json'), '--refine-orientation', '--refine-window', '-1'], /--refine-window must be a whole number of frames ≥ 0, not -1/],
+    [['eval', '--db', db, '--refine-pose', '--refine-pose-steps', '0'], /--refine-pose-steps must be a whole number ≥ 1, not 0/],
+    [['predict', '--db', db, '--checkpoint', 'nowhere', '--refine-pose-steps', '2.5'], /--refine-pose-steps must be a whole number ≥ 1, not 2.5/],
     [['demo', '--out', join(db, '..', 'demo'), '--quality', 'medium'], /quality/],
     [['label', '--db', db, '--session-threads', '0'], /--session-threads must be a positive integer, not 0/],
     [['worker', '--db', db, '--queue', 'redis://127.0.0.1:1', '--session-threads', '1.5'], /--session-threads must be a positive integer, not 1.5/],

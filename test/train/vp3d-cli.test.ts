@@ -52,6 +52,9 @@ test('hmmr train --config vp3d-…: the checkpoint records the lifter; resume, p
   const refined = await runCli(['eval', '--db', db, '--checkpoint', out, '--split', 'test', '--backend', 'wasm', '--refine-orientation']);
   assert.equal(refined.code, 1);
   assert.match(refined.stderr, /is a VideoPose3D lifter: it predicts joints, not a body rotation to refine/);
+  const fitted = await runCli(['eval', '--db', db, '--checkpoint', out, '--split', 'test', '--backend', 'wasm', '--refine-pose']);
+  assert.equal(fitted.code, 1);
+  assert.match(fitted.stderr, /is a VideoPose3D lifter: it predicts joints, not a body pose to fit \(--refine-pose needs an HMMR checkpoint\)/);
   const flipped = await runCli(['eval', '--db', db, '--checkpoint', out, '--split', 'test', '--backend', 'wasm', '--flip-average']);
   assert.equal(flipped.code, 1);
   assert.match(flipped.stderr, /is a VideoPose3D lifter: --flip-average averages HMMR's body rotations/);

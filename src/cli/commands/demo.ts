@@ -22,6 +22,7 @@ interface DemoArgs extends GlobalArgs {
   clip: string;
   backend?: string;
   quality: PoseQuality;
+  refinePose: boolean;
 }
 
 export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
@@ -40,6 +41,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('config', { type: 'string', defaultDescription: `the --init checkpoint's; ${DEMO_DEFAULTS.scratchConfig} with --from-scratch`, describe: `training preset (${Object.keys(CONFIG_PRESETS).join(', ')}) or JSON config` })
       .option('clip', { type: 'string', default: DEMO_CLIP, defaultDescription: 'the shipped table-tennis clip', describe: 'the video to label and render' })
       .option('quality', { type: 'string', choices: POSE_QUALITIES, default: DEMO_DEFAULTS.quality, describe: 'the shipped pose model that labels the clip: fast, or accurate (~3× the labelling time, more keypoints on hard poses)' })
+      .option('refine-pose', { type: 'boolean', default: true, describe: "fit the overlay's 3D to the clip's 2D keypoints near the network's pose (hmmr predict --refine-pose); --no-refine-pose shows the network's own output. The evaluation is never fitted" })
       .option('backend', backendOption())
       .example('$0 demo', 'everything in ./hmmr-demo, a few minutes on a laptop CPU')
       .example('$0 demo --out /tmp/d --steps 10 --fps 8', 'a quick smoke run')
@@ -67,6 +69,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
           ...(args.config !== undefined ? { config: args.config } : {}),
           ...(args.fromScratch ? {} : { init: args.init }),
           quality: args.quality,
+          refinePose: args.refinePose,
           ...(args.backend !== undefined ? { backend: args.backend } : {}),
         },
         ctx,

@@ -43,12 +43,14 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
     runCommand(args, async (ctx) => {
       const usesFiles = args.pred !== undefined || args.gt !== undefined;
       if (args.checkpoint !== undefined || !usesFiles) {
+        // Flags are checked before the database is opened (and created): a usage error stores nothing.
+        const testTime = testTimeOptions(args);
         const { evaluateCheckpoint } = await import('../../eval/evaluate-checkpoint.js');
         const evaluation = await evaluateCheckpoint(ctx.openDb(), ctx.dbPath, args.checkpoint ?? SHIPPED_CHECKPOINT, args.split, {
           backend: args.backend,
           dynamics: args.dynamics,
           namePrefix: args.prefix,
-          ...testTimeOptions(args),
+          ...testTime,
           smpl: args.smpl === undefined ? undefined : findSmplFiles(args.smpl),
           signal: ctx.signal,
           onStage: (message) => ctx.log.info(message),

@@ -58,6 +58,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
       }
       // Checked before predicting, so a typo costs nothing (the stored run would survive it anyway).
       if (args.out !== undefined && !/\.(json|npz)$/i.test(args.out)) throw new UsageError(`--out must end in .json or .npz, got '${args.out}'`);
+      const testTime = testTimeOptions(args);
       const { predictTubes, storedTubePredictions } = await import('../../predict/run-predict.js');
       const progress = ctx.progress('predict', undefined, 'tubes');
       const db = ctx.openDb();
@@ -70,7 +71,7 @@ export const predictCommand: CommandModule<GlobalArgs, PredictArgs> = {
         backend: args.backend,
         featureCacheDir: args.featureCache,
         store: true,
-        ...testTimeOptions(args),
+        ...testTime,
         signal: ctx.signal,
         onBackend: (info) => ctx.log.info(`backend: ${info.description}`),
         onTube: (_done, total) => {
