@@ -13,7 +13,9 @@
 #                           in MODELS, and usually with fewer steps.
 # Each checkpoint is scored again with the test-time options (no dynamics table, which they leave as it is):
 # the orientation fit (hmmr eval --refine-orientation: eval-<model>-refined{,-final}-s<seed>.json), flip
-# averaging (--flip-average: eval-<model>-flip{,-final}-…) and both (eval-<model>-flip-refined{,-final}-…).
+# averaging (--flip-average: eval-<model>-flip{,-final}-…) and both (eval-<model>-flip-refined{,-final}-…);
+# the pose fit (--refine-pose: eval-<model>-pose{,-final}-…), alone and with the others (pose-refined,
+# flip-pose, flip-pose-refined).
 # The training seed is the data seed minus 10 (1, 2, 3).
 #   scripts/results-benchmark.sh [work-dir] [steps]    (default: results-bench, 800 steps); resumable;
 #   SEEDS="12" / MODELS="hmmr" run only those; TRAIN_VIEWS=4 sees every train motion from 4 viewpoints
@@ -56,11 +58,15 @@ for seed in ${SEEDS:-11 12 13}; do
     fi
     # Both checkpoints again with each test-time option (no dynamics table, which they leave as it is):
     # eval-<model>-<variant>{,-final}-s<seed>.json.
-    for variant in refined flip flip-refined; do
+    for variant in refined flip flip-refined pose pose-refined flip-pose flip-pose-refined; do
       case "$variant" in
         refined) flags=(--refine-orientation) ;;
         flip) flags=(--flip-average) ;;
         flip-refined) flags=(--flip-average --refine-orientation) ;;
+        pose) flags=(--refine-pose) ;;
+        pose-refined) flags=(--refine-pose --refine-orientation) ;;
+        flip-pose) flags=(--flip-average --refine-pose) ;;
+        flip-pose-refined) flags=(--flip-average --refine-pose --refine-orientation) ;;
       esac
       for scored in best final; do
         if [ "$scored" = best ]; then out="eval-$model-$variant-s$seed.json"; checkpoint="$run/best"; else out="eval-$model-$variant-final-s$seed.json"; checkpoint="$run"; fi

@@ -1,7 +1,7 @@
 /**
  * Prints docs/results.md's Table 2, 5 and 4 analogues from what the benchmark scripts wrote:
  *   npx tsx scripts/results-tables.ts <results-work-dir> [<pseudo2d-work-dir>]
- * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr,hmmr-init}{,-refined,-flip,-flip-refined}{,-final}-s<seed>.json (scripts/
+ * Reads <results-work-dir>/eval-{single-frame,temporal-no-dynamics,hmmr,hmmr-init}{,-refined,-flip,-flip-refined,-pose,-pose-refined,-flip-pose,-flip-pose-refined}{,-final}-s<seed>.json (scripts/
  * results-benchmark.sh: the best validation checkpoint, and the last step when present) with
  * synth-s<seed>/gt{,-train}.json for the nearest-neighbour oracle, and
  * <pseudo2d-work-dir>/eval-{,seen-}{temporal,temporal-noprior,temporal-unbalanced,temporal-pa,temporal-pa-bank,hmmr}-2d<N>-s<seed>.json (scripts/pseudo2d-benchmark.sh). Each cell is
@@ -30,6 +30,10 @@ const testTimeVariants = [
   ['refined', '+ orientation refinement'],
   ['flip', '+ flip averaging'],
   ['flip-refined', '+ flip averaging + orientation refinement'],
+  ['pose', '+ pose fit'],
+  ['pose-refined', '+ pose fit + orientation refinement'],
+  ['flip-pose', '+ flip averaging + pose fit'],
+  ['flip-pose-refined', '+ flip averaging + pose fit + orientation refinement'],
 ] as const;
 const models: [string, string][] = [
   ...baseModels.map(([model, label]): [string, string] => [model, label]),
