@@ -16,7 +16,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { predictImage, type ImagePrediction } from '../../src/predict/predict-image.js';
+import { COCO18_NAMES, KEYPOINT_SETS } from '../../src/body/joint-sets.js';
 import { DEFAULT_ORIENTATION_REFINEMENT } from '../../src/predict/orientation-refinement.js';
+import { DEFAULT_POSE_REFINEMENT } from '../../src/predict/pose-refinement-options.js';
 import { writeImagePredictionFile } from '../../src/predict/prediction-file.js';
 import { SHIPPED_CHECKPOINT } from '../../src/train/checkpoint.js';
 import { readNpz } from '../../src/util/npz.js';
@@ -88,4 +90,39 @@ test('predict --image --refine-orientation turns the body to its 2D keypoints an
   writeImagePredictionFile(npz, refinedResult);
   const arrays = readNpz(npz);
   assert.deepEqual([Array.from(arrays.get('refine_orientation')!.data as Int32Array), arrays.has('flip_average')], [[10, 6], false]);
+});
+
+test('predict --image --refine-pose fits the one frame to the person\'s keypoints: the 3D lands nearer them', async () => {
+  const dir = tempDir('hmmr-image-pose-');
+  const photo = photoOfPlayer(dir);
+  const predict = (testTime: { refinePose?: typeof DEFAULT_POSE_REFINEMENT }) => predictImage({ image: photo, checkpoint: SHIPPED_CHECKPOINT, backend: 'wasm', quality: 'fast', testTime });
+  const plain = await predict({});
+  const fittedResult = await predict({ refinePose: DEFAULT_POSE_REFINEMENT });
+  /** Mean image distance (px) from the person's confident detected keypoints to the LSP-14 joints they share, through the crop's weak-perspective camera (written out here). */
+  const reprojectionPx = (result: ImagePrediction) => {
+    const { keypoints, crop, prediction } = result.people[0]!;
+    const lsp = KEYPOINT_SETS.lsp14!;
+    const coco = COCO18_NAMES as readonly string[];
+    const pixelsPerMetre = (112 * prediction.theta[0]!) / crop.scale;
+    let sum = 0;
+    let count = 0;
+    lsp.forEach((name, j) => {
+      const k = coco.indexOf(name);
+      if (k < 0 || keypoints[k * 3 + 2]! < 0.3) return;
+      const x = crop.centerX + pixelsPerMetre * (prediction.joints3d[j * 3]! + prediction.theta[1]!);
+      const y = crop.centerY + pixelsPerMetre * (prediction.joints3d[j * 3 + 1]! + prediction.theta[2]!);
+      sum += Math.hypot(x - keypoints[k * 3]!, y - keypoints[k * 3 + 1]!);
+      count++;
+    });
+    assert.ok(count >= 8, `${count} confident shared joints`);
+    return sum / count;
+  };
+  const before = reprojectionPx(plain);
+  const after = reprojectionPx(fittedResult);
+  assert.ok(after < 0.8 * before, `fitted joints are ${after.toFixed(1)} px from the keypoints, plain ones ${before.toFixed(1)} px`);
+  // Shape is kept; the file records the fit's settings.
+  assert.deepEqual(Array.from(fittedResult.people[0]!.prediction.theta.subarray(75)), Array.from(plain.people[0]!.prediction.theta.subarray(75)));
+  const out = join(dir, 'player.json');
+  writeImagePredictionFile(out, fittedResult);
+  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>).refinePose, { ...DEFAULT_POSE_REFINEMENT });
 });
