@@ -65,21 +65,26 @@ export function refineOrientation<P extends RefinablePrediction>(
   const corrections = averageOverWindow(estimates, options.halfWindow);
 
   // Θ's root rotation is the first 3 pose values; the camera [s, tx, ty] comes first in Θ.
-  const rotateRoots = (rows: Float32Array, rowSize: number, offset: number) => {
-    const out = rows.slice();
-    for (let f = 0; f < frameCount; f++) composeRotation(corrections[f]!, out, f * rowSize + offset);
-    return out;
-  };
-  const refinedTheta = rotateRoots(theta, thetaSize, POSE_OFFSET);
+  const refinedTheta = turnRoots(theta, thetaSize, POSE_OFFSET, corrections);
   const refinedJoints = jointsOf(refinedTheta);
   for (let f = 0; f < frameCount; f++) {
     const target = observed[f]!.count >= options.minKeypoints ? observed[f]! : projectedJoints(joints3d, theta, thetaSize, f);
     fitCamera(refinedJoints.subarray(f * LSP_JOINT_COUNT * 3, (f + 1) * LSP_JOINT_COUNT * 3), target, refinedTheta, f * thetaSize);
   }
   const refined: P = { ...prediction, theta: refinedTheta, joints3d: refinedJoints };
-  if (prediction.pastPose) refined.pastPose = rotateRoots(prediction.pastPose, POSE_SIZE, 0);
-  if (prediction.futurePose) refined.futurePose = rotateRoots(prediction.futurePose, POSE_SIZE, 0);
+  if (prediction.pastPose) refined.pastPose = turnRoots(prediction.pastPose, POSE_SIZE, 0, corrections);
+  if (prediction.futurePose) refined.futurePose = turnRoots(prediction.futurePose, POSE_SIZE, 0, corrections);
   return refined;
+}
+
+/**
+ * Per-frame rows (rowSize values each) with the root rotation at `offset` turned by that frame's
+ * correction (axis-angle, camera frame): R ← R(correction) · R. Returns a new array.
+ */
+export function turnRoots(rows: Float32Array, rowSize: number, offset: number, corrections: readonly (readonly number[])[]): Float32Array {
+  const out = rows.slice();
+  corrections.forEach((correction, f) => composeRotation(correction, out, f * rowSize + offset));
+  return out;
 }
 
 /** 2D targets of the 14 joints with weights (0 = not observed). */

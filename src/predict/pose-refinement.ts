@@ -18,13 +18,15 @@
  * Long tubes are fitted in consecutive chunks of `chunkFrames`, so memory is bounded; the smoothness
  * term does not cross a chunk boundary (the near term keeps both sides by the network).
  *
- * The ±Δt poses of the dynamics heads are the hallucinator's and are kept as predicted.
+ * The ±Δt poses of the dynamics heads keep their body pose; their roots get the turn the fit gave
+ * the present frame's root, as --refine-orientation does, so past, present and future stay aligned.
  */
 import type { BodyModel } from '../body/types.js';
 import { CANONICAL_SET } from '../body/joint-sets.js';
 import * as tf from '../tf/tf.js';
 import { POSE_OFFSET, POSE_SIZE, SHAPE_OFFSET, SHAPE_SIZE } from '../train/theta.js';
-import type { RefinablePrediction } from './orientation-refinement.js';
+import { conjugate, multiply, quaternionFromRotationVector, rotationVectorOfQuaternion } from '../util/rotation.js';
+import { turnRoots, type RefinablePrediction } from './orientation-refinement.js';
 import { DEFAULT_POSE_REFINEMENT, type PoseRefinementOptions } from './pose-refinement-options.js';
 
 /**
@@ -53,7 +55,14 @@ export function refinePose<P extends RefinablePrediction>(
       rows.set(fitted.poses.subarray(f * POSE_SIZE, (f + 1) * POSE_SIZE), f * thetaSize + POSE_OFFSET);
     }
   }
-  return { ...prediction, theta: refinedTheta, joints3d: jointsOf(refinedTheta) };
+  const refined: P = { ...prediction, theta: refinedTheta, joints3d: jointsOf(refinedTheta) };
+  // The turn of each frame's root, R_fitted · R_predictedᵀ, for the ±Δt poses.
+  const rootTurns = Array.from({ length: frameCount }, (_, f) =>
+    rotationVectorOfQuaternion(multiply(quaternionFromRotationVector(refinedTheta, f * thetaSize + POSE_OFFSET), conjugate(quaternionFromRotationVector(theta, f * thetaSize + POSE_OFFSET)))),
+  );
+  if (prediction.pastPose) refined.pastPose = turnRoots(prediction.pastPose, POSE_SIZE, 0, rootTurns);
+  if (prediction.futurePose) refined.futurePose = turnRoots(prediction.futurePose, POSE_SIZE, 0, rootTurns);
+  return refined;
 }
 
 /** One chunk's fitted cameras [F, 3] and poses [F, 72]. */
