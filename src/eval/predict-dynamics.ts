@@ -58,7 +58,7 @@ export async function evaluateCheckpointDynamics(db: Db, dbPath: string, checkpo
         const gt = gtByName.get(tube.name);
         if (!gt) continue;
         const input = await tubeToSequence(db, dbPath, tube, { extractor, cache, signal: options.signal });
-        const present = applyTestTime(
+        const present = await applyTestTime(
           {
             plain: predictFrames(model.network, body, input.features.original),
             predictMirrored: () => predictFrames(model.network, body, input.features.mirrored),

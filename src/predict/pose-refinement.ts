@@ -23,6 +23,7 @@
  */
 import type { BodyModel } from '../body/types.js';
 import { CANONICAL_SET } from '../body/joint-sets.js';
+import { InterruptedError } from '../errors.js';
 import * as tf from '../tf/tf.js';
 import { POSE_OFFSET, POSE_SIZE, SHAPE_OFFSET, SHAPE_SIZE } from '../train/theta.js';
 import { conjugate, multiply, quaternionFromRotationVector, rotationVectorOfQuaternion } from '../util/rotation.js';
@@ -33,23 +34,26 @@ import { DEFAULT_POSE_REFINEMENT, type PoseRefinementOptions } from './pose-refi
  * The prediction with each frame's pose and camera fitted to `keypoints`: [F, K, 3] canonical
  * keypoints (x, y in the normalised crop, as the model's camera projects; then the confidence), K per
  * frame. `body` is the checkpoint's body model; `jointsOf` poses Θ rows into LSP-14 joints with it.
- * Returns new arrays; the input is not changed.
+ * Returns new arrays; the input is not changed. The fit gives the event loop a turn every 10 steps,
+ * so a Ctrl-C is seen: an aborted `signal` then stops it with an InterruptedError (a long tube's fit
+ * takes minutes; half a fit is never returned).
  */
-export function refinePose<P extends RefinablePrediction>(
+export async function refinePose<P extends RefinablePrediction>(
   prediction: P,
   keypoints: Float32Array,
   keypointsPerFrame: number,
   body: BodyModel,
   jointsOf: (theta: Float32Array) => Float32Array,
   options: PoseRefinementOptions = DEFAULT_POSE_REFINEMENT,
-): P {
+  signal?: AbortSignal,
+): Promise<P> {
   const { frameCount, theta } = prediction;
   const thetaSize = theta.length / frameCount;
   const refinedTheta = theta.slice();
   for (let first = 0; first < frameCount; first += options.chunkFrames) {
     const count = Math.min(options.chunkFrames, frameCount - first);
     const rows = refinedTheta.subarray(first * thetaSize, (first + count) * thetaSize);
-    const fitted = fitChunk(rows, thetaSize, keypoints.subarray(first * keypointsPerFrame * 3, (first + count) * keypointsPerFrame * 3), keypointsPerFrame, body, options);
+    const fitted = await fitChunk(rows, thetaSize, keypoints.subarray(first * keypointsPerFrame * 3, (first + count) * keypointsPerFrame * 3), keypointsPerFrame, body, options, signal);
     for (let f = 0; f < count; f++) {
       rows.set(fitted.cameras.subarray(f * 3, f * 3 + 3), f * thetaSize);
       rows.set(fitted.poses.subarray(f * POSE_SIZE, (f + 1) * POSE_SIZE), f * thetaSize + POSE_OFFSET);
@@ -66,14 +70,15 @@ export function refinePose<P extends RefinablePrediction>(
 }
 
 /** One chunk's fitted cameras [F, 3] and poses [F, 72]. */
-function fitChunk(
+async function fitChunk(
   rows: Float32Array,
   thetaSize: number,
   keypoints: Float32Array,
   keypointsPerFrame: number,
   body: BodyModel,
   options: PoseRefinementOptions,
-): { cameras: Float32Array; poses: Float32Array } {
+  signal: AbortSignal | undefined,
+): Promise<{ cameras: Float32Array; poses: Float32Array }> {
   const frames = rows.length / thetaSize;
   const K = keypointsPerFrame;
   const theta = tf.tensor2d(unwrapRotations(rows, thetaSize), [frames, thetaSize]);
@@ -89,6 +94,10 @@ function fitChunk(
   const optimizer = tf.train.adam(options.learningRate);
   try {
     for (let step = 0; step < options.iterations; step++) {
+      if (step % 10 === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) throw new InterruptedError();
+      }
       optimizer.minimize(() => {
         const points = body.posedKeypoints(pose as unknown as tf.Tensor2D, shape, CANONICAL_SET).keypoints;
         const s = tf.reshape(tf.slice(camera, [0, 0], [frames, 1]), [frames, 1, 1]);

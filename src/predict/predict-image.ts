@@ -58,7 +58,7 @@ export async function predictImage(options: { image: string; checkpoint: string;
       const frame = { frameIndex: 0, keypoints: person.keypoints, box: { x: 0, y: 0, width: 0, height: 0 }, crop };
       const keypoints = normaliseTubeKeypoints([frame], format.name);
       const features = await extractor.extract({ tubeId: `image:${options.image}`, videoPath: options.image, frames: [frame], keypoints });
-      const prediction = applyTestTime(
+      const prediction = await applyTestTime(
         {
           plain: predictFrames(model.network, body, features.original),
           predictMirrored: () => predictFrames(model.network, body, features.mirrored),

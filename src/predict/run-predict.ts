@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import { finishPredictionRun, openPredictionRun, predictedTubeIds, readTubePredictions, storeTubePrediction } from '../store/predictions.js';
 import { listTubes, readTubeFrames, type TubeFilter } from '../store/tubes.js';
@@ -102,18 +102,26 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
       const tube = { ...info, frames: readTubeFrames(options.db, info.id) };
       const sequence = await tubeToSequence(options.db, options.dbPath, tube, { extractor, cache, signal: options.signal });
       if (options.signal?.aborted) break;
-      const prediction = applyTestTime(
-        {
-          plain: model.predict(sequence.features.original, extractor.blank()),
-          // A black crop is its own mirror: the same blank pads the mirrored tube.
-          predictMirrored: () => model.predict(sequence.features.mirrored, extractor.blank()),
-          keypoints: sequence.keypoints,
-          keypointsPerFrame: KEYPOINT_COUNT,
-          jointsOf: model.jointsOfTheta!,
-          body: model.body,
-        },
-        testTime,
-      );
+      let prediction: SequencePrediction;
+      try {
+        prediction = await applyTestTime(
+          {
+            plain: model.predict(sequence.features.original, extractor.blank()),
+            // A black crop is its own mirror: the same blank pads the mirrored tube.
+            predictMirrored: () => model.predict(sequence.features.mirrored, extractor.blank()),
+            keypoints: sequence.keypoints,
+            keypointsPerFrame: KEYPOINT_COUNT,
+            jointsOf: model.jointsOfTheta!,
+            body: model.body,
+          },
+          testTime,
+          options.signal,
+        );
+      } catch (error) {
+        // Ctrl-C during a long tube's pose fit: that tube is not stored; the run stays resumable.
+        if (error instanceof InterruptedError) break;
+        throw error;
+      }
       const tubePrediction: TubePrediction = {
         ...prediction,
         tubeId: tube.id,

@@ -35,12 +35,13 @@ export interface TestTimeInput {
   body?: BodyModel;
 }
 
-export function applyTestTime(input: TestTimeInput, options: TestTimeOptions): SequencePrediction {
+/** The network's output through the options that are on; an aborted `signal` stops the pose fit (InterruptedError). */
+export async function applyTestTime(input: TestTimeInput, options: TestTimeOptions, signal?: AbortSignal): Promise<SequencePrediction> {
   const averaged = options.flipAverage ? averageWithMirrored(input.plain, input.predictMirrored(), input.jointsOf) : input.plain;
   let fitted = averaged;
   if (options.refinePose) {
     if (!input.body) throw new Error('pose refinement needs the checkpoint\'s body model');
-    fitted = refinePose(averaged, input.keypoints, input.keypointsPerFrame, input.body, input.jointsOf, options.refinePose);
+    fitted = await refinePose(averaged, input.keypoints, input.keypointsPerFrame, input.body, input.jointsOf, options.refinePose, signal);
   }
   return options.refineOrientation ? refineOrientation(fitted, input.keypoints, input.keypointsPerFrame, input.jointsOf, options.refineOrientation) : fitted;
 }

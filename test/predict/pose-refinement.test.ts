@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LbsBodyModel } from '../../src/body/lbs.js';
+import { InterruptedError } from '../../src/errors.js';
 import { DEFAULT_POSE_REFINEMENT } from '../../src/predict/pose-refinement-options.js';
 import { refinePose } from '../../src/predict/pose-refinement.js';
 import * as tf from '../../src/tf/tf.js';
@@ -85,15 +86,15 @@ function mpjpe(a: Float32Array, b: Float32Array): number {
   return sum / (FRAMES * J);
 }
 
-test('the pose fit moves a wrong prediction towards the body the keypoints show', () => {
+test('the pose fit moves a wrong prediction towards the body the keypoints show', async () => {
   const truth = truthTheta();
   const truthJoints = jointsOfTheta(body, truth);
   const guess = guessOf(truth);
   const guessTheta = guess.theta.slice();
   const before = mpjpe(guess.joints3d, truthJoints);
   const jointsOf = (theta: Float32Array) => jointsOfTheta(body, theta);
-  const loose = refinePose(guess, keypointsOf(truth), K, body, jointsOf, { ...DEFAULT_POSE_REFINEMENT, nearWeight: 30, smoothWeight: 30, iterations: 150 });
-  const shipped = refinePose(guess, keypointsOf(truth), K, body, jointsOf);
+  const loose = await refinePose(guess, keypointsOf(truth), K, body, jointsOf, { ...DEFAULT_POSE_REFINEMENT, nearWeight: 30, smoothWeight: 30, iterations: 150 });
+  const shipped = await refinePose(guess, keypointsOf(truth), K, body, jointsOf);
   assert.ok(before > 0.04, `the guess should start well off (${before} m)`);
   // The fitted bodies project onto the keypoints: LSP-14 through each frame's fitted camera against
   // the first 14 canonical keypoints (the LSP-14 joints), in crop units.
@@ -123,22 +124,22 @@ test('the pose fit moves a wrong prediction towards the body the keypoints show'
   assert.deepEqual(guess.theta, guessTheta);
 });
 
-test('without keypoints the fit keeps a still prediction', () => {
+test('without keypoints the fit keeps a still prediction', async () => {
   // One frame's guess held still: with no 2D evidence, nothing (near term, smoothness) moves it.
   const moving = guessOf(truthTheta()).theta;
   const theta = new Float32Array(FRAMES * THETA);
   for (let f = 0; f < FRAMES; f++) theta.set(moving.subarray(0, THETA), f * THETA);
   const guess: SequencePrediction = { frameCount: FRAMES, theta, joints3d: jointsOfTheta(body, theta) };
-  const refined = refinePose(guess, new Float32Array(FRAMES * K * 3), K, body, (theta) => jointsOfTheta(body, theta));
+  const refined = await refinePose(guess, new Float32Array(FRAMES * K * 3), K, body, (theta) => jointsOfTheta(body, theta));
   const largest = Math.max(...Array.from(refined.theta, (value, i) => Math.abs(value - guess.theta[i]!)));
   assert.ok(largest < 1e-5, `Θ moved by ${largest}`);
 });
 
-test('a long tube is fitted in chunks and every frame is fitted', () => {
+test('a long tube is fitted in chunks and every frame is fitted', async () => {
   const truth = truthTheta();
   const guess = guessOf(truth);
   const jointsOf = (theta: Float32Array) => jointsOfTheta(body, theta);
-  const refined = refinePose(guess, keypointsOf(truth), K, body, jointsOf, { ...DEFAULT_POSE_REFINEMENT, nearWeight: 30, smoothWeight: 30, iterations: 150, chunkFrames: 4 });
+  const refined = await refinePose(guess, keypointsOf(truth), K, body, jointsOf, { ...DEFAULT_POSE_REFINEMENT, nearWeight: 30, smoothWeight: 30, iterations: 150, chunkFrames: 4 });
   const truthJoints = jointsOfTheta(body, truth);
   for (let f = 0; f < FRAMES; f++) {
     const frame = (x: Float32Array) => x.subarray(f * J * 3, (f + 1) * J * 3);
@@ -152,7 +153,7 @@ test('a long tube is fitted in chunks and every frame is fitted', () => {
   }
 });
 
-test('a rotation written in two equivalent forms in consecutive frames is not read as motion', () => {
+test('a rotation written in two equivalent forms in consecutive frames is not read as motion', async () => {
   // Upright root as (π − 0.02)·x̂ in even frames and as the same rotation, (π − 0.02 − 2π)·x̂, in odd
   // ones (flip averaging's quaternion mean can return either); nothing else differs between frames.
   const still = guessOf(truthTheta()).theta.subarray(0, THETA);
@@ -162,7 +163,7 @@ test('a rotation written in two equivalent forms in consecutive frames is not re
     theta[f * THETA + at(0)] = f % 2 === 0 ? Math.PI - 0.02 : Math.PI - 0.02 - 2 * Math.PI;
   }
   const guess: SequencePrediction = { frameCount: FRAMES, theta, joints3d: jointsOfTheta(body, theta) };
-  const refined = refinePose(guess, new Float32Array(FRAMES * K * 3), K, body, (rows) => jointsOfTheta(body, rows));
+  const refined = await refinePose(guess, new Float32Array(FRAMES * K * 3), K, body, (rows) => jointsOfTheta(body, rows));
   const largest = Math.max(...Array.from(refined.joints3d, (value, i) => Math.abs(value - guess.joints3d[i]!)));
   assert.ok(largest < 1e-4, `joints moved by ${largest} m`);
 });
@@ -177,7 +178,7 @@ function matrixOf(v: ArrayLike<number>): number[] {
   return [c + x * x * C, x * y * C - z * s, x * z * C + y * s, y * x * C + z * s, c + y * y * C, y * z * C - x * s, z * x * C - y * s, z * y * C + x * s, c + z * z * C];
 }
 
-test('the ±Δt poses keep their body pose and turn their root with the present frame\'s', () => {
+test('the ±Δt poses keep their body pose and turn their root with the present frame\'s', async () => {
   const truth = truthTheta();
   // Truth turned a little about the vertical in every frame: the fit has a root turn to find.
   const turned = truth.slice();
@@ -186,7 +187,7 @@ test('the ±Δt poses keep their body pose and turn their root with the present 
   const poses = new Float32Array(FRAMES * 72);
   for (let f = 0; f < FRAMES; f++) poses.set(guess.theta.subarray(f * THETA + 3, f * THETA + 75), f * 72);
   const withDynamics: SequencePrediction = { ...guess, pastPose: poses.slice(), futurePose: poses.slice() };
-  const refined = refinePose(withDynamics, keypointsOf(turned), K, body, (rows) => jointsOfTheta(body, rows), { ...DEFAULT_POSE_REFINEMENT, nearWeight: 30, smoothWeight: 30 });
+  const refined = await refinePose(withDynamics, keypointsOf(turned), K, body, (rows) => jointsOfTheta(body, rows), { ...DEFAULT_POSE_REFINEMENT, nearWeight: 30, smoothWeight: 30 });
   for (let f = 0; f < FRAMES; f++) {
     const present = matrixOf(refined.theta.subarray(f * THETA + at(0), f * THETA + at(0) + 3));
     for (const dynamics of [refined.pastPose!, refined.futurePose!]) {
@@ -198,4 +199,13 @@ test('the ±Δt poses keep their body pose and turn their root with the present 
   }
   const presentTurn = matrixOf(refined.theta.subarray(at(0), at(0) + 3));
   assert.ok(Math.abs(presentTurn[0]! - matrixOf(guess.theta.subarray(at(0), at(0) + 3))[0]!) > 1e-3, 'the fit turned the present root');
+});
+
+test('a Ctrl-C during a fit reaches it (the fit yields to the event loop) and stops it with an InterruptedError', async () => {
+  const truth = truthTheta();
+  const controller = new AbortController();
+  // The abort is queued as a timer: it can only run if the fit gives the event loop a turn.
+  setTimeout(() => controller.abort(), 0);
+  const fit = refinePose(guessOf(truth), keypointsOf(truth), K, body, (rows) => jointsOfTheta(body, rows), { ...DEFAULT_POSE_REFINEMENT, iterations: 100_000 }, controller.signal);
+  await assert.rejects(fit, InterruptedError);
 });
