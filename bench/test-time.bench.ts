@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LSP_JOINT_COUNT } from '../src/body/joint-sets.js';
 import { readGroundTruthEvalSet } from '../src/eval/ground-truth-set.js';
 import { predictEvalSet } from '../src/eval/predict-eval-set.js';
-import { mpjpePerFrame } from '../src/metrics/mpjpe.js';
-import { paMpjpePerFrame } from '../src/metrics/procrustes.js';
+import { evaluatePredictions } from '../src/eval/evaluate.js';
+import type { EvalReport } from '../src/eval/report.js';
 import { DEFAULT_ORIENTATION_REFINEMENT } from '../src/predict/orientation-refinement.js';
 import { DEFAULT_POSE_REFINEMENT } from '../src/predict/pose-refinement-options.js';
 import type { TestTimeOptions } from '../src/predict/test-time.js';
@@ -45,7 +44,8 @@ export default async function testTimeBench(): Promise<BenchTable> {
         const predicted = await predictEvalSet(db, dbPath, SHIPPED_CHECKPOINT, 'test', { ...options, backend: 'auto' });
         const seconds = (performance.now() - started) / 1000;
         best.set(name, Math.min(best.get(name) ?? Infinity, seconds));
-        scores.set(name, meanErrors(truth.sequences, predicted.sequences));
+        const report = evaluatePredictions(predicted, truth);
+        scores.set(name, [allFrames(report, 'mpjpe'), allFrames(report, 'pa_mpjpe')]);
       }
     }
     db.close();
@@ -65,20 +65,7 @@ export default async function testTimeBench(): Promise<BenchTable> {
   }
 }
 
-/** Mean MPJPE and PA-MPJPE over every frame, mm. */
-function meanErrors(truth: { name: string; joints3d: Float64Array }[], predicted: { name: string; joints3d: Float64Array }[]): [number, number] {
-  let mpjpe = 0;
-  let pa = 0;
-  let frames = 0;
-  for (const sequence of truth) {
-    const guess = predicted.find((candidate) => candidate.name === sequence.name)!.joints3d;
-    const errors = mpjpePerFrame(guess, sequence.joints3d, LSP_JOINT_COUNT);
-    const paErrors = paMpjpePerFrame(guess, sequence.joints3d, LSP_JOINT_COUNT);
-    for (let f = 0; f < errors.length; f++) {
-      mpjpe += errors[f]!;
-      pa += paErrors[f]!;
-    }
-    frames += errors.length;
-  }
-  return [(1000 * mpjpe) / frames, (1000 * pa) / frames];
+/** A row of the report, mean over every frame (as `hmmr eval` prints it), mm. */
+function allFrames(report: EvalReport, key: string): number {
+  return report.rows.find((row) => row.key === key)!.allFrames!;
 }

@@ -4,11 +4,9 @@
  * How its defaults were picked (docs/training.md, *Pose fit*):
  *   npx tsx scripts/pose-refinement-probe.ts <db> <checkpoint or run folder> <near weight> <smooth weight> <steps> [test|train|val]
  */
-import { LSP_JOINT_COUNT } from '../src/body/joint-sets.js';
 import { readGroundTruthEvalSet } from '../src/eval/ground-truth-set.js';
 import { predictEvalSet } from '../src/eval/predict-eval-set.js';
-import { mpjpePerFrame } from '../src/metrics/mpjpe.js';
-import { paMpjpePerFrame } from '../src/metrics/procrustes.js';
+import { evaluatePredictions } from '../src/eval/evaluate.js';
 import { DEFAULT_POSE_REFINEMENT } from '../src/predict/pose-refinement-options.js';
 import { openDatabase } from '../src/store/database.js';
 
@@ -24,20 +22,9 @@ const truth = readGroundTruthEvalSet(db, dbPath, split);
 const started = Date.now();
 const [plain, fitted] = [await predictEvalSet(db, dbPath, checkpoint, split), await predictEvalSet(db, dbPath, checkpoint, split, { refinePose: settings })];
 const seconds = (Date.now() - started) / 1000;
-/** Mean over every frame of the split, mm. */
-const mean = (perFrame: (pred: Float64Array, gt: Float64Array) => ArrayLike<number>, predicted: typeof plain) => {
-  let sum = 0;
-  let frames = 0;
-  for (const sequence of truth.sequences) {
-    const errors = perFrame(predicted.sequences.find((candidate) => candidate.name === sequence.name)!.joints3d, sequence.joints3d);
-    for (let f = 0; f < errors.length; f++) sum += errors[f]!;
-    frames += errors.length;
-  }
-  return ((1000 * sum) / frames).toFixed(1);
-};
-const mpjpe = (pred: Float64Array, gt: Float64Array) => mpjpePerFrame(pred, gt, LSP_JOINT_COUNT);
-const paMpjpe = (pred: Float64Array, gt: Float64Array) => paMpjpePerFrame(pred, gt, LSP_JOINT_COUNT);
+/** MPJPE or PA-MPJPE of a prediction, mean over every frame of the split (as `hmmr eval` prints it), mm. */
+const mean = (predicted: typeof plain, key: 'mpjpe' | 'pa_mpjpe') => evaluatePredictions(predicted, truth).rows.find((row) => row.key === key)!.allFrames!.toFixed(1);
 console.log(
-  `near ${settings.nearWeight} smooth ${settings.smoothWeight} steps ${settings.iterations}: MPJPE ${mean(mpjpe, plain)} → ${mean(mpjpe, fitted)}, PA-MPJPE ${mean(paMpjpe, plain)} → ${mean(paMpjpe, fitted)} mm (${seconds.toFixed(0)} s for both predictions)`,
+  `near ${settings.nearWeight} smooth ${settings.smoothWeight} steps ${settings.iterations}: MPJPE ${mean(plain, 'mpjpe')} → ${mean(fitted, 'mpjpe')}, PA-MPJPE ${mean(plain, 'pa_mpjpe')} → ${mean(fitted, 'pa_mpjpe')} mm (${seconds.toFixed(0)} s for both predictions)`,
 );
 db.close();

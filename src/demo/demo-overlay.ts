@@ -32,7 +32,8 @@ export async function renderDemoOverlay(
   ctx: DemoContext,
 ): Promise<DemoOverlayResult> {
   const refinePose = options.refinePose ? { refinePose: DEFAULT_POSE_REFINEMENT } : {};
-  const run = await predictTubes({ db, dbPath, checkpoint, video: String(video.id), backend: options.backend, signal: ctx.signal, ...refinePose });
+  // Only the tube that is drawn: the pose fit costs seconds per tube.
+  const run = await predictTubes({ db, dbPath, checkpoint, filter: { id: tube.id }, backend: options.backend, signal: ctx.signal, ...refinePose });
   const prediction = run.tubes.find((candidate) => candidate.tubeId === tube.id);
   if (!prediction) throw new UsageError(`tube ${tube.id} '${tube.name}' was not predicted (interrupted?)`);
   const frames = readTubeFrames(db, tube.id);

@@ -60,6 +60,7 @@ export async function refinePose<P extends RefinablePrediction>(
     }
   }
   const refined: P = { ...prediction, theta: refinedTheta, joints3d: jointsOf(refinedTheta) };
+  if (!prediction.pastPose && !prediction.futurePose) return refined;
   // The turn of each frame's root, R_fitted · R_predictedᵀ, for the ±Δt poses.
   const rootTurns = Array.from({ length: frameCount }, (_, f) =>
     rotationVectorOfQuaternion(multiply(quaternionFromRotationVector(refinedTheta, f * thetaSize + POSE_OFFSET), conjugate(quaternionFromRotationVector(theta, f * thetaSize + POSE_OFFSET)))),

@@ -9,7 +9,7 @@ import { createFeatureExtractor } from '../train/features/create.js';
 import { jointsOfTheta, loadPredictionModel, predictFrames, type SequencePrediction } from '../train/predict.js';
 import { peopleInImage } from '../pose2d/image-people.js';
 import { qualityOrDefault, type PoseQuality } from '../pose2d/model-files.js';
-import { applyTestTime, type TestTimeOptions } from './test-time.js';
+import { applyTestTime, enabledTestTime, type TestTimeOptions } from './test-time.js';
 
 export interface ImagePerson {
   score: number;
@@ -27,7 +27,7 @@ export interface ImagePrediction {
   deltaFrames: number;
   keypointFormat: string;
   backend: BackendInfo;
-  /** The test-time options the predictions went through (written into the prediction file). */
+  /** The test-time options the predictions went through, only those that were on (enabledTestTime; written into the prediction file). */
   testTime: TestTimeOptions;
   people: ImagePerson[];
 }
@@ -40,7 +40,7 @@ export interface ImagePrediction {
  * has no neighbours to smooth over (its window is ignored).
  */
 export async function predictImage(options: { image: string; checkpoint: string; backend?: string; model?: string; descriptor?: string; quality?: PoseQuality; testTime?: TestTimeOptions }): Promise<ImagePrediction> {
-  const testTime = options.testTime ?? {};
+  const testTime = enabledTestTime(options.testTime ?? {});
   const backend = await initBackend(options.backend);
   const model = loadPredictionModel(options.checkpoint);
   if (!model.network.hasHallucinator) {

@@ -45,7 +45,8 @@ export function writeImagePredictionFile(path: string, result: ImagePrediction):
       checkpoint: result.checkpointDir,
       step: result.step,
       deltaFrames: result.deltaFrames,
-      ...testTimeFields(result.testTime),
+      // Only the options that were on (enabledTestTime), under the keys `hmmr eval --json` uses.
+      ...result.testTime,
       keypointFormat: result.keypointFormat,
       jointSet: 'lsp14',
       people: result.people.map((person) => {
@@ -97,7 +98,7 @@ export function predictionJson(run: PredictionRun): object {
     step: run.step,
     config: run.configName,
     deltaFrames: run.deltaFrames,
-    ...testTimeFields(run.testTime),
+    ...run.testTime,
     jointSet: 'lsp14',
     tubes: run.tubes.map((tube) => ({
       tubeId: tube.tubeId,
@@ -133,7 +134,7 @@ export function predictionArrays(run: PredictionRun): Map<string, NpyArray> {
 }
 
 /**
- * NPZ's form of testTimeFields: `flip_average` int32 [1] = 1, `refine_pose` float32 [6] = [iterations,
+ * NPZ's form of the test-time options that were on: `flip_average` int32 [1] = 1, `refine_pose` float32 [6] = [iterations,
  * learningRate, nearWeight, smoothWeight, keypointNoise, chunkFrames], `refine_orientation` int32 [2] =
  * [halfWindow, minKeypoints].
  */
@@ -147,11 +148,3 @@ function testTimeArrays(options: TestTimeOptions): Map<string, NpyArray> {
   return arrays;
 }
 
-/** The options that were on, under the keys `hmmr eval --json` uses; nothing when none was. */
-function testTimeFields(options: TestTimeOptions): Pick<TestTimeOptions, 'refinePose' | 'refineOrientation'> & { flipAverage?: true } {
-  return {
-    ...(options.flipAverage ? { flipAverage: true as const } : {}),
-    ...(options.refinePose ? { refinePose: options.refinePose } : {}),
-    ...(options.refineOrientation ? { refineOrientation: options.refineOrientation } : {}),
-  };
-}

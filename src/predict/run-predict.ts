@@ -10,7 +10,7 @@ import { FeatureCache } from '../train/features/cache.js';
 import { createFeatureExtractor } from '../train/features/create.js';
 import { KEYPOINT_COUNT } from '../train/data/sequence.js';
 import type { SequencePrediction } from '../train/predict.js';
-import { applyTestTime, type TestTimeOptions } from './test-time.js';
+import { applyTestTime, enabledTestTime, type TestTimeOptions } from './test-time.js';
 import { loadSequencePredictor, type SequencePredictor } from './sequence-predictor.js';
 
 export interface PredictTubesOptions extends TestTimeOptions {
@@ -48,7 +48,7 @@ export interface PredictionRun {
   configName: string;
   deltaFrames: number;
   backend: BackendInfo;
-  /** The test-time options the predictions went through (written into prediction files). */
+  /** The test-time options the predictions went through, only those that were on (enabledTestTime; written into prediction files). */
   testTime: TestTimeOptions;
   /** Tubes predicted by this call (with `store`, not those the continued run already held). */
   tubes: TubePrediction[];
@@ -66,7 +66,7 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
   options.onBackend?.(backend);
   const model = loadSequencePredictor(options.checkpoint);
   const { config } = model;
-  const testTime = testTimeOf(options);
+  const testTime = enabledTestTime(options);
   const extractor = await createFeatureExtractor(config.features, { visibilityThreshold: config.data.visibilityThreshold });
   try {
     if (testTime.refineOrientation && !model.jointsOfTheta) {
@@ -150,15 +150,6 @@ export async function predictTubes(options: PredictTubesOptions): Promise<Predic
     await extractor.close();
     model.dispose();
   }
-}
-
-/** The test-time options among predictTubes' options, those that are off left out (a stored run's settings compare them). */
-function testTimeOf(options: TestTimeOptions): TestTimeOptions {
-  const testTime: TestTimeOptions = {};
-  if (options.flipAverage) testTime.flipAverage = true;
-  if (options.refinePose) testTime.refinePose = options.refinePose;
-  if (options.refineOrientation) testTime.refineOrientation = options.refineOrientation;
-  return testTime;
 }
 
 /** Every tube prediction a stored run holds, in the shape predictTubes returns (for prediction files). */

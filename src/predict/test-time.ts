@@ -21,6 +21,18 @@ export interface TestTimeOptions {
   refineOrientation?: OrientationRefinementOptions;
 }
 
+/**
+ * Only the options that are on (`flipAverage: true`, the settings of each fit): what stored prediction
+ * runs compare and prediction files record. `options` may carry other fields; they are dropped.
+ */
+export function enabledTestTime(options: TestTimeOptions): TestTimeOptions {
+  const enabled: TestTimeOptions = {};
+  if (options.flipAverage) enabled.flipAverage = true;
+  if (options.refinePose) enabled.refinePose = options.refinePose;
+  if (options.refineOrientation) enabled.refineOrientation = options.refineOrientation;
+  return enabled;
+}
+
 /** How to reach the network and the body for one input (a tube, or a photo's person). */
 export interface TestTimeInput {
   plain: SequencePrediction;

@@ -44,6 +44,8 @@ export interface TrackRunRecord {
 }
 
 export interface TubeFilter {
+  /** Only this tube. */
+  id?: number;
   videoId?: number;
   trackRunId?: number;
   tier?: TubeTier;
@@ -191,6 +193,7 @@ export function listTubes(db: Db, filter: TubeFilter = {}): StoredTubeInfo[] {
     conditions.push(`${column} = ?`);
     values.push(value);
   };
+  add('id', filter.id);
   add('video_id', filter.videoId);
   add('track_run_id', filter.trackRunId);
   add('tier', filter.tier);

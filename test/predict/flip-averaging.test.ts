@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { averageWithMirrored } from '../../src/predict/flip-averaging.js';
 import type { SequencePrediction } from '../../src/train/predict.js';
+import { rotationMatrix } from '../helpers/rotation-matrix.js';
 
 // Θ = [s, tx, ty | 72 axis-angle pose, SMPL joint j at 3 + 3j | 10 shape]. SMPL joint indices used
 // here, from SMPL's kinematic table: 0 pelvis (root), 4 left knee, 5 right knee, 18 left elbow,
@@ -34,18 +35,8 @@ function recordingJointsOf(): { jointsOf: (theta: Float32Array) => Float32Array;
   };
 }
 
-/** Row-major rotation matrix of an axis-angle vector (Rodrigues), written out here, not taken from the code under test. */
-function matrix(v: ArrayLike<number>): number[] {
-  const angle = Math.hypot(v[0]!, v[1]!, v[2]!);
-  if (angle === 0) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  const [x, y, z] = [v[0]! / angle, v[1]! / angle, v[2]! / angle];
-  const [c, s] = [Math.cos(angle), Math.sin(angle)];
-  const C = 1 - c;
-  return [c + x * x * C, x * y * C - z * s, x * z * C + y * s, y * x * C + z * s, c + y * y * C, y * z * C - x * s, z * x * C - y * s, z * y * C + x * s, c + z * z * C];
-}
-
 /** Rotation vectors compared as rotations: π about x and −π about x are the same. */
-const sameRotation = (actual: ArrayLike<number>, expected: readonly number[], what: string) => close(matrix(actual), matrix(expected), what);
+const sameRotation = (actual: ArrayLike<number>, expected: readonly number[], what: string) => close(rotationMatrix(actual), rotationMatrix(expected), what);
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], what: string) => {
   for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) < 1e-5, `${what}[${i}] = ${actual[i]}, expected ${expected[i]}`);
@@ -64,7 +55,7 @@ test('a turn the model makes one way on the plain tube and the same way on the m
   const averaged = averageWithMirrored(plain, mirrored, jointsOf);
   sameRotation(averaged.theta.subarray(ROOT, ROOT + 3), upright, 'root');
   // The input really is turned: by hand, R_y(0.2) · R_x(π) takes the body's forward (0, 0, 1) to (−sin 0.2, 0, −cos 0.2).
-  const forward = (v: ArrayLike<number>) => [matrix(v)[2]!, matrix(v)[5]!, matrix(v)[8]!];
+  const forward = (v: ArrayLike<number>) => [rotationMatrix(v)[2]!, rotationMatrix(v)[5]!, rotationMatrix(v)[8]!];
   close(forward(plain.theta.subarray(ROOT, ROOT + 3)), [-Math.sin(0.2), 0, -Math.cos(0.2)], 'plain forward');
   // The joints are posed again from the averaged Θ, not averaged themselves.
   assert.equal(posed.length, 1);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { refineOrientation, type RefinablePrediction } from '../../src/predict/orientation-refinement.js';
 import { seededRandom } from '../helpers/seeded-random.js';
+import { rotationMatrix } from '../helpers/rotation-matrix.js';
 
 // A body in its own frame (x left→right of the image, y down, z away from the camera), metres: LSP-14
 // order (right ankle, knee, hip, left hip, knee, ankle, right wrist, elbow, shoulder, left shoulder,
@@ -14,16 +15,6 @@ const BODY = [
 const J = BODY.length;
 const THETA = 85;
 const KEYPOINTS = 25;
-
-/** Row-major rotation matrix of an axis-angle vector (Rodrigues), written out here, not taken from the code under test. */
-function matrix(v: readonly number[]): number[] {
-  const angle = Math.hypot(v[0]!, v[1]!, v[2]!);
-  if (angle === 0) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  const [x, y, z] = v.map((c) => c / angle) as [number, number, number];
-  const [c, s] = [Math.cos(angle), Math.sin(angle)];
-  const C = 1 - c;
-  return [c + x * x * C, x * y * C - z * s, x * z * C + y * s, y * x * C + z * s, c + y * y * C, y * z * C - x * s, z * x * C - y * s, z * y * C + x * s, c + z * z * C];
-}
 
 function times(m: readonly number[], p: readonly number[]): number[] {
   return [0, 1, 2].map((row) => m[row * 3]! * p[0]! + m[row * 3 + 1]! * p[1]! + m[row * 3 + 2]! * p[2]!);
@@ -40,7 +31,7 @@ function jointsOf(theta: Float32Array): Float32Array {
   const frames = theta.length / THETA;
   const out = new Float32Array(frames * J * 3);
   for (let f = 0; f < frames; f++) {
-    const m = matrix(Array.from(theta.subarray(f * THETA + 3, f * THETA + 6)));
+    const m = rotationMatrix(Array.from(theta.subarray(f * THETA + 3, f * THETA + 6)));
     BODY.forEach((point, j) => out.set(times(m, point), (f * J + j) * 3));
   }
   return out;
@@ -57,7 +48,7 @@ function prediction(frames: number, root: number[], camera: number[]): Refinable
 function keypointsOf(frames: number, truth: readonly number[], camera: readonly number[], noise = 0, seed = 1): Float32Array {
   const random = seededRandom(seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const m = matrix(truth);
+  const m = rotationMatrix(truth);
   const out = new Float32Array(frames * KEYPOINTS * 3);
   for (let f = 0; f < frames; f++) {
     BODY.forEach((point, j) => {
@@ -70,7 +61,7 @@ function keypointsOf(frames: number, truth: readonly number[], camera: readonly 
 
 /** Mean distance (metres) between the refined joints of every frame and the true body turned by `truth`. */
 function jointError(joints: Float32Array, truth: readonly number[]): number {
-  const m = matrix(truth);
+  const m = rotationMatrix(truth);
   let sum = 0;
   for (let f = 0; f < joints.length / (J * 3); f++) {
     BODY.forEach((point, j) => {
@@ -96,7 +87,7 @@ function axisAngle(r: readonly number[]): number[] {
 }
 
 /** Θ's root for a body upright in the image and then turned by `turn`. */
-const rootOf = (turn: readonly number[]) => axisAngle(product(matrix(turn), matrix(UPRIGHT)));
+const rootOf = (turn: readonly number[]) => axisAngle(product(rotationMatrix(turn), rotationMatrix(UPRIGHT)));
 const CAMERA = [0.8, 0.05, -0.1];
 
 test('refinement turns a mis-turned body onto its clean keypoints: joints within 2 mm, camera recovered', () => {

@@ -6,6 +6,7 @@ import { DEFAULT_POSE_REFINEMENT } from '../../src/predict/pose-refinement-optio
 import { refinePose } from '../../src/predict/pose-refinement.js';
 import * as tf from '../../src/tf/tf.js';
 import { jointsOfTheta, type SequencePrediction } from '../../src/train/predict.js';
+import { rotationMatrix } from '../helpers/rotation-matrix.js';
 import { useStandinBody } from '../train/standin-body.js';
 
 // Θ = [s, tx, ty | 72 axis-angle pose, SMPL joint j at 3 + 3j | 10 shape]. SMPL joints used here
@@ -168,16 +169,6 @@ test('a rotation written in two equivalent forms in consecutive frames is not re
   assert.ok(largest < 1e-4, `joints moved by ${largest} m`);
 });
 
-/** Row-major rotation matrix of an axis-angle vector (Rodrigues), written out here. */
-function matrixOf(v: ArrayLike<number>): number[] {
-  const angle = Math.hypot(v[0]!, v[1]!, v[2]!);
-  if (angle === 0) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  const [x, y, z] = [v[0]! / angle, v[1]! / angle, v[2]! / angle];
-  const [c, s] = [Math.cos(angle), Math.sin(angle)];
-  const C = 1 - c;
-  return [c + x * x * C, x * y * C - z * s, x * z * C + y * s, y * x * C + z * s, c + y * y * C, y * z * C - x * s, z * x * C - y * s, z * y * C + x * s, c + z * z * C];
-}
-
 test('the ±Δt poses keep their body pose and turn their root with the present frame\'s', async () => {
   const truth = truthTheta();
   // Truth turned a little about the vertical in every frame: the fit has a root turn to find.
@@ -189,16 +180,16 @@ test('the ±Δt poses keep their body pose and turn their root with the present 
   const withDynamics: SequencePrediction = { ...guess, pastPose: poses.slice(), futurePose: poses.slice() };
   const refined = await refinePose(withDynamics, keypointsOf(turned), K, body, (rows) => jointsOfTheta(body, rows), { ...DEFAULT_POSE_REFINEMENT, nearWeight: 30, smoothWeight: 30 });
   for (let f = 0; f < FRAMES; f++) {
-    const present = matrixOf(refined.theta.subarray(f * THETA + at(0), f * THETA + at(0) + 3));
+    const present = rotationMatrix(refined.theta.subarray(f * THETA + at(0), f * THETA + at(0) + 3));
     for (const dynamics of [refined.pastPose!, refined.futurePose!]) {
-      const root = matrixOf(dynamics.subarray(f * 72, f * 72 + 3));
+      const root = rotationMatrix(dynamics.subarray(f * 72, f * 72 + 3));
       const largest = Math.max(...root.map((value, i) => Math.abs(value - present[i]!)));
       assert.ok(largest < 1e-4, `frame ${f}: the ±Δt root differs from the fitted present root by ${largest}`);
       assert.deepEqual(Array.from(dynamics.subarray(f * 72 + 3, (f + 1) * 72)), Array.from(poses.subarray(f * 72 + 3, (f + 1) * 72)), 'their body pose is kept');
     }
   }
-  const presentTurn = matrixOf(refined.theta.subarray(at(0), at(0) + 3));
-  assert.ok(Math.abs(presentTurn[0]! - matrixOf(guess.theta.subarray(at(0), at(0) + 3))[0]!) > 1e-3, 'the fit turned the present root');
+  const presentTurn = rotationMatrix(refined.theta.subarray(at(0), at(0) + 3));
+  assert.ok(Math.abs(presentTurn[0]! - rotationMatrix(guess.theta.subarray(at(0), at(0) + 3))[0]!) > 1e-3, 'the fit turned the present root');
 });
 
 test('a Ctrl-C during a fit reaches it (the fit yields to the event loop) and stops it with an InterruptedError', async () => {
