@@ -3,7 +3,9 @@
  * A network whose layers are too small to keep several threads busy (the fast model's depthwise
  * convolutions) runs faster as one single-thread session per core, each taking every n-th batch,
  * than as one session whose threads wait on each other at every layer (docs/pose2d.md, Throughput:
- * the fast model on 2 cores 1.3–1.5× the frames/s, the accurate one unchanged). The maps do not depend
+ * the fast model on 2 cores 1.3–1.5× the frames/s). Threads that wait on each other also wait for
+ * whatever else holds a core, so on a busy machine the split helps the accurate model too (whole
+ * process 1.05–1.4× on a shared host), at one activation arena per session. The maps do not depend
  * on the thread count (bit-identical), so neither do the labels.
  */
 import { availableParallelism } from 'node:os';

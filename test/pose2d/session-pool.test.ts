@@ -20,11 +20,14 @@ const dir = tempDir('hmmr-pose2d-session-pool-');
 test('the cores are split by the descriptor\'s threads per session, or the flag; CUDA gets one session', () => {
   const fast = resolveModelFiles({ quality: 'fast' }).descriptor;
   const accurate = resolveModelFiles({ quality: 'accurate' }).descriptor;
+  const withoutRuntime = loadDescriptor(BODY25_PATH);
   assert.equal(fast.threadsPerSession, 1, 'the shipped fast model runs one single-thread session per core');
-  assert.equal(accurate.threadsPerSession, undefined);
+  assert.equal(accurate.threadsPerSession, 1, 'so does the shipped accurate model');
+  assert.equal(withoutRuntime.threadsPerSession, undefined);
   assert.deepEqual(inferenceLayout(fast, 'cpu', undefined, 2), { sessions: 2, threadsPerSession: 1 });
   assert.deepEqual(inferenceLayout(fast, 'cpu', undefined, 16), { sessions: 16, threadsPerSession: 1 });
-  assert.deepEqual(inferenceLayout(accurate, 'cpu', undefined, 2), { sessions: 1, threadsPerSession: 2 });
+  assert.deepEqual(inferenceLayout(accurate, 'cpu', undefined, 2), { sessions: 2, threadsPerSession: 1 });
+  assert.deepEqual(inferenceLayout(withoutRuntime, 'cpu', undefined, 2), { sessions: 1, threadsPerSession: 2 }, 'no runtime block: one session of every core');
   assert.deepEqual(inferenceLayout(accurate, 'cpu', 4, 16), { sessions: 4, threadsPerSession: 4 });
   assert.deepEqual(inferenceLayout(fast, 'cpu', 3, 16), { sessions: 5, threadsPerSession: 3 }, 'a remainder core is left to the labeller');
   assert.deepEqual(inferenceLayout(fast, 'cpu', 8, 2), { sessions: 1, threadsPerSession: 2 }, 'never more threads than cores');

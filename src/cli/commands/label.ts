@@ -43,7 +43,7 @@ interface LabelArgs extends GlobalArgs {
   scales?: string;
 }
 
-export const SESSION_THREADS_DEFAULT = "the descriptor's runtime.threadsPerSession (fast: 1), else every core";
+export const SESSION_THREADS_DEFAULT = "the descriptor's runtime.threadsPerSession (both shipped models: 1), else every core";
 export const SESSION_THREADS_HELP = 'onnxruntime threads per network session: the cores are split into cores ÷ N sessions that take batches in turn (labels do not change)';
 
 /** Decoding flags default to the model descriptor's "decode" block (its authors' settings). */
