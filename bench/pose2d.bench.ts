@@ -15,6 +15,7 @@ import { openPoseSession, type PoseSession } from '../src/pose2d/session.js';
 import { inferenceLayout, openPoseWorkers, type InferenceLayout } from '../src/pose2d/session-pool.js';
 import { openDatabase } from '../src/store/database.js';
 import { listVideos } from '../src/store/videos.js';
+import { median } from '../src/util/median.js';
 import { projectPath } from '../src/util/project-root.js';
 import { ffmpegPath } from '../src/video/ffmpeg-binaries.js';
 import { readFrames } from '../src/video/frame-source.js';
@@ -28,6 +29,10 @@ const BATCH = 4;
 const descriptor = loadDescriptor(DEFAULT_DESCRIPTOR_PATH);
 const frameOptions = { height: descriptor.input.defaultHeight, padToMultiple: descriptor.stride, pixelFormat: pixelFormatFor(descriptor.input) };
 
+const CORES = availableParallelism();
+/** One single-thread session per core, and one session of every core: the two layouts compared. */
+const PER_CORE: InferenceLayout = { sessions: CORES, threadsPerSession: 1 };
+const ALL_CORES: InferenceLayout = { sessions: 1, threadsPerSession: CORES };
 /** Alternating rounds of every timed case (HMMR_BENCH_ROUNDS overrides). */
 const ROUNDS = Number(process.env.HMMR_BENCH_ROUNDS ?? 3);
 
@@ -98,12 +103,6 @@ function cut(source: string, target: string, seconds: number): string {
   return target;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 /** "0.88 (0.83–0.92)": the median ratio over the rounds and its range. */
 function ratioCell(ratios: readonly number[]): string {
   return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
@@ -117,9 +116,6 @@ function ratioCell(ratios: readonly number[]): string {
  * network alone does here.
  */
 class BareLoops {
-  readonly cores = availableParallelism();
-  readonly perCore: InferenceLayout = { sessions: this.cores, threadsPerSession: 1 };
-
   private constructor(
     readonly clip: string,
     readonly quality: PoseQuality,
@@ -144,7 +140,7 @@ class BareLoops {
     flush();
     const bare = await openPoseSession(descriptor, modelPath);
     const spinning = await openPoseSession(descriptor, modelPath, { spinWait: true });
-    const pool = await openPoseWorkers(descriptor, modelPath, { sessions: availableParallelism(), threadsPerSession: 1 });
+    const pool = await openPoseWorkers(descriptor, modelPath, PER_CORE);
     const loops = new BareLoops(clip, quality, batches, bare, spinning, pool);
     // First runs allocate the sessions' arenas: not timed.
     for (const session of [bare, spinning]) await session.run(batches[0]!.data, batches[0]!.batch, batches[0]!.height, batches[0]!.width);
@@ -172,7 +168,7 @@ class BareLoops {
     const inFlight: Promise<unknown>[] = [];
     for (const [i, batch] of this.batches.entries()) {
       inFlight.push(this.pool.run(inputs[i]!, batch.batch, batch.height, batch.width));
-      if (inFlight.length >= this.cores) await inFlight.shift();
+      if (inFlight.length >= CORES) await inFlight.shift();
     }
     await Promise.all(inFlight);
     return (performance.now() - started) / 1000;
@@ -185,12 +181,11 @@ class BareLoops {
 
 /** The label stage on `labelClip` with the model's default session layout and the other one, against `bare`'s loops, round by round. */
 async function throughputRows(bare: BareLoops, labelClip: string, dir: string): Promise<(string | number)[][]> {
-  const { quality, cores, perCore } = bare;
+  const { quality } = bare;
   const { descriptor, modelPath } = resolveModelFiles({ quality });
-  const allCores = { sessions: 1, threadsPerSession: cores };
   const layout = inferenceLayout(descriptor, 'cpu');
   const labelSession = await openPoseWorkers(descriptor, modelPath, layout);
-  const otherLayout = layout.sessions === 1 ? perCore : allCores;
+  const otherLayout = layout.sessions === 1 ? PER_CORE : ALL_CORES;
   const labelOtherSession = await openPoseWorkers(descriptor, modelPath, otherLayout);
   let labelFrames = 0;
   const timeLabel = async (session: PoseSession, dbName: string) => {
@@ -229,9 +224,9 @@ async function throughputRows(bare: BareLoops, labelClip: string, dir: string): 
     return [`${label}, ${clip.split('/').pop()}, ${quality}`, framesOf(key), framesOf(key) / rate, rate, note];
   };
   return [
-    row('bare session.run loop', bare.clip, 'bare', `1 × ${cores}-thread session, spin-waiting off`),
+    row('bare session.run loop', bare.clip, 'bare', `1 × ${CORES}-thread session, spin-waiting off`),
     row('bare session.run loop, spin-waiting threads', bare.clip, 'spinning', "onnxruntime's default"),
-    row('bare, one session per core in worker threads', bare.clip, 'perCore', `${describe(perCore)}, ${cores} batches in flight`),
+    row('bare, one session per core in worker threads', bare.clip, 'perCore', `${describe(PER_CORE)}, ${CORES} batches in flight`),
     row('label stage (decode → network → group → store)', labelClip, 'label', `${ratioCell(ratios('label'))} (${describe(layout)}: the default)`),
     row(`label stage, ${describe(otherLayout)}`, labelClip, 'labelOther', `${ratioCell(ratios('labelOther'))} (not the default)`),
   ];

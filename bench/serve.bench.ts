@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from '../src/util/median.js';
 import { findChromium, launchBrowser, startServe } from '../test/serve/browser-session.js';
 import { labelledClipDatabase } from '../test/serve/clip-database.js';
 import type { BenchTable } from './bench-table.js';
@@ -57,9 +58,4 @@ export default async function serveBench(): Promise<BenchTable> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

@@ -18,6 +18,7 @@ import { predictSequence } from '../src/train/predict.js';
 import { Rng } from '../src/train/rng.js';
 import * as tf from '../src/tf/tf.js';
 import { Trainer, type StepTrainer } from '../src/train/train-step.js';
+import { median } from '../src/util/median.js';
 import { syntheticSequences } from '../test/train/synthetic-sequences.js';
 
 export interface TrainCase {
@@ -66,6 +67,7 @@ for (let i = 0; i < c.timed; i++) {
   wall.push(performance.now() - started);
   cpu.push((used.user + used.system) / 1000);
 }
+// Medians: this machine is shared, and single slow steps are other people's work.
 const result: TrainCaseResult = { msPerStep: median(wall), cpuMsPerStep: median(cpu), maxRssMb: 0 };
 const engine = activeGemmEngine();
 if (engine && c.threads === 1) {
@@ -91,12 +93,6 @@ function predictRate(): number {
   const started = performance.now();
   for (let i = 0; i < 4; i++) predictSequence(model.network, standin, features, blank, config.data.windowFrames);
   return (4 * frames * 1000) / (performance.now() - started);
-}
-
-function median(values: number[]): number {
-  // The median: this machine is shared, and single slow steps are other people's work.
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** The body surrogate bench/pytorch_step.py uses: a fixed linear map to 25 keypoints, Rodrigues rotations. */

@@ -4,6 +4,7 @@
  * it, so fast camera motion (uniformly high scores) and a static scene's sensor noise (uniformly low
  * scores, where any multiple is cheap) are both not cuts.
  */
+import { median } from '../util/median.js';
 
 export interface ShotChangeOptions {
   /** A cut needs at least this scene score. */
@@ -45,10 +46,4 @@ export function detectShotChanges(
     cuts[i] = score >= options.medianFactor * localMedian;
   }
   return cuts;
-}
-
-function median(values: number[]): number {
-  values.sort((a, b) => a - b);
-  const middle = values.length >> 1;
-  return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
 }
