@@ -35,6 +35,7 @@ const PER_CORE: InferenceLayout = { sessions: CORES, threadsPerSession: 1 };
 const ALL_CORES: InferenceLayout = { sessions: 1, threadsPerSession: CORES };
 /** Alternating rounds of every timed case (HMMR_BENCH_ROUNDS overrides). */
 const ROUNDS = Number(process.env.HMMR_BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`HMMR_BENCH_ROUNDS must be a positive integer, not "${process.env.HMMR_BENCH_ROUNDS}"`);
 
 /**
  * pose2d: label-stage throughput against bare session.run loops over preprocessed frames of the same
